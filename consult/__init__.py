@@ -1,0 +1,73 @@
+"""Consult: a participatory consultation platform for public services."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from consult.config import Config, env_int
+
+csrf = CSRFProtect()
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(__name__, template_folder=str(root / "templates"),
+                static_folder=str(root / "static"), instance_relative_config=True)
+    settings = config if config is not None else Config(Path(app.instance_path))
+    app.config.update(settings.as_dict() if isinstance(settings, Config) else settings)
+    _configure_logging(app)
+
+    proxies = env_int("PROXY_COUNT", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    from consult.db import db
+
+    db.init_app(app)
+    csrf.init_app(app)
+
+    from consult.accounts.sessions import init_login
+    from consult.core.errors import init_errors
+    from consult.core.i18n import init_i18n
+    from consult.core.ratelimit import init_ratelimit
+    from consult.core.templating import init_templating
+
+    init_login(app)
+    init_i18n(app)
+    init_ratelimit(app)
+    init_templating(app)
+    init_errors(app)
+
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+
+    from consult.cli import register_cli
+
+    register_cli(app)
+
+    @app.before_request
+    def _remember_scheme():
+        g.scheme = request.cookies.get("consult_scheme", "system")
+
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.testing and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _blueprints():
+    """Import each domain's views (which import its permissions) and return its blueprint."""
+    from consult.accounts import views as accounts_views
+    from consult.organisations import views as organisations_views
+    from consult.site import views as site_views
+
+    return [module.bp for module in (site_views, accounts_views, organisations_views)]

@@ -1,0 +1,5 @@
+"""Accounts: registration, e-mail confirmation, sessions, profile, personal data."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

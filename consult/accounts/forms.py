@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import Optional
+
+from consult.core.forms import AcceptablePassword, email_address, length, required
+
+LOCALE_CHOICES = [("fr", "Français"), ("en", "English")]
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        _l("Nom affiché"), [required(), length(80, 2)],
+        description=_l("Visible par tous à côté de vos contributions. "
+                       "Un prénom ou un pseudonyme suffit."))
+    email = EmailField(_l("Adresse e-mail"), [required(), email_address(), length(320)],
+                       description=_l("Jamais affichée. Un lien de confirmation y sera envoyé."))
+    password = PasswordField(
+        _l("Mot de passe"), [required(), AcceptablePassword()],
+        description=_l("Au moins 12 caractères. Une phrase de plusieurs mots est idéale."))
+    invitation = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), [required(), email_address(), length(320)])
+    password = PasswordField(_l("Mot de passe"), [required(), length(1024)])
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), [required(), email_address(), length(320)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Nouveau mot de passe"), [required(), AcceptablePassword(None)],
+                             description=_l("Au moins 12 caractères."))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mot de passe actuel"), [required(), length(1024)])
+    new_password = PasswordField(_l("Nouveau mot de passe"),
+                                 [required(), AcceptablePassword(None)],
+                                 description=_l("Au moins 12 caractères."))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Nom affiché"), [required(), length(80, 2)],
+                               description=_l("Visible par tous à côté de vos contributions."))
+    territory = StringField(
+        _l("Territoire (facultatif)"), [Optional(), length(120)],
+        description=_l("Votre commune ou votre département, par exemple « Cergy (95) » ou "
+                       "« 93 ». Il n'est jamais affiché ; il sert aux statistiques "
+                       "par territoire."))
+    locale = SelectField(_l("Langue"), choices=LOCALE_CHOICES)
+    digest_opt_in = BooleanField(_l("Recevoir un résumé quotidien par e-mail de ce que je suis"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Mot de passe"), [required(), length(1024)])
+    confirm = BooleanField(
+        _l("Je comprends que mes données personnelles seront effacées définitivement."),
+        [required()])
+
+
+class ResendConfirmationForm(FlaskForm):
+    pass
+
+
+class LogoutForm(FlaskForm):
+    pass

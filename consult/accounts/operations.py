@@ -1,0 +1,232 @@
+"""Writes on accounts. Each function changes objects and flushes; the request commits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import delete, func, select
+
+from consult.accounts.models import AuthSession, User
+from consult.accounts.personal_data import ERASERS, SECTIONS, iso, section
+from consult.core.outbox import OutboxMessage, queue_mail
+from consult.core.passwords import hash_password, needs_rehash, verify_password
+from consult.core.tokens import (
+    TokenError,
+    fingerprint,
+    hash_secret,
+    make_token,
+    new_secret,
+    read_token,
+)
+from consult.db import db, utcnow
+
+log = logging.getLogger("consult.accounts")
+
+
+class AccountError(Exception):
+    """A refusal a person can read (already confirmed, wrong password…)."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(email: str, password: str, display_name: str, locale: str = "fr") -> User | None:
+    """Create the account and send the confirmation link.
+
+    When the address is already registered, nothing is created and the owner of the
+    address is told by mail instead, so the page never reveals who has an account.
+    """
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_mail(email, "accounts/already_registered", locale=existing.locale,
+                   user=existing, login_url=_external("accounts.login"),
+                   reset_url=_external("accounts.forgot_password"))
+        return None
+    user = User(email=email, password_hash=hash_password(password),
+                display_name=display_name.strip(), locale=locale, password_changed_at=utcnow())
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def _external(endpoint: str, **values: Any) -> str:
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def send_confirmation(user: User) -> None:
+    token = make_token("confirm-email", {"uid": user.id, "email": user.email})
+    queue_mail(user.email, "accounts/confirm_email", locale=user.locale, user=user,
+               confirm_url=_external("accounts.confirm_email", token=token))
+
+
+def confirm_email(token: str) -> User:
+    """Confirm the address the token was made for. Raises TokenError / TokenExpired."""
+    payload = read_token("confirm-email", token, current_app.config["TOKEN_MAX_AGE_CONFIRM"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.is_deleted or user.email != payload.get("email"):
+        raise TokenError
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None or user.is_deleted:
+        verify_password(None, password)  # same work as a real check
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(user: User, user_agent: str | None = None) -> str:
+    """Open a server-side session; returns the token to keep in the signed cookie."""
+    token, token_hash = new_secret()
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.add(AuthSession(token_hash=token_hash, user_id=user.id,
+                               expires_at=utcnow() + lifetime,
+                               user_agent=(user_agent or "")[:200] or None))
+    user.last_login_at = utcnow()
+    return token
+
+
+def session_user(token: str | None) -> User | None:
+    if not token:
+        return None
+    record = db.session.scalar(
+        select(AuthSession).where(AuthSession.token_hash == hash_secret(token)))
+    if record is None or record.expires_at <= utcnow() or record.user.is_deleted:
+        return None
+    return record.user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(AuthSession).where(AuthSession.token_hash == hash_secret(token)))
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when the address belongs to an account; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None or user.is_deleted:
+        log.info("password reset asked for an unknown address")
+        return
+    token = make_token("reset-password", {"uid": user.id, "pw": fingerprint(user.password_hash)})
+    queue_mail(user.email, "accounts/reset_password", locale=user.locale, user=user,
+               reset_url=_external("accounts.reset_password", token=token))
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = read_token("reset-password", token, current_app.config["TOKEN_MAX_AGE_RESET"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.is_deleted or payload.get("pw") != fingerprint(user.password_hash):
+        raise TokenError
+    return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Replace the password and end every session of the account (all devices)."""
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    end_all_sessions(user)
+    queue_mail(user.email, "accounts/password_changed", locale=user.locale, user=user,
+               reset_url=_external("accounts.forgot_password"))
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    set_password(user, new_password)
+    if user.email_confirmed_at is None:  # the link proved the address
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("current_password")
+    set_password(user, new_password)
+
+
+def update_profile(user: User, *, display_name: str, territory_id: int | None, locale: str,
+                   digest_opt_in: bool) -> None:
+    user.display_name = display_name.strip()
+    user.territory_id = territory_id
+    user.locale = locale
+    user.digest_opt_in = digest_opt_in
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    """Everything the platform holds about ``user`` (RGPD art. 15 and 20)."""
+    data: dict[str, Any] = {
+        "format": "consult-personal-data/1",
+        "exported_at": iso(utcnow()),
+        "account": {
+            "id": user.id, "email": user.email, "display_name": user.display_name,
+            "territory": user.territory.label if user.territory else None,
+            "locale": user.locale, "email_confirmed_at": iso(user.email_confirmed_at),
+            "digest_opt_in": user.digest_opt_in, "created_at": iso(user.created_at),
+            "last_login_at": iso(user.last_login_at),
+            "password_changed_at": iso(user.password_changed_at),
+            "is_platform_admin": user.is_platform_admin,
+        },
+    }
+    for name, collect in SECTIONS.items():
+        data[name] = collect(user)
+    return data
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase the person's data; keep their contributions under « compte supprimé »."""
+    if not verify_password(user.password_hash, password):
+        raise AccountError("password")
+    erase_account(user)
+
+
+def erase_account(user: User) -> None:
+    email = user.email
+    for erase in ERASERS:
+        erase(user)
+    end_all_sessions(user)
+    if email:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == email))
+    user.email = None
+    user.password_hash = None
+    user.display_name = ""
+    user.territory_id = None
+    user.digest_opt_in = False
+    user.last_login_at = None
+    user.deleted_at = utcnow()
+    db.session.flush()
+    log.info("account %s deleted", user.id)
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def sessions_of(user: User) -> list[AuthSession]:
+    return list(db.session.scalars(select(AuthSession).where(AuthSession.user_id == user.id)
+                                   .order_by(AuthSession.created_at.desc())))
+
+
+
+@section("sessions")
+def _sessions_section(user: User) -> list[dict[str, Any]]:
+    return [{"created_at": iso(s.created_at), "expires_at": iso(s.expires_at),
+             "browser": s.user_agent} for s in sessions_of(user)]

@@ -1,0 +1,1 @@
+"""The append-only action log: every moderation, administration and brief action."""

@@ -1,0 +1,115 @@
+"""``flask --app consult <command>``: database, demo data, administrators, mail worker,
+integrity check."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask, current_app
+
+from consult.db import db
+
+
+def register_cli(app: Flask) -> None:
+    for command in (init_db, create_admin, demo, worker, check):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema through the migrations."""
+    from consult.migrate import upgrade
+
+    upgrade(db.engine)
+    click.echo("Base de données à jour.")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="Adresse e-mail")
+@click.option("--name", "display_name", prompt="Nom affiché")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée.")
+def create_admin(email: str, display_name: str, password_stdin: bool) -> None:
+    """Create a platform administrator (or promote an existing account)."""
+    from consult.accounts.operations import find_user_by_email, normalise_email
+    from consult.accounts.models import User
+    from consult.audit.operations import log_action
+    from consult.core.passwords import hash_password, password_problem
+    from consult.db import utcnow
+
+    user = find_user_by_email(email)
+    if user is None:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+        problem = password_problem(password, email)
+        if problem:
+            raise click.ClickException(problem)
+        user = User(email=normalise_email(email), display_name=display_name,
+                    password_hash=hash_password(password), email_confirmed_at=utcnow(),
+                    password_changed_at=utcnow())
+        db.session.add(user)
+    user.is_platform_admin = True
+    db.session.flush()
+    log_action(None, "platform_admin.grant", user)
+    db.session.commit()
+    click.echo(f"Administrateur de la plateforme : {user.email} (n° {user.id}).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient des comptes.")
+def demo(if_empty: bool) -> None:
+    """Load invented French demo data."""
+    from consult.accounts.operations import count_users
+    from consult.demo import load_demo
+
+    if if_empty and count_users() > 0:
+        click.echo("Données déjà présentes : démo non chargée.")
+        return
+    summary = load_demo()
+    db.session.commit()
+    click.echo("Données de démonstration chargées : " + ", ".join(
+        f"{n} {what}" for what, n in summary.items()))
+    click.echo(f"Comptes de démonstration : mot de passe « {summary_password()} ».")
+
+
+def summary_password() -> str:
+    from consult.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Envoyer un lot puis s'arrêter.")
+@click.option("--interval", default=5.0, show_default=True, help="Secondes entre deux lots.")
+def worker(once: bool, interval: float) -> None:
+    """Deliver the mail outbox (SMTP, or the console without CONSULT_SMTP_HOST)."""
+    from consult.core.delivery import deliver_outbox
+
+    transport = "console" if current_app.config["MAIL_CONSOLE"] else "SMTP"
+    click.echo(f"Envoi des e-mails ({transport}).", err=True)
+    while True:
+        try:
+            sent = deliver_outbox()
+        finally:
+            db.session.remove()
+        if once:
+            click.echo(f"{sent} message(s) envoyé(s).", err=True)
+            return
+        if sent == 0:
+            time.sleep(interval)
+
+
+@click.command("check")
+def check() -> None:
+    """Integrity check: migrations at head, invariants the database must hold."""
+    from consult.integrity import run_checks
+
+    problems = run_checks()
+    for problem in problems:
+        click.echo(f"PROBLÈME : {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("Intégrité vérifiée : aucun problème.")

@@ -1,0 +1,120 @@
+"""Configuration read from ``CONSULT_*`` environment variables, with safe defaults.
+
+Nothing secret lives in the code: when ``CONSULT_SECRET_KEY`` is not given, a key is
+generated once into ``instance/secret_key`` (mode 0600) and reused on every start, so
+that several gunicorn workers of one machine share it. Several machines must be given
+the same ``CONSULT_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+_TRUE = {"1", "true", "yes", "on", "oui"}
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"CONSULT_{name}", default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    return default if value is None else value.strip().lower() in _TRUE
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return default if value in (None, "") else int(value)
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Return the key stored in ``instance/secret_key``, creating it atomically once."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_urlsafe(48)
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Production-minded defaults; every value can be overridden from the environment."""
+
+    def __init__(self, instance_path: Path) -> None:
+        self.INSTANCE_PATH = instance_path
+        self.SECRET_KEY = env("SECRET_KEY") or load_or_create_secret_key(instance_path)
+        default_db = f"sqlite:///{instance_path / 'consult.sqlite3'}"
+        self.DATABASE_URL = env("DATABASE_URL", default_db)
+        self.DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 5)
+        self.DATABASE_MAX_OVERFLOW = env_int("DATABASE_MAX_OVERFLOW", 5)
+        self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)
+
+        self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+        self.PLATFORM_NAME = env("PLATFORM_NAME", "Consult")
+        self.THEME = env("THEME", "neutral")
+
+        # Sessions: server-side records (see accounts.sessions); the cookie only names one.
+        secure = self.BASE_URL.startswith("https://")
+        self.SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", secure)
+        self.SESSION_COOKIE_NAME = "__Host-consult" if self.SESSION_COOKIE_SECURE else "consult"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=env_int("SESSION_DAYS", 14))
+        self.WTF_CSRF_TIME_LIMIT = None  # bound to the session instead of a clock
+        self.WTF_CSRF_ENABLED = True
+
+        self.BABEL_DEFAULT_LOCALE = "fr"
+        self.BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Europe/Paris")
+        self.LANGUAGES = ("fr", "en")
+
+        # Mail: without SMTP the outbox prints messages to the console (development).
+        self.MAIL_SENDER = env("MAIL_SENDER", "Consult <ne-pas-repondre@consult.localhost>")
+        self.SMTP_HOST = env("SMTP_HOST")
+        self.SMTP_PORT = env_int("SMTP_PORT", 587)
+        self.SMTP_USERNAME = env("SMTP_USERNAME")
+        self.SMTP_PASSWORD = env("SMTP_PASSWORD")
+        self.SMTP_STARTTLS = env_bool("SMTP_STARTTLS", True)
+        self.SMTP_SSL = env_bool("SMTP_SSL", False)
+        self.MAIL_CONSOLE = env_bool("MAIL_CONSOLE", not self.SMTP_HOST)
+
+        # Password hashing (argon2id): OWASP's recommended memory-hard settings.
+        self.ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 64 * 1024)
+        self.ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 2)
+
+        self.TOKEN_MAX_AGE_CONFIRM = timedelta(days=7)
+        self.TOKEN_MAX_AGE_RESET = timedelta(hours=2)
+        self.TOKEN_MAX_AGE_INVITATION = timedelta(days=14)
+
+        self.REDIS_URL = env("REDIS_URL")
+        self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+
+        self.LOAD_DEMO_IF_EMPTY = env_bool("LOAD_DEMO", False)
+        self.TESTING = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class TestConfig(Config):
+    """Fast, isolated settings for the test suite."""
+
+    def __init__(self, instance_path: Path, database_url: str | None = None) -> None:
+        super().__init__(instance_path)
+        self.TESTING = True
+        self.SECRET_KEY = "test-only-" + secrets.token_hex(8)
+        self.DATABASE_URL = database_url or f"sqlite:///{instance_path / 'test.sqlite3'}"
+        self.MAIL_CONSOLE = False
+        self.SMTP_HOST = None
+        self.BASE_URL = "http://localhost"
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_COST = 1024
+        self.ARGON2_PARALLELISM = 1
+        self.RATELIMIT_ENABLED = False

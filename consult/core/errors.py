@@ -1,0 +1,41 @@
+"""Error pages a person can act on, in their language, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("consult.errors")
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(error: HTTPException, status: int):
+    if wants_json():
+        return jsonify({"error": {"code": error.name.lower().replace(" ", "_"),
+                                  "message": error.description, "field": None}}), status
+    return render_template("errors/error.html", status=status, error=error), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        log.info("CSRF refused on %s: %s", request.endpoint, error.description)
+        return render_template("errors/error.html", status=400, error=error, csrf=True), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        return _render(error, error.code or 500)
+
+    if app.testing:
+        return  # let tests see the real exception
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _render(InternalServerError(), 500)

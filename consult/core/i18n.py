@@ -1,0 +1,33 @@
+"""Languages: French by default, English complete. The choice comes from the person's
+profile, else the language cookie, else the browser, else French."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, format_date, format_datetime, format_decimal
+from flask_login import current_user
+
+babel = Babel()
+LANG_COOKIE = "consult_lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages, default="fr") or "fr"
+
+
+def init_i18n(app: Flask) -> None:
+    import os
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        number=lambda value: format_decimal(value) if value is not None else "",
+    )

@@ -1,0 +1,80 @@
+"""Roles and permissions as enums, and the one ``can(user, permission, obj)`` that views,
+templates, the API and the CLI all ask.
+
+Each domain registers the small functions that decide its permissions in its own
+``permissions.py`` (``@rule(Permission.X)``); this module only dispatches, so a
+permission nobody registered is refused rather than silently allowed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+
+class Role(enum.StrEnum):
+    """What a person is on the platform; one person may hold several roles."""
+
+    CITIZEN = "citizen"  # everyone with an account
+    AGENT = "agent"  # agent of one or more organisations
+    ORGANISATION_ADMIN = "organisation_admin"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+class Permission(enum.StrEnum):
+    # Platform
+    MANAGE_PLATFORM = "manage_platform"  # list every organisation and account
+    CREATE_ORGANISATION = "create_organisation"
+    APPOINT_ORGANISATION_ADMIN = "appoint_organisation_admin"
+    # Organisation
+    VIEW_ORGANISATION_WORKSPACE = "view_organisation_workspace"
+    MANAGE_ORGANISATION = "manage_organisation"  # edit its profile
+    INVITE_AGENT = "invite_agent"
+    REMOVE_MEMBER = "remove_member"
+    # Account
+    EDIT_PROFILE = "edit_profile"
+    CONFIRMED_ACTION = "confirmed_action"  # actions that need a confirmed e-mail
+
+
+Rule = Callable[[Any, Any], bool]
+_RULES: dict[Permission, Rule] = {}
+
+
+def rule(permission: Permission) -> Callable[[Rule], Rule]:
+    """Register the function deciding ``permission``; one function per permission."""
+
+    def register(func: Rule) -> Rule:
+        if permission in _RULES and _RULES[permission] is not func:
+            raise RuntimeError(f"permission {permission} already has a rule")
+        _RULES[permission] = func
+        return func
+
+    return register
+
+
+def can(user: Any, permission: Permission | str, obj: Any = None) -> bool:
+    """True when ``user`` may do ``permission`` (on ``obj``). Never raises for anonymous."""
+    permission = Permission(permission)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "deleted_at", None) is not None:
+        return False
+    if getattr(user, "is_platform_admin", False):
+        return True
+    decide = _RULES.get(permission)
+    return bool(decide and decide(user, obj))
+
+
+def roles_of(user: Any) -> set[Role]:
+    """The roles a person holds, for display and for the authorisation tests."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    roles = {Role.CITIZEN}
+    for membership in user.memberships:
+        roles.add(Role.AGENT)
+        if membership.is_admin:
+            roles.add(Role.ORGANISATION_ADMIN)
+    if user.is_platform_admin:
+        roles.add(Role.PLATFORM_ADMIN)
+    return roles

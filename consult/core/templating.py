@@ -1,0 +1,67 @@
+"""What every template can use, and the security headers every response carries."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, current_app, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from consult.core.sanitize import render_markdown
+from consult.core.security import Permission, can, roles_of
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _content_security_policy() -> str:
+    nonce = csp_nonce()
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        f"style-src 'self' 'nonce-{nonce}'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ])
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.globals.update(can=can, Permission=Permission, csp_nonce=csp_nonce,
+                                 roles_of=roles_of)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals():
+        return {
+            "platform_name": current_app.config["PLATFORM_NAME"],
+            "theme": current_app.config["THEME"],
+            "locale": str(get_locale() or "fr"),
+            "scheme": g.get("scheme", "system"),
+            "current_user": current_user,
+        }
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", _content_security_policy())
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if getattr(current_user, "is_authenticated", False):
+            headers.setdefault("Cache-Control", "private, no-store")
+        return response

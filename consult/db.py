@@ -1,0 +1,151 @@
+"""Database: one engine per application, one scoped session, one transaction per request.
+
+Operations (``<domain>/operations.py``) add and flush; they never commit. The request
+commits once, after the view, when the response is a success (status < 400); any
+exception or error response rolls everything back, so a form refused with 422 leaves
+nothing half-saved. CLI commands and the outbox worker commit explicitly.
+
+SQLite is configured for a web server: WAL (readers never block the writer), foreign
+keys on, a busy timeout, and ``BEGIN IMMEDIATE`` for transactions that will write, so
+two writers queue on the lock instead of failing with "database is locked" when one
+upgrades a read transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; stored as naive UTC so SQLite and PostgreSQL compare alike."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view: F) -> F:
+    """Mark a GET view that writes (an e-mail confirmation link), so SQLite takes the
+    write lock at the start of its transaction instead of failing to upgrade later."""
+    view._consult_writes = True  # type: ignore[attr-defined]
+    return view
+
+
+def _request_will_write() -> bool:
+    if not has_request_context():
+        return True
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "_consult_writes", False))
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5,
+                max_overflow: int = 5) -> Engine:
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+            poolclass=NullPool if ":memory:" not in url else None,
+        )
+        _configure_sqlite(engine, busy_timeout_ms)
+        return engine
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = "IMMEDIATE" if connection.info.get("write", _request_will_write()) else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """Holds the engine and the scoped session of the running application."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session: scoped_session[Session] = scoped_session(
+            sessionmaker(expire_on_commit=False)
+        )
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config["DATABASE_URL"]
+        self.engine = make_engine(
+            url,
+            busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30_000),
+            pool_size=app.config.get("DATABASE_POOL_SIZE", 5),
+            max_overflow=app.config.get("DATABASE_MAX_OVERFLOW", 5),
+        )
+        self.session.configure(bind=self.engine)
+        app.extensions["consult_db"] = self
+
+        @app.after_request
+        def _commit_on_success(response):
+            if response.status_code < 400:
+                self.session.commit()
+            else:
+                self.session.rollback()
+            return response
+
+        @app.teardown_appcontext
+        def _remove_session(exc):
+            if exc is not None:
+                self.session.rollback()
+            self.session.remove()
+
+    @property
+    def dialect(self) -> str:
+        assert self.engine is not None
+        return self.engine.dialect.name
+
+
+db = Database()
+
+
+def enum_type(enum_cls: type, name: str, length: int = 32):
+    """A portable enum column: VARCHAR with a CHECK constraint, storing the values."""
+    from sqlalchemy import Enum
+
+    return Enum(enum_cls, native_enum=False, length=length, name=name,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True,
+                create_constraint=True)

@@ -1,0 +1,93 @@
+"""Invented French demo data (``flask --app consult demo``). Nothing here is real: the
+people, the organisations' teams and their e-mail addresses are made up."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from consult.accounts.models import User
+from consult.core.passwords import hash_password
+from consult.db import db, utcnow
+from consult.organisations.models import MembershipRole, Organisation, OrganisationKind
+from consult.organisations.operations import add_member, create_organisation
+from consult.territories.models import Territory, TerritoryKind
+
+DEMO_PASSWORD = "demo-consult-2026"  # noqa: S105 - documented demo password
+
+CITIZENS = [
+    ("Camille", "95"), ("Yasmine", "93"), ("Théo", "75"), ("Louise", "69"),
+    ("Mamadou", "95"), ("Chloé", "13"), ("Hugo", "59"), ("Inès", "33"),
+    ("Nathan", "31"), ("Léa", "95"), ("Karim", "93"), ("Manon", "44"),
+]
+
+
+def _departement(code: str) -> Territory | None:
+    return db.session.scalar(select(Territory).where(
+        Territory.kind == TerritoryKind.DEPARTEMENT, Territory.code == code))
+
+
+def _person(email: str, name: str, territory_code: str | None = None, **extra) -> User:
+    territory = _departement(territory_code) if territory_code else None
+    user = User(email=email, display_name=name, password_hash=_demo_hash(),
+                email_confirmed_at=utcnow(), password_changed_at=utcnow(),
+                territory_id=territory.id if territory else None, **extra)
+    db.session.add(user)
+    return user
+
+
+_HASH: list[str] = []
+
+
+def _demo_hash() -> str:
+    if not _HASH:  # one argon2 computation for every demo account
+        _HASH.append(hash_password(DEMO_PASSWORD))
+    return _HASH[0]
+
+
+def load_demo() -> dict[str, int]:
+    admin = _person("admin@demo.consult.localhost", "Administratrice de la plateforme",
+                    is_platform_admin=True)
+    citizens = [_person(f"{name.lower()}@demo.consult.localhost", name, dep)
+                for name, dep in CITIZENS]
+    db.session.flush()
+    val_doise = _departement("95")
+    organisations = {
+        "dep95": create_organisation(
+            admin, name="Département du Val-d'Oise (démo)", kind=OrganisationKind.DEPARTEMENT,
+            territory_id=val_doise.id if val_doise else None,
+            description="Collectivité de démonstration : solidarités, collèges, routes."),
+        "lab": create_organisation(
+            admin, name="Laboratoire d'innovation publique (démo)",
+            kind=OrganisationKind.LABORATOIRE,
+            description="Laboratoire de démonstration : il prototype et teste avec les usagers."),
+        "prefecture": create_organisation(
+            admin, name="Préfecture du Val-d'Oise (démo)", kind=OrganisationKind.SERVICE_ETAT,
+            description="Service de l'État de démonstration : titres, accueil des usagers."),
+    }
+    staff = [
+        ("agnes.admin@demo.consult.localhost", "Agnès (Département)", "dep95", MembershipRole.ADMIN),
+        ("bruno.agent@demo.consult.localhost", "Bruno (Département)", "dep95", MembershipRole.AGENT),
+        ("claire.lab@demo.consult.localhost", "Claire (Labo)", "lab", MembershipRole.ADMIN),
+        ("david.pref@demo.consult.localhost", "David (Préfecture)", "prefecture",
+         MembershipRole.ADMIN),
+    ]
+    agents = 0
+    for email, name, org_key, role in staff:
+        user = _person(email, name)
+        db.session.flush()
+        add_member(admin, organisations[org_key], user, role)
+        agents += 1
+    db.session.flush()
+    summary = {"organisations": len(organisations), "citoyens": len(citizens),
+               "agents": agents}
+    for extend in DEMO_EXTENSIONS:
+        summary.update(extend(admin=admin, citizens=citizens, organisations=organisations))
+    return summary
+
+
+# Later domains (challenges, ideas, briefs) add their demo content here.
+DEMO_EXTENSIONS: list = []
+
+
+def demo_organisation(slug_part: str) -> Organisation | None:
+    return db.session.scalar(select(Organisation).where(Organisation.slug.contains(slug_part)))

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import text
+
+from consult.core.http import safe_next
+from consult.core.i18n import LANG_COOKIE
+from consult.db import db
+from consult.site import bp
+
+SCHEME_COOKIE = "consult_scheme"
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+def home():
+    return render_template("site/home.html")
+
+
+@bp.route("/accessibilite")
+def accessibility():
+    return render_template("site/accessibility.html")
+
+
+@bp.route("/donnees-personnelles")
+def privacy():
+    return render_template("site/privacy.html")
+
+
+@bp.route("/mentions-legales")
+def legal():
+    return render_template("site/legal.html")
+
+
+@bp.route("/preferences/langue", methods=["POST"])
+def set_language():
+    FlaskForm().validate_on_submit() or _bad_request()
+    lang = request.form.get("lang", "fr")
+    if lang not in current_app.config["LANGUAGES"]:
+        lang = "fr"
+    if current_user.is_authenticated:
+        current_user.locale = lang
+    response = redirect(safe_next(request.form.get("next"), url_for("site.home")))
+    response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    return response
+
+
+@bp.route("/preferences/affichage", methods=["POST"])
+def set_scheme():
+    FlaskForm().validate_on_submit() or _bad_request()
+    scheme = request.form.get("scheme", "system")
+    if scheme not in ("light", "dark", "system"):
+        scheme = "system"
+    flash(_("Affichage enregistré."), "success")
+    response = redirect(safe_next(request.form.get("next"), url_for("site.home")))
+    response.set_cookie(SCHEME_COOKIE, scheme, max_age=ONE_YEAR, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    return response
+
+
+@bp.route("/sante")
+def health():
+    """For load balancers: the application answers and reaches its database."""
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+def _bad_request():
+    from flask import abort
+
+    abort(400)

@@ -1,0 +1,30 @@
+"""Alembic environment: the engine comes from Consult (``consult.migrate``), the target
+metadata from every model module, so ``alembic check`` compares models and migrations."""
+
+from __future__ import annotations
+
+from alembic import context
+
+import consult.models  # noqa: F401  (imports every model)
+from consult.db import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes["engine"]
+    with engine.connect() as connection:
+        connection.info["write"] = True
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations_online()

@@ -1,0 +1,147 @@
+"""Test harness: one database per run (SQLite file or a fresh PostgreSQL database),
+created through the migrations; each test runs inside a transaction rolled back at the
+end (``join_transaction_mode="create_savepoint"``, as warehouse does), so tests are
+isolated and fast. Tests that need real commits from several connections use the
+``committed_db`` fixture instead, which empties the tables afterwards."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from consult import create_app
+from consult.config import TestConfig
+from consult.db import db
+from consult.migrate import upgrade
+
+DB_KIND = os.environ.get("CONSULT_TEST_DB", "sqlite")
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("CONSULT_TEST_DATABASE_URL")
+    if not url:
+        pytest.exit("CONSULT_TEST_DB=postgresql needs CONSULT_TEST_DATABASE_URL", returncode=2)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if DB_KIND != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'consult-test.sqlite3'}"
+        return
+    maintenance = make_url(_postgres_url())
+    name = f"consult_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(maintenance, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield maintenance.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = Path(tmp_path_factory.mktemp("instance"))
+    application = create_app(TestConfig(instance, database_url))
+    upgrade(db.engine)
+    yield application
+    db.session.remove()
+    db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Every test inside one transaction, rolled back afterwards."""
+    if "committed_db" in request.fixturenames:
+        with app.app_context():
+            yield
+        return
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield
+    finally:
+        ctx.pop()
+        db.session.remove()
+        outer.rollback()
+        connection.close()
+        db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+
+
+COMMITTED_TABLES = ("auth_sessions", "memberships", "invitations", "outbox_messages", "users",
+                    "organisations")
+
+
+@pytest.fixture
+def committed_db(app):
+    """Real commits, visible to other connections and threads; tables emptied after."""
+    db.session.remove()
+    yield db
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.info["write"] = True
+        for table in COMMITTED_TABLES:
+            conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/") -> str:
+    page = client.get(path)
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict | None = None, **kwargs):
+    """POST like a browser: with the CSRF token of the session."""
+    payload = {"csrf_token": csrf_token(client)}
+    payload.update(data or {})
+    return client.post(path, data=payload, **kwargs)
+
+
+def login(client, user) -> None:
+    """Open a real server-side session for ``user`` in ``client`` (no password work)."""
+    from consult.accounts.operations import start_session
+
+    token = start_session(user)
+    db.session.flush()
+    with client.session_transaction() as session:
+        session["sid"] = token
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session.permanent = True
+
+
+def mails_to(address: str, kind: str | None = None):
+    from sqlalchemy import select
+
+    from consult.core.outbox import OutboxMessage
+
+    query = select(OutboxMessage).where(OutboxMessage.to_address == address)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def link_in(mail, marker: str) -> str:
+    match = re.search(r"https?://[^\s]*" + re.escape(marker) + r"[^\s]*", mail.body_text)
+    assert match, f"no link containing {marker!r} in {mail.body_text!r}"
+    return match.group(0).replace("http://localhost", "")
