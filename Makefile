@@ -77,7 +77,7 @@ lint: $(VENV)/.installed-dev
 
 ## extract-messages: refresh the English catalogue after changing translatable strings
 extract-messages: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F consult/translations/babel.cfg -k _l -k lazy_gettext -o consult/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract --ignore-dirs='.* __pycache__ node_modules .venv' -F consult/translations/babel.cfg -k _l -k lazy_gettext -o consult/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations --no-fuzzy-matching --ignore-obsolete
 
 bench: $(VENV)/.installed-dev

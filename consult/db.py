@@ -95,8 +95,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = "IMMEDIATE" if connection.info.get("write", _request_will_write()) else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        will_write = connection.info.pop("write", None)
+        if will_write is None:
+            will_write = _request_will_write()
+        connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if will_write else 'DEFERRED'}")
 
 
 class Database:

@@ -33,6 +33,7 @@ def heads(engine: Engine) -> tuple[str, ...]:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
+        connection.info["write"] = False  # a read: SQLite need not take the write lock
         return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -12,6 +12,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.ctx import _cv_app
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -46,10 +48,35 @@ def database_url(tmp_path_factory):
     admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own application context, as in production: the test's
+    own context (for factories and direct queries) steps aside during the request,
+    otherwise Flask would reuse it and share ``g`` between requests."""
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.get(None)
+        if outer is None:
+            return super().open(*args, **kwargs)
+        registry = db.session.registry
+        test_session = registry() if registry.has() else None
+        if test_session is not None:
+            test_session.flush()  # what the test set up is visible to the request
+            registry.clear()
+        outer.pop()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            outer.push()
+            db.session.remove()
+            if test_session is not None:
+                registry.set(test_session)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = Path(tmp_path_factory.mktemp("instance"))
     application = create_app(TestConfig(instance, database_url))
+    application.test_client_class = IsolatedClient
     upgrade(db.engine)
     yield application
     db.session.remove()
@@ -76,7 +103,7 @@ def _transaction(request, app):
         db.session.remove()
         outer.rollback()
         connection.close()
-        db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+        db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
 
 
 COMMITTED_TABLES = ("auth_sessions", "memberships", "invitations", "outbox_messages", "users",
@@ -145,3 +172,18 @@ def link_in(mail, marker: str) -> str:
     match = re.search(r"https?://[^\s]*" + re.escape(marker) + r"[^\s]*", mail.body_text)
     assert match, f"no link containing {marker!r} in {mail.body_text!r}"
     return match.group(0).replace("http://localhost", "")
+
+
+_VARYING = re.compile(r'(nonce="|name="csrf_token"[^>]*value=")[^"]+"')
+
+
+def same_page(first, second, *replacements: tuple[str, str]) -> bool:
+    """Two responses show the same page, but for nonces, CSRF tokens and ``replacements``."""
+    texts = []
+    for response, (old, new) in zip((first, second), replacements or [("", "")] * 2,
+                                    strict=False):
+        text = _VARYING.sub(r'\1X"', response.get_data(as_text=True))
+        texts.append(text.replace(old, new) if old else text)
+    if len(texts) < 2:
+        texts.append(_VARYING.sub(r'\1X"', second.get_data(as_text=True)))
+    return texts[0] == texts[1]

@@ -3,11 +3,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from consult.core.forms import AcceptablePassword, email_address, length, required
 
-LOCALE_CHOICES = [("fr", "Français"), ("en", "English")]
+LOCALE_CHOICES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
 
 class RegisterForm(FlaskForm):

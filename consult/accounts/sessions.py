@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from consult.accounts.models import User
 from consult.accounts.operations import end_session, session_user, start_session
@@ -27,8 +27,14 @@ def _load_user(user_id: str) -> User | None:
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
 
+    @app.before_request
+    def _load_current_user() -> None:
+        # Load the person once, early: the language and the templates depend on it.
+        current_user._get_current_object()
+
 
 def sign_in(user: User) -> None:
+    user = getattr(user, "_get_current_object", lambda: user)()  # never store the proxy
     token = start_session(user, request.headers.get("User-Agent"))
     session.clear()
     session.permanent = True
@@ -45,3 +51,8 @@ def sign_out() -> None:
 def renew_current_session(user: User) -> None:
     """After a password change every session ended: open a fresh one for this browser."""
     sign_in(user)
+
+
+def person() -> User:
+    """The signed-in person as a real object, to hand to operations (never the proxy)."""
+    return current_user._get_current_object()

@@ -30,7 +30,7 @@ from consult.accounts.forms import (
     ResendConfirmationForm,
     ResetPasswordForm,
 )
-from consult.accounts.sessions import renew_current_session, sign_in, sign_out
+from consult.accounts.sessions import person, renew_current_session, sign_in, sign_out
 from consult.core import ratelimit as rl
 from consult.core.http import safe_next
 from consult.core.tokens import TokenError, TokenExpired
@@ -101,7 +101,7 @@ def confirm_email(token: str):
 def resend_confirmation():
     ResendConfirmationForm().validate_on_submit() or abort(400)
     if not current_user.is_confirmed:
-        ops.send_confirmation(current_user)
+        ops.send_confirmation(person())
     flash(_("Un nouveau lien de confirmation vous a été envoyé."), "success")
     return redirect(safe_next(request.referrer and _path_of(request.referrer),
                               url_for("accounts.profile")))
@@ -190,13 +190,13 @@ def profile():
                 _("Précisez votre territoire parmi les propositions.") if candidates else
                 _("Territoire inconnu. Saisissez une commune, un département ou son numéro."))
         else:
-            ops.update_profile(current_user, display_name=form.display_name.data,
+            ops.update_profile(person(), display_name=form.display_name.data,
                                territory_id=territory.id if territory else None,
                                locale=form.locale.data, digest_opt_in=form.digest_opt_in.data)
             flash(_("Votre profil est enregistré."), "success")
             return redirect(url_for("accounts.profile"))
     return form_page("accounts/profile.html", form, candidates=candidates,
-                     sessions=ops.sessions_of(current_user))
+                     sessions=ops.sessions_of(person()))
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
@@ -206,7 +206,7 @@ def change_password():
     form.account_email = current_user.email
     if form.validate_on_submit():
         try:
-            ops.change_password(current_user, form.current_password.data,
+            ops.change_password(person(), form.current_password.data,
                                 form.new_password.data)
         except ops.AccountError:
             form.current_password.errors.append(_("Mot de passe actuel incorrect."))
@@ -220,7 +220,7 @@ def change_password():
 @bp.route("/compte/mes-donnees.json")
 @login_required
 def export_data():
-    data = ops.export_personal_data(current_user)
+    data = ops.export_personal_data(person())
     filename = f"consult-mes-donnees-{utcnow():%Y-%m-%d}.json"
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
@@ -234,7 +234,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            ops.delete_account(current_user, form.password.data)
+            ops.delete_account(person(), form.password.data)
         except ops.AccountError:
             form.password.errors.append(_("Mot de passe incorrect."))
         else:

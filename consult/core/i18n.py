@@ -3,9 +3,8 @@ profile, else the language cookie, else the browser, else French."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal
-from flask_login import current_user
 
 babel = Babel()
 LANG_COOKIE = "consult_lang"
@@ -13,8 +12,11 @@ LANG_COOKIE = "consult_lang"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+    if not has_request_context():
+        return "fr"
+    user = g.get("_login_user")  # loaded by accounts.sessions before the view runs
+    if getattr(user, "is_authenticated", False) and user.locale in languages:
+        return user.locale
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in languages:
         return cookie

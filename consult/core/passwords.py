@@ -27,6 +27,18 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
+_SEQUENCES = (
+    "01234567890123456789", "98765432109876543210", "abcdefghijklmnopqrstuvwxyz",
+    "zyxwvutsrqponmlkjihgfedcba", "azertyuiopqsdfghjklmwxcvbn", "qwertyuiopasdfghjklzxcvbnm",
+    "qwertzuiopasdfghjklyxcvbnm", "&é\"'(-è_çà)=", "1qaz2wsx3edc4rfv5tgb6yhn",
+)
+
+
+def _is_sequence(lowered: str) -> bool:
+    """Keyboard rows and runs: « azertyuiopqsdf », « 1234567890123 »."""
+    return any(lowered in sequence for sequence in _SEQUENCES)
+
+
 def _normalise(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
@@ -39,7 +51,7 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     if len(password) > MAX_LENGTH:
         return str(_l("Le mot de passe doit compter au plus %(n)d caractères.", n=MAX_LENGTH))
     lowered = password.lower()
-    if lowered in common_passwords() or len(set(lowered)) <= 2:
+    if lowered in common_passwords() or len(set(lowered)) < 5 or _is_sequence(lowered):
         return str(_l("Ce mot de passe fait partie des plus courants : choisissez-en un autre."))
     if email:
         local = email.split("@", 1)[0].lower()

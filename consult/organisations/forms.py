@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional
 
 from consult.core.forms import email_address, length, required
@@ -12,7 +13,7 @@ from consult.organisations.models import ORGANISATION_KIND_LABELS, MembershipRol
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Nom de l'organisation"), [required(), length(160, 2)])
     kind = SelectField(_l("Type d'organisation"), [required()],
-                       choices=[(k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()])
+                       choices=[SelectChoice(k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()])
     territory = StringField(_l("Territoire (facultatif)"), [Optional(), length(120)],
                             description=_l("Une région, un département ou une commune."))
     website = URLField(_l("Site internet (facultatif)"),
@@ -26,8 +27,8 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("Adresse e-mail de la personne"),
                        [required(), email_address(), length(320)])
     role = SelectField(_l("Rôle"), choices=[
-        (MembershipRole.AGENT.value, _l("Agent : lance et modère les défis")),
-        (MembershipRole.ADMIN.value, _l("Administrateur : gère aussi les membres")),
+        SelectChoice(MembershipRole.AGENT.value, _l("Agent : lance et modère les défis")),
+        SelectChoice(MembershipRole.ADMIN.value, _l("Administrateur : gère aussi les membres")),
     ], default=MembershipRole.AGENT.value)
 
 

@@ -18,7 +18,7 @@ def all_organisations() -> list[Organisation]:
 def member_counts() -> dict[int, int]:
     rows = db.session.execute(
         select(Membership.organisation_id, func.count()).group_by(Membership.organisation_id))
-    return dict(rows.tuples())
+    return dict(rows.all())
 
 
 def members_of(organisation: Organisation) -> list[Membership]:

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from consult.accounts.sessions import person
 from consult.accounts.views import form_page
 from consult.core.security import Permission, can
 from consult.db import db
@@ -51,7 +52,7 @@ def platform_list():
             form.territory.errors.append(_("Territoire inconnu ou ambigu : précisez-le."))
         else:
             organisation = ops.create_organisation(
-                current_user, name=form.name.data, kind=OrganisationKind(form.kind.data),
+                person(), name=form.name.data, kind=OrganisationKind(form.kind.data),
                 description=form.description.data or "", website=form.website.data,
                 territory_id=territory.id if territory else None)
             flash(_("Organisation « %(name)s » créée. Nommez maintenant son administrateur.",
@@ -69,7 +70,7 @@ def platform_detail(slug: str):
     require(Permission.APPOINT_ORGANISATION_ADMIN, organisation)
     form = AppointAdminForm()
     if form.validate_on_submit():
-        ops.invite(current_user, organisation, form.email.data, MembershipRole.ADMIN)
+        ops.invite(person(), organisation, form.email.data, MembershipRole.ADMIN)
         flash(_("%(email)s est nommé·e administrateur (un e-mail lui a été envoyé).",
                 email=form.email.data), "success")
         return redirect(url_for("organisations.platform_detail", slug=slug))
@@ -93,7 +94,7 @@ def members(slug: str):
     require(Permission.INVITE_AGENT, organisation)
     form = InviteForm()
     if form.validate_on_submit():
-        result = ops.invite(current_user, organisation, form.email.data,
+        result = ops.invite(person(), organisation, form.email.data,
                             MembershipRole(form.role.data))
         message = (_("%(email)s a été ajouté·e à l'organisation.", email=form.email.data)
                    if isinstance(result, Membership) else
@@ -116,7 +117,7 @@ def remove_member(slug: str, membership_id: int):
     require(Permission.REMOVE_MEMBER, membership)
     ConfirmForm().validate_on_submit() or abort(400)
     try:
-        ops.remove_member(current_user, membership)
+        ops.remove_member(person(), membership)
     except ops.OrganisationError:
         flash(_("Une organisation garde toujours au moins un administrateur."), "error")
         return redirect(url_for("organisations.members", slug=slug)), 303
@@ -133,7 +134,7 @@ def revoke_invitation(slug: str, invitation_id: int):
         abort(404)
     require(Permission.INVITE_AGENT, organisation)
     ConfirmForm().validate_on_submit() or abort(400)
-    ops.revoke_invitation(current_user, invitation)
+    ops.revoke_invitation(person(), invitation)
     flash(_("Invitation annulée."), "success")
     return redirect(url_for("organisations.members", slug=slug))
 
@@ -146,7 +147,7 @@ def invitation(token: str):
     form = ConfirmForm()
     if current_user.is_authenticated and form.validate_on_submit():
         try:
-            ops.accept_invitation(invitation, current_user)
+            ops.accept_invitation(invitation, person())
         except ops.OrganisationError:
             flash(_("Cette invitation a été envoyée à une autre adresse e-mail."), "error")
             return render_template("organisations/invitation.html", invitation=invitation,

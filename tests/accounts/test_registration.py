@@ -1,0 +1,102 @@
+from sqlalchemy import func, select
+
+from consult.accounts.models import User
+from consult.db import db
+from tests.conftest import same_page, csrf_token, link_in, mails_to, post_form
+from tests.factories import UserFactory
+
+GOOD = {"display_name": "Camille", "email": "Camille@Exemple.fr",
+        "password": "le chat dort sur le radiateur"}
+
+
+def count_users():
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def test_register_then_confirm_through_the_mailed_link(client):
+    response = post_form(client, "/inscription", GOOD)
+    assert response.status_code == 200
+    assert "Consultez vos e-mails" in response.text
+    user = db.session.scalar(select(User).where(User.email == "camille@exemple.fr"))
+    assert user is not None and not user.is_confirmed
+    assert user.password_hash.startswith("$argon2id$")
+
+    [mail] = mails_to("camille@exemple.fr", "accounts/confirm_email")
+    assert mail.subject == "Confirmez votre adresse e-mail"
+    assert "<a href=" in mail.body_html
+    response = client.get(link_in(mail, "/compte/confirmer/"))
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.is_confirmed
+
+
+def test_register_refuses_bad_input_keeps_what_was_typed_and_saves_nothing(client):
+    before = count_users()
+    response = post_form(client, "/inscription", {
+        "display_name": "Jo", "email": "pas-une-adresse", "password": "azertyuiop"})
+    assert response.status_code == 422
+    page = response.text
+    assert "Saisissez une adresse e-mail valide" in page
+    assert "au moins 12 caractères" in page
+    assert 'value="pas-une-adresse"' in page  # kept
+    assert 'value="Jo"' in page
+    assert "azertyuiop" not in page  # never the password
+    assert 'aria-invalid="true"' in page and 'aria-describedby="email-hint email-error"' in page
+    assert count_users() == before
+
+
+def test_common_password_refused_even_when_long_enough(client):
+    response = post_form(client, "/inscription", {**GOOD, "password": "1234567890123"})
+    assert response.status_code == 422
+    response = post_form(client, "/inscription", {**GOOD, "password": "qwertyuiopasdfgh"})
+    assert response.status_code == 422
+    assert "plus courants" in response.text
+
+
+def test_password_length_bounds(client):
+    assert post_form(client, "/inscription", {**GOOD, "password": "x" * 5 + "yz" * 3 + "q"})\
+        .status_code == 422  # 12 chars but only 3 distinct
+    ok = post_form(client, "/inscription", {**GOOD, "password": "é" * 60 + "abcdefgh" * 8 + "xy"})
+    assert ok.status_code == 200  # 126 characters accepted
+    too_long = post_form(client, "/inscription",
+                         {**GOOD, "email": "b@exemple.fr", "password": "abcdefghij" * 13})
+    assert too_long.status_code == 422
+    assert "au plus 128" in too_long.text
+
+
+def test_registering_an_existing_address_reveals_nothing(client):
+    existing = UserFactory(email="deja@exemple.fr")
+    response = post_form(client, "/inscription", {**GOOD, "email": "deja@exemple.fr"})
+    fresh = post_form(client, "/inscription", {**GOOD, "email": "nouveau@exemple.fr"})
+    assert response.status_code == fresh.status_code == 200
+    assert same_page(response, fresh, ("deja@", "X@"), ("nouveau@", "X@"))
+    # the owner is told by mail instead
+    assert mails_to("deja@exemple.fr", "accounts/already_registered")
+    assert db.session.get(User, existing.id).display_name == existing.display_name
+
+
+def test_forged_or_expired_confirmation_link_gives_a_clear_page(client, app, monkeypatch):
+    response = client.get("/compte/confirmer/nimporte-quoi")
+    assert response.status_code == 400
+    assert "Ce lien n’est pas valide" in response.text
+
+    from datetime import timedelta
+
+    post_form(client, "/inscription", GOOD)
+    [mail] = mails_to("camille@exemple.fr", "accounts/confirm_email")
+    monkeypatch.setitem(app.config, "TOKEN_MAX_AGE_CONFIRM", timedelta(seconds=-1))
+    response = client.get(link_in(mail, "/compte/confirmer/"))
+    assert response.status_code == 400
+    assert "Ce lien a expiré" in response.text
+
+
+def test_registration_without_csrf_token_is_refused(client):
+    before = count_users()
+    response = client.post("/inscription", data=GOOD)
+    assert response.status_code == 400
+    assert count_users() == before
+    # and with a token from another session
+    other = client.application.test_client()
+    token = csrf_token(other)
+    response = client.post("/inscription", data={**GOOD, "csrf_token": token})
+    assert response.status_code == 400

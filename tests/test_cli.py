@@ -1,0 +1,58 @@
+from sqlalchemy import func, select
+
+from consult.accounts.models import User
+from consult.core.outbox import OutboxMessage, OutboxStatus
+from consult.db import db
+from consult.organisations.models import Organisation
+
+
+def test_create_admin(app):
+    result = app.test_cli_runner().invoke(args=[
+        "create-admin", "--email", "Admin@Exemple.fr", "--name", "Admin", "--password-stdin"],
+        input="une phrase de passe tout à fait solide\n")
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(select(User).where(User.email == "admin@exemple.fr"))
+    assert admin.is_platform_admin and admin.is_confirmed
+
+
+def test_create_admin_refuses_a_weak_password(app):
+    result = app.test_cli_runner().invoke(args=[
+        "create-admin", "--email", "a@exemple.fr", "--name", "A", "--password-stdin"],
+        input="password\n")
+    assert result.exit_code != 0 and "12 caractères" in result.output
+    assert db.session.scalar(select(User).where(User.email == "a@exemple.fr")) is None
+
+
+def test_demo_loads_french_data_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    names = set(db.session.scalars(select(Organisation.name)))
+    assert "Département du Val-d'Oise (démo)" in names
+    assert "Laboratoire d'innovation publique (démo)" in names
+    users = db.session.scalar(select(func.count(User.id)))
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert "déjà présentes" in again.output
+    assert db.session.scalar(select(func.count(User.id))) == users
+
+
+def test_worker_once_delivers_to_the_console(app, client):
+    from tests.conftest import post_form
+
+    post_form(client, "/inscription", {"display_name": "Camille", "email": "c@exemple.fr",
+                                       "password": "le chat dort sur le radiateur"})
+    app.config["MAIL_CONSOLE"] = True
+    try:
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    finally:
+        app.config["MAIL_CONSOLE"] = False
+    assert result.exit_code == 0, result.output
+    assert "/compte/confirmer/" in result.output
+    statuses = set(db.session.scalars(select(OutboxMessage.status)))
+    assert statuses == {OutboxStatus.SENT}
+
+
+def test_check_passes_on_a_healthy_database(app):
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 0, result.output
+    assert "aucun problème" in result.output

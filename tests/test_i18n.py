@@ -1,0 +1,65 @@
+"""French is the default language, English is complete."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "consult/translations/en/LC_MESSAGES/messages.po"
+
+
+def test_every_translatable_string_has_an_english_translation(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "--ignore-dirs=.* __pycache__",
+         "-F", str(ROOT / "consult/translations/babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+         "-o", str(pot), "--no-location", "."],
+        cwd=ROOT, check=True, capture_output=True)
+    source_ids = {m.id for m in read_po(pot.open("rb")) if m.id}
+    english = {m.id: m for m in read_po(CATALOGUE.open("rb")) if m.id}
+    missing = sorted(str(i) for i in source_ids - english.keys())
+    assert not missing, f"run `make extract-messages` and translate: {missing[:10]}"
+    untranslated = sorted(str(i) for i in source_ids
+                          if not all(english[i].string if isinstance(english[i].string, tuple)
+                                     else [english[i].string])
+                          or english[i].fuzzy)
+    assert not untranslated, f"untranslated in English: {untranslated[:10]}"
+
+
+def test_placeholders_survive_translation():
+    import re
+
+    for message in read_po(CATALOGUE.open("rb")):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(re.findall(r"%\(\w+\)[sd]", ids[-1]))
+        for string in strings:
+            assert set(re.findall(r"%\(\w+\)[sd]", string)) <= wanted | set(
+                re.findall(r"%\(\w+\)[sd]", ids[0])), message.id
+
+
+def test_french_by_default_and_english_on_request(client):
+    assert 'lang="fr"' in client.get("/").text
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert 'lang="en"' in english and "Let's improve public services together" in english
+
+
+def test_language_switch_is_a_post_that_sets_a_cookie(client):
+    from tests.conftest import post_form
+
+    response = post_form(client, "/preferences/langue", {"lang": "en", "next": "/connexion"})
+    assert response.status_code == 302 and response.headers["Location"] == "/connexion"
+    page = client.get("/connexion").text
+    assert "Sign in" in page and 'lang="en"' in page
+    assert client.get("/preferences/langue").status_code == 405
+
+
+def test_language_switch_next_stays_on_site(client):
+    from tests.conftest import post_form
+
+    response = post_form(client, "/preferences/langue", {"lang": "en", "next": "//evil.example"})
+    assert response.headers["Location"] == "/"
