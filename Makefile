@@ -16,25 +16,27 @@ MO := $(PO:.po=.mo)
 .PHONY: run test test-sqlite test-postgres lint bench browser translations extract-messages clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	@echo "Installation de Consult dans $(VENV)…"
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	@echo "Installation de Consult et des outils de test dans $(VENV)…"
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed-run
 
 %.mo: %.po | $(VENV)/.installed-run
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+	@$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
 
 translations: $(MO)
 
 ## run: create the SQLite database, load the demo when empty, serve on http://127.0.0.1:5000
 run: $(VENV)/.installed-run translations
-	export CONSULT_BASE_URL=$${CONSULT_BASE_URL:-http://$(HOST):$(PORT)}
+	@export CONSULT_BASE_URL=$${CONSULT_BASE_URL:-http://$(HOST):$(PORT)}
 	$(FLASK) init-db
 	$(FLASK) demo --if-empty
 	$(FLASK) worker & worker=$$!
@@ -44,7 +46,7 @@ run: $(VENV)/.installed-run translations
 
 ## browser: Debian's Chromium for the browser tests (installed when root and missing)
 browser:
-	if [ ! -x /usr/bin/chromium ]; then
+	@if [ ! -x /usr/bin/chromium ]; then
 	  if [ "$$(id -u)" = 0 ]; then
 	    (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null))
 	  else
@@ -54,6 +56,7 @@ browser:
 
 ## test: the whole suite on SQLite, then on PostgreSQL when CONSULT_TEST_DATABASE_URL is set
 test: $(VENV)/.installed-dev translations browser
+	@$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	if [ -n "$${CONSULT_TEST_DATABASE_URL:-}" ]; then
 	  $(MAKE) --no-print-directory test-postgres
@@ -65,15 +68,15 @@ test: $(VENV)/.installed-dev translations browser
 	fi
 
 test-sqlite: $(VENV)/.installed-dev translations
-	echo "== Tests sur SQLite"
+	@echo "== Tests sur SQLite"
 	CONSULT_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev translations
-	echo "== Tests sur PostgreSQL"
+	@echo "== Tests sur PostgreSQL"
 	CONSULT_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check consult tests migrations
+	@$(BIN)/ruff check consult tests migrations
 
 ## extract-messages: refresh the English catalogue after changing translatable strings
 extract-messages: $(VENV)/.installed-dev

@@ -62,6 +62,7 @@ def _configure_logging(app: Flask) -> None:
     if not app.testing and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _blueprints():

@@ -32,8 +32,8 @@ def init_db() -> None:
 @click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée.")
 def create_admin(email: str, display_name: str, password_stdin: bool) -> None:
     """Create a platform administrator (or promote an existing account)."""
-    from consult.accounts.operations import find_user_by_email, normalise_email
     from consult.accounts.models import User
+    from consult.accounts.operations import find_user_by_email, normalise_email
     from consult.audit.operations import log_action
     from consult.core.passwords import hash_password, password_problem
     from consult.db import utcnow

@@ -75,7 +75,7 @@ class Config:
         self.LANGUAGES = ("fr", "en")
 
         # Mail: without SMTP the outbox prints messages to the console (development).
-        self.MAIL_SENDER = env("MAIL_SENDER", "Consult <ne-pas-repondre@consult.localhost>")
+        self.MAIL_SENDER = env("MAIL_SENDER", "Consult <ne-pas-repondre@consult.example>")
         self.SMTP_HOST = env("SMTP_HOST")
         self.SMTP_PORT = env_int("SMTP_PORT", 587)
         self.SMTP_USERNAME = env("SMTP_USERNAME")
@@ -117,4 +117,5 @@ class TestConfig(Config):
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
         self.ARGON2_PARALLELISM = 1
-        self.RATELIMIT_ENABLED = False
+        # Initialised (so tests can switch it on) but off: tests/conftest.py disables it.
+        self.RATELIMIT_ENABLED = True

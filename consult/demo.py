@@ -45,9 +45,9 @@ def _demo_hash() -> str:
 
 
 def load_demo() -> dict[str, int]:
-    admin = _person("admin@demo.consult.localhost", "Administratrice de la plateforme",
+    admin = _person("admin@demo.consult.example", "Administratrice de la plateforme",
                     is_platform_admin=True)
-    citizens = [_person(f"{name.lower()}@demo.consult.localhost", name, dep)
+    citizens = [_person(f"{name.lower()}@demo.consult.example", name, dep)
                 for name, dep in CITIZENS]
     db.session.flush()
     val_doise = _departement("95")
@@ -65,10 +65,12 @@ def load_demo() -> dict[str, int]:
             description="Service de l'État de démonstration : titres, accueil des usagers."),
     }
     staff = [
-        ("agnes.admin@demo.consult.localhost", "Agnès (Département)", "dep95", MembershipRole.ADMIN),
-        ("bruno.agent@demo.consult.localhost", "Bruno (Département)", "dep95", MembershipRole.AGENT),
-        ("claire.lab@demo.consult.localhost", "Claire (Labo)", "lab", MembershipRole.ADMIN),
-        ("david.pref@demo.consult.localhost", "David (Préfecture)", "prefecture",
+        ("agnes.admin@demo.consult.example", "Agnès (Département)", "dep95",
+         MembershipRole.ADMIN),
+        ("bruno.agent@demo.consult.example", "Bruno (Département)", "dep95",
+         MembershipRole.AGENT),
+        ("claire.lab@demo.consult.example", "Claire (Labo)", "lab", MembershipRole.ADMIN),
+        ("david.pref@demo.consult.example", "David (Préfecture)", "prefecture",
          MembershipRole.ADMIN),
     ]
     agents = 0

@@ -77,6 +77,9 @@ def app(database_url, tmp_path_factory):
     instance = Path(tmp_path_factory.mktemp("instance"))
     application = create_app(TestConfig(instance, database_url))
     application.test_client_class = IsolatedClient
+    from consult.core.ratelimit import limiter
+
+    limiter.enabled = False  # switched on by the tests of the limits themselves
     upgrade(db.engine)
     yield application
     db.session.remove()

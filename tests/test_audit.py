@@ -33,7 +33,6 @@ def test_log_entries_cannot_be_deleted_through_the_application():
 def test_the_database_refuses_to_change_the_log(statement):
     log_action(UserFactory(), "organisation.create")
     db.session.flush()
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db.session.begin_nested():
-            db.session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(text(statement))
     assert db.session.query(ActionLog).count() >= 1

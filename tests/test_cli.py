@@ -56,3 +56,21 @@ def test_check_passes_on_a_healthy_database(app):
     result = app.test_cli_runner().invoke(args=["check"])
     assert result.exit_code == 0, result.output
     assert "aucun problème" in result.output
+
+
+def test_demo_accounts_sign_in_through_the_form(app, client):
+    from consult.demo import DEMO_PASSWORD
+    from tests.conftest import post_form
+
+    app.test_cli_runner().invoke(args=["demo"])
+    for email in ["admin@demo.consult.example", "agnes.admin@demo.consult.example",
+                  "camille@demo.consult.example"]:
+        browser = app.test_client()
+        response = post_form(browser, "/connexion", {"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert browser.get("/compte").status_code == 200
+    admin = app.test_client()
+    post_form(admin, "/connexion", {"email": "agnes.admin@demo.consult.example",
+                                    "password": DEMO_PASSWORD})
+    members = admin.get("/espace/departement-du-val-d-oise-demo/membres")
+    assert members.status_code == 200 and "Bruno (Département)" in members.text

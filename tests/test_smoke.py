@@ -2,3 +2,64 @@ def test_home_page_answers_in_french(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "Améliorons ensemble les services publics" in response.get_data(as_text=True)
+
+
+def test_footer_links_the_licence_and_the_accessibility_statement(client):
+    page = client.get("/").text
+    link = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    assert f'<a href="{link}">Licence Ouverte 2.0</a>' in page
+    assert 'href="/accessibilite"' in page and "&lt;a href" not in page
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/connexion")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert "'nonce-" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.text
+    assert client.get("/nexiste-pas").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_is_httponly_and_lax(client):
+    from tests.conftest import post_form
+
+    post_form(client, "/preferences/langue", {"lang": "fr"})
+    cookie = client.get_cookie("consult")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_production_cookie_is_secure_and_host_prefixed(monkeypatch, tmp_path):
+    from consult.config import Config
+
+    monkeypatch.setenv("CONSULT_BASE_URL", "https://consult.example.gouv.fr")
+    monkeypatch.setenv("CONSULT_SECRET_KEY", "x" * 40)
+    config = Config(tmp_path)
+    assert config.SESSION_COOKIE_SECURE and config.SESSION_COOKIE_NAME == "__Host-consult"
+
+
+def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    from consult.config import Config
+
+    monkeypatch.delenv("CONSULT_SECRET_KEY", raising=False)
+    first = Config(tmp_path).SECRET_KEY
+    assert len(first) >= 48 and first == Config(tmp_path).SECRET_KEY
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_error_pages_are_helpful_and_in_french(client):
+    response = client.get("/nexiste-pas")
+    assert response.status_code == 404 and "Page introuvable" in response.text
+
+
+def test_health_check(client):
+    assert client.get("/sante").get_json() == {"status": "ok"}
+
+
+def test_scheme_preference(client):
+    from tests.conftest import post_form
+
+    post_form(client, "/preferences/affichage", {"scheme": "dark"})
+    assert 'data-scheme="dark"' in client.get("/").text

@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import cache
 
 import nh3
-from markupsafe import Markup, escape
 from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",

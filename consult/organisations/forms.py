@@ -13,7 +13,8 @@ from consult.organisations.models import ORGANISATION_KIND_LABELS, MembershipRol
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Nom de l'organisation"), [required(), length(160, 2)])
     kind = SelectField(_l("Type d'organisation"), [required()],
-                       choices=[SelectChoice(k.value, v) for k, v in ORGANISATION_KIND_LABELS.items()])
+                       choices=[SelectChoice(kind.value, label)
+                                for kind, label in ORGANISATION_KIND_LABELS.items()])
     territory = StringField(_l("Territoire (facultatif)"), [Optional(), length(120)],
                             description=_l("Une région, un département ou une commune."))
     website = URLField(_l("Site internet (facultatif)"),

@@ -46,7 +46,7 @@ def platform_list():
     require(Permission.CREATE_ORGANISATION)
     form = OrganisationForm()
     if form.validate_on_submit():
-        territory, candidates = (resolve_territory(form.territory.data)
+        territory, _candidates = (resolve_territory(form.territory.data)
                                  if form.territory.data else (None, []))
         if form.territory.data and territory is None:
             form.territory.errors.append(_("Territoire inconnu ou ambigu : précisez-le."))

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from consult.core.passwords import verify_password
 from consult.db import db
-from tests.conftest import same_page, link_in, login, mails_to, post_form
+from tests.conftest import link_in, login, mails_to, post_form, same_page
 from tests.factories import UserFactory
 
 NEW = "mon nouveau mot de passe"

@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.db import db
-from tests.conftest import same_page, csrf_token, link_in, mails_to, post_form
+from tests.conftest import csrf_token, link_in, mails_to, post_form, same_page
 from tests.factories import UserFactory
 
 GOOD = {"display_name": "Camille", "email": "Camille@Exemple.fr",

@@ -2,7 +2,7 @@ import pytest
 
 from consult.accounts.models import AuthSession
 from consult.db import db
-from tests.conftest import same_page, login, post_form
+from tests.conftest import login, post_form, same_page
 from tests.factories import PASSWORD, UserFactory
 
 
