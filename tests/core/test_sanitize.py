@@ -1,6 +1,7 @@
 """The one sanitiser: Markdown rendered without raw HTML, then cleaned by nh3. bleach,
 unmaintained, only gives a second, independent opinion here."""
 
+import re
 from html.parser import HTMLParser
 
 import bleach
@@ -30,6 +31,13 @@ class _Inspector(HTMLParser):
         self.attributes += [(name, value or "") for name, value in attrs]
 
 
+def _scheme(url: str) -> str:
+    """The scheme a browser would see, ignoring the whitespace and controls it strips."""
+    squeezed = "".join(ch for ch in url if ord(ch) > 32).lower()
+    match = re.match(r"^([a-z][a-z0-9+.-]*):", squeezed)
+    return match.group(1) if match else ""
+
+
 def problems(html: str) -> list[str]:
     inspector = _Inspector()
     inspector.feed(str(html))
@@ -37,8 +45,7 @@ def problems(html: str) -> list[str]:
     for name, value in inspector.attributes:
         if name.startswith("on") or name in {"style", "src", "srcdoc", "formaction"}:
             found.append(name)
-        squeezed = "".join(value.split()).lower()
-        if name == "href" and not squeezed.startswith(("http://", "https://", "mailto:")):
+        if name == "href" and _scheme(value) not in {"", "http", "https", "mailto"}:
             found.append(f"href={value}")
     return found
 
