@@ -87,8 +87,14 @@ def load_demo() -> dict[str, int]:
     return summary
 
 
-# Later domains (challenges, ideas, briefs) add their demo content here.
-DEMO_EXTENSIONS: list = []
+def _participation(**context):
+    from consult.demo_participation import load_challenges
+
+    return load_challenges(**context)
+
+
+# Each domain adds its demo content here (briefs come with issue 5).
+DEMO_EXTENSIONS: list = [_participation]
 
 
 def demo_organisation(slug_part: str) -> Organisation | None:

@@ -5,3 +5,22 @@ from consult.audit.models import ActionLog  # noqa: F401
 from consult.core.outbox import OutboxMessage  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from consult.territories.models import Territory  # noqa: F401
+from consult.challenges.models import Challenge, Participation, Theme  # noqa: F401
+from consult.comments.models import Comment, Report  # noqa: F401
+from consult.ideas.models import Idea, Support  # noqa: F401
+from consult.notifications.models import Follow, Notification  # noqa: F401
+
+# Objects that exist only in one dialect, made by migrations, invisible to the models:
+# PostgreSQL's generated search column and SQLite's FTS5 index with its shadow tables.
+DIALECT_SPECIFIC_COLUMNS = {("ideas", "search_vector")}
+DIALECT_SPECIFIC_TABLE_PREFIXES = ("ideas_fts",)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's filter: leave the dialect-specific search objects out of comparisons."""
+    if type_ == "table" and name and name.startswith(DIALECT_SPECIFIC_TABLE_PREFIXES):
+        return False
+    if type_ == "column" and (getattr(obj.table, "name", None), name) in \
+            DIALECT_SPECIFIC_COLUMNS:
+        return False
+    return not (type_ == "index" and name and name.startswith("ix_ideas_search"))

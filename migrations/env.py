@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import consult.models  # noqa: F401  (imports every model)
+from consult.models import include_object  # imports every model
 from consult.db import Base
 
 config = context.config
@@ -21,6 +21,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -17,7 +17,9 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.route("/")
 def home():
-    return render_template("site/home.html")
+    from consult.challenges.queries import open_challenges
+
+    return render_template("site/home.html", open_challenges=open_challenges())
 
 
 @bp.route("/accessibilite")

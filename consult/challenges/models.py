@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.challenges.phases import ORDER, Phase
+from consult.db import Base, enum_type, utcnow
+from consult.organisations.models import Organisation
+from consult.territories.models import Territory
+
+
+class ModerationMode(enum.StrEnum):
+    PRE = "pre"  # new ideas wait, invisible to others, until an agent approves them
+    POST = "post"  # published at once, reviewed after
+
+    @property
+    def label(self) -> str:
+        return str(_l("Avant publication") if self is ModerationMode.PRE
+                   else _l("Après publication"))
+
+
+challenge_organisations = Table(
+    "challenge_organisations", Base.metadata,
+    Column("challenge_id", Integer, ForeignKey("challenges.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="RESTRICT"),
+           primary_key=True, index=True),
+)
+
+
+class Challenge(Base):
+    """A service challenge run by one or several organisations."""
+
+    __tablename__ = "challenges"
+    __table_args__ = (
+        CheckConstraint(
+            "submission_starts_at < voting_starts_at AND voting_starts_at < review_starts_at "
+            "AND review_starts_at < results_at", name="phases_in_order"),
+        CheckConstraint("supports_per_person IS NULL OR supports_per_person > 0",
+                        name="supports_limit_positive"),
+        CheckConstraint("ideas_count >= 0 AND supports_count >= 0", name="counters_positive"),
+        CheckConstraint("auto_hide_threshold IS NULL OR auto_hide_threshold > 0",
+                        name="auto_hide_positive"),
+        Index("ix_challenges_published_dates", "published_at", "submission_starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(90), unique=True)
+    title: Mapped[str] = mapped_column(String(160))
+    service: Mapped[str] = mapped_column(String(200))  # the public service concerned
+    problem: Mapped[str] = mapped_column(Text)  # Markdown
+    audience: Mapped[str] = mapped_column(Text, default="")  # who is affected
+    context: Mapped[str] = mapped_column(Text, default="")  # context and constraints
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="SET NULL"), index=True)
+    submission_starts_at: Mapped[datetime]
+    voting_starts_at: Mapped[datetime]
+    review_starts_at: Mapped[datetime]
+    results_at: Mapped[datetime]
+    supports_per_person: Mapped[int | None]  # None: no limit
+    self_support_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    moderation_mode: Mapped[ModerationMode] = mapped_column(
+        enum_type(ModerationMode, "moderation_mode", 8), default=ModerationMode.POST)
+    moderation_charter: Mapped[str] = mapped_column(Text, default="")
+    auto_hide_threshold: Mapped[int | None] = mapped_column(default=5)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Counters kept in the same transaction as the rows they count (lists sort by them).
+    ideas_count: Mapped[int] = mapped_column(default=0)  # published ideas
+    supports_count: Mapped[int] = mapped_column(default=0)
+    participants_count: Mapped[int] = mapped_column(default=0)  # rows in participations
+
+    territory: Mapped[Territory | None] = relationship(lazy="joined")
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=challenge_organisations, lazy="selectin", order_by=Organisation.name)
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="challenge", lazy="selectin", order_by="Theme.name",
+        cascade="all, delete-orphan")
+
+    def phase_at(self, now: datetime) -> Phase:
+        if self.published_at is None:
+            return Phase.DRAFT
+        if now < self.submission_starts_at:
+            return Phase.ANNOUNCED
+        if now < self.voting_starts_at:
+            return Phase.SUBMISSION
+        if now < self.review_starts_at:
+            return Phase.VOTING
+        if now < self.results_at:
+            return Phase.REVIEW
+        return Phase.RESULTS
+
+    @property
+    def phase(self) -> Phase:
+        return self.phase_at(utcnow())
+
+    def phase_dates(self) -> list[tuple[Phase, datetime, datetime | None]]:
+        """Each phase with its start and end, for the timeline."""
+        starts = [self.submission_starts_at, self.voting_starts_at, self.review_starts_at,
+                  self.results_at]
+        ends: list[datetime | None] = [*starts[1:], None]
+        return list(zip(ORDER, starts, ends, strict=True))
+
+    def is_run_by(self, organisation_id: int) -> bool:
+        return any(o.id == organisation_id for o in self.organisations)
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        return {o.id for o in self.organisations}
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("challenge_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+
+    challenge: Mapped[Challenge] = relationship(back_populates="themes")
+
+
+class Participation(Base):
+    """One person's part in one challenge: how many supports they have used. The limit
+    is enforced by a conditional UPDATE on this row, so concurrent supports cannot
+    exceed it (PostgreSQL re-checks the condition under the row lock; SQLite
+    serialises writers)."""
+
+    __tablename__ = "participations"
+    __table_args__ = (
+        UniqueConstraint("user_id", "challenge_id"),
+        CheckConstraint("supports_used >= 0", name="supports_used_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    supports_used: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,91 @@
+"""Writes on challenges (creation and publication come from the administrations, see
+issue 5; participation is shared by ideas, supports and comments)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from consult.accounts.models import User
+from consult.audit.operations import log_action
+from consult.challenges.models import Challenge, ModerationMode, Participation, Theme
+from consult.challenges.phases import Phase
+from consult.core.errors_domain import Refused
+from consult.core.sql import insert_ignore
+from consult.db import db, utcnow
+from consult.organisations.models import Organisation
+from consult.organisations.operations import slugify
+
+
+def unique_challenge_slug(title: str) -> str:
+    base = slugify(title)[:80]
+    slug, n = base, 2
+    while db.session.scalar(select(func.count()).where(Challenge.slug == slug)):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_challenge(actor: User | None, organisations: list[Organisation], *, title: str,
+                     service: str, problem: str, dates: tuple[datetime, datetime, datetime,
+                                                              datetime],
+                     audience: str = "", context: str = "", themes: list[str] = (),
+                     territory_id: int | None = None, supports_per_person: int | None = 3,
+                     self_support_allowed: bool = False,
+                     moderation_mode: ModerationMode = ModerationMode.POST,
+                     moderation_charter: str = "", publish: bool = False) -> Challenge:
+    if not organisations:
+        raise Refused(_("Un défi appartient à au moins une organisation."), "organisations")
+    if not (dates[0] < dates[1] < dates[2] < dates[3]):
+        raise Refused(_("Les dates des phases doivent se suivre."), "dates")
+    challenge = Challenge(
+        slug=unique_challenge_slug(title), title=title.strip(), service=service.strip(),
+        problem=problem, audience=audience, context=context, territory_id=territory_id,
+        submission_starts_at=dates[0], voting_starts_at=dates[1], review_starts_at=dates[2],
+        results_at=dates[3], supports_per_person=supports_per_person,
+        self_support_allowed=self_support_allowed, moderation_mode=moderation_mode,
+        moderation_charter=moderation_charter, organisations=list(organisations),
+        themes=[Theme(name=name) for name in themes],
+        published_at=utcnow() if publish else None)
+    db.session.add(challenge)
+    db.session.flush()
+    log_action(actor, "challenge.create", challenge, organisation_id=organisations[0].id,
+               title=challenge.title, published=publish)
+    return challenge
+
+
+def ensure_participation(user: User, challenge: Challenge) -> int:
+    """The person's participation row in the challenge (created once, race-safe);
+    counts a new participant when it is created."""
+    inserted = insert_ignore(Participation.__table__, user_id=user.id,
+                             challenge_id=challenge.id, supports_used=0, created_at=utcnow())
+    if inserted:
+        db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
+            participants_count=Challenge.participants_count + 1))
+    return db.session.scalar(select(Participation.id).where(
+        Participation.user_id == user.id, Participation.challenge_id == challenge.id))
+
+
+def supports_left(user: User, challenge: Challenge) -> int | None:
+    """How many more ideas the person may support (None: no limit)."""
+    if challenge.supports_per_person is None:
+        return None
+    used = db.session.scalar(select(Participation.supports_used).where(
+        Participation.user_id == user.id, Participation.challenge_id == challenge.id)) or 0
+    return max(0, challenge.supports_per_person - used)
+
+
+def close_phase_early(actor: User, challenge: Challenge) -> Phase:
+    """End the current phase now: the next phase's date moves to now."""
+    now = utcnow()
+    phase = challenge.phase_at(now)
+    fields = {Phase.SUBMISSION: "voting_starts_at", Phase.VOTING: "review_starts_at",
+              Phase.REVIEW: "results_at"}
+    if phase not in fields:
+        raise Refused(_("Cette phase ne peut pas être close."))
+    setattr(challenge, fields[phase], now)
+    db.session.flush()
+    log_action(actor, "challenge.close_phase", challenge,
+               organisation_id=min(challenge.organisation_ids), phase=str(phase))
+    return challenge.phase_at(now)

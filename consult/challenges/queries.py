@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, select
+
+from consult.challenges.models import Challenge, Theme, challenge_organisations
+from consult.challenges.phases import Phase
+from consult.core.pagination import Page, paginate
+from consult.db import db, utcnow
+
+
+def challenge_by_slug(slug: str) -> Challenge | None:
+    return db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+
+
+def _in_phase(phase: Phase, now) -> object:
+    column = Challenge
+    return {
+        Phase.ANNOUNCED: column.submission_starts_at > now,
+        Phase.SUBMISSION: and_(column.submission_starts_at <= now, column.voting_starts_at > now),
+        Phase.VOTING: and_(column.voting_starts_at <= now, column.review_starts_at > now),
+        Phase.REVIEW: and_(column.review_starts_at <= now, column.results_at > now),
+        Phase.RESULTS: column.results_at <= now,
+    }[phase]
+
+
+@dataclass
+class ChallengeFilters:
+    organisation_id: int | None = None
+    theme: str = ""
+    territory_id: int | None = None
+    phase: Phase | None = None
+
+
+def published_challenges(filters: ChallengeFilters | None = None) -> Select:
+    filters = filters or ChallengeFilters()
+    now = utcnow()
+    query = select(Challenge).where(Challenge.published_at.is_not(None))
+    if filters.organisation_id:
+        query = query.where(Challenge.id.in_(select(challenge_organisations.c.challenge_id).where(
+            challenge_organisations.c.organisation_id == filters.organisation_id)))
+    if filters.theme:
+        query = query.where(Challenge.id.in_(select(Theme.challenge_id).where(
+            Theme.name == filters.theme)))
+    if filters.territory_id:
+        query = query.where(Challenge.territory_id == filters.territory_id)
+    if filters.phase and filters.phase != Phase.DRAFT:
+        query = query.where(_in_phase(filters.phase, now))
+    return query.order_by(Challenge.results_at.desc(), Challenge.id.desc())
+
+
+def challenge_page(filters: ChallengeFilters, number: int) -> Page:
+    return paginate(published_challenges(filters), number, size=12)
+
+
+def open_challenges(limit: int = 6) -> list[Challenge]:
+    now = utcnow()
+    return list(db.session.scalars(
+        select(Challenge).where(Challenge.published_at.is_not(None),
+                                Challenge.review_starts_at > now)
+        .order_by(Challenge.voting_starts_at).limit(limit)))
+
+
+def theme_names() -> list[str]:
+    return list(db.session.scalars(select(Theme.name).distinct().order_by(Theme.name)))

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from consult.accounts.sessions import person
+from consult.challenges import bp, permissions, queries
+from consult.challenges.operations import supports_left
+from consult.challenges.phases import Phase
+from consult.core.pagination import page_number
+from consult.core.params import enum_arg, int_arg, text_arg
+from consult.ideas.models import IdeaStatus
+from consult.ideas.queries import IdeaFilters, IdeaSort, default_sort, idea_page, \
+    supported_idea_ids
+from consult.notifications.operations import follow, follower_ids, unfollow
+from consult.organisations.queries import all_organisations
+
+
+def challenge_or_404(slug: str):
+    challenge = queries.challenge_by_slug(slug)
+    if challenge is None or not permissions.can_view_challenge(current_user, challenge):
+        abort(404)
+    return challenge
+
+
+def visitor_seed() -> int:
+    """A random number kept in the session: the visitor's own stable random order."""
+    if "order_seed" not in session:
+        session["order_seed"] = secrets.randbelow(2_000_000_000) + 1
+    return session["order_seed"]
+
+
+@bp.route("/defis")
+def index():
+    filters = queries.ChallengeFilters(
+        organisation_id=int_arg("organisation"), theme=text_arg("theme", 80),
+        territory_id=int_arg("territoire"), phase=enum_arg("phase", Phase))
+    page = queries.challenge_page(filters, page_number(request.args.get("page")))
+    return render_template("challenges/index.html", page=page, filters=filters,
+                           organisations=all_organisations(), themes=queries.theme_names(),
+                           phases=[p for p in Phase if p != Phase.DRAFT])
+
+
+@bp.route("/defis/<slug>")
+def show(slug: str):
+    challenge = challenge_or_404(slug)
+    sort = enum_arg("tri", IdeaSort) or default_sort(challenge)
+    filters = IdeaFilters(theme_id=int_arg("theme"), territory_id=int_arg("territoire"),
+                          search=text_arg("q"), sort=sort,
+                          seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)
+    page = idea_page(challenge, filters, page_number(request.args.get("page")))
+    ids = [idea.id for idea in page.items]
+    following = (current_user.is_authenticated
+                 and current_user.id in follower_ids(challenge=challenge))
+    return render_template(
+        "challenges/show.html", challenge=challenge, page=page, filters=filters,
+        supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,
+        supports_left=supports_left(current_user, challenge)
+        if current_user.is_authenticated else None,
+        following=following, IdeaStatus=IdeaStatus, form=FlaskForm())
+
+
+@bp.route("/defis/<slug>/suivre", methods=["POST"])
+@login_required
+def toggle_follow(slug: str):
+    challenge = challenge_or_404(slug)
+    FlaskForm().validate_on_submit() or abort(400)
+    if request.form.get("follow") == "1":
+        follow(person(), challenge=challenge)
+        flash(_("Vous suivez ce défi : vous serez prévenu·e de ses nouvelles étapes."),
+              "success")
+    else:
+        unfollow(person(), challenge=challenge)
+        flash(_("Vous ne suivez plus ce défi."), "info")
+    return redirect(url_for("challenges.show", slug=slug))

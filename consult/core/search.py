@@ -1,0 +1,52 @@
+"""Full-text search a French speaker expects: accents, case and word endings ignored.
+
+PostgreSQL: a ``consult_french`` text-search configuration (the French Snowball stemmer
+after ``unaccent``), a generated ``tsvector`` column and a GIN index (migration).
+SQLite: an FTS5 table over ``search_text``, words that this module has already
+unaccented and stemmed with the same Snowball algorithm (snowballstemmer).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import snowballstemmer
+
+from consult.territories.reference import search_key
+
+STOPWORDS = frozenset("""
+a au aux avec ce ces dans de des du elle en et eux il je la le les leur lui ma mais me
+meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te
+tes toi ton tu un une vos votre vous c d j l m n s t y est sont etre ete plus tres
+""".split())
+
+
+@cache
+def _stemmer():
+    return snowballstemmer.stemmer("french")
+
+
+def search_terms(text: str | None) -> list[str]:
+    """« Améliorer l'accueil en préfecture » → ['amelior', 'accueil', 'prefectur']."""
+    words = [w for w in search_key(text or "").split() if w not in STOPWORDS]
+    return _stemmer().stemWords(words)
+
+
+def search_text(*parts: str | None) -> str:
+    return " ".join(search_terms(" ".join(p or "" for p in parts)))
+
+
+def fts5_query(text: str) -> str | None:
+    """An FTS5 MATCH expression: every term required, as a prefix, safely quoted."""
+    terms = search_terms(text)
+    if not terms:
+        return None
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def fts5_any_query(text: str) -> str | None:
+    """Any of the terms (for « similar ideas »)."""
+    terms = [t for t in search_terms(text) if len(t) >= 3]
+    if not terms:
+        return None
+    return " OR ".join(f'"{term}"*' for term in terms[:12])

@@ -1,0 +1,181 @@
+"""Demo challenges in every phase, with ideas, supports and comments made through the
+real operations: each challenge's dates are moved through the phases as the demo goes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from consult.challenges.models import Challenge, ModerationMode
+from consult.challenges.operations import create_challenge
+from consult.comments.operations import post_comment
+from consult.db import db, utcnow
+from consult.ideas.operations import cast_support, submit_idea
+
+DAY = timedelta(days=1)
+
+CHARTER = """Les contributions doivent respecter la loi et les personnes. Sont refusés :
+propos injurieux ou discriminatoires, données personnelles d'un tiers, publicité,
+contenus sans rapport avec le défi."""
+
+CHALLENGES = [
+    {
+        "key": "cni", "phase": "voting", "orgs": ["prefecture", "lab"],
+        "title": "Simplifier la demande de carte d'identité",
+        "service": "Délivrance des cartes nationales d'identité et passeports",
+        "problem": "Obtenir un rendez-vous pour une carte d'identité prend **plusieurs "
+                   "semaines** dans le Val-d'Oise, et un dossier sur quatre est incomplet "
+                   "au premier passage.\n\nComment rendre la démarche plus simple, du "
+                   "rendez-vous à la remise du titre ?",
+        "audience": "Toute personne qui demande ou renouvelle une carte d'identité, en "
+                    "particulier les personnes âgées et celles qui n'ont pas d'ordinateur.",
+        "context": "Les rendez-vous sont pris en mairie ; l'instruction est faite par l'État.",
+        "themes": ["Rendez-vous", "Accueil", "Démarche en ligne"],
+        "ideas": [
+            ("Un rappel par SMS avec la liste des pièces à apporter",
+             "La veille du rendez-vous, un SMS rappelle l'heure et les **pièces "
+             "justificatives** à apporter. Beaucoup de dossiers incomplets seraient évités.",
+             "Rendez-vous"),
+            ("Des créneaux le samedi matin dans les grandes mairies",
+             "Beaucoup de personnes travaillent en semaine. Ouvrir quelques créneaux le "
+             "samedi matin réduirait l'attente.", "Rendez-vous"),
+            ("Améliorer l'accueil en préfecture pour les personnes âgées",
+             "Un guichet prioritaire et des chaises près de l'entrée : l'attente debout est "
+             "difficile pour les personnes âgées.", "Accueil"),
+            ("Un simulateur en ligne qui vérifie le dossier avant le rendez-vous",
+             "Répondre à quelques questions et obtenir la liste exacte des pièces à "
+             "fournir, selon sa situation.", "Démarche en ligne"),
+            ("Permettre de suivre l'avancement de sa demande",
+             "Comme pour un colis : savoir où en est son titre et quand le retirer.",
+             "Démarche en ligne"),
+            ("Un accompagnement dans les maisons France services",
+             "Les conseillers aident à préparer la pré-demande en ligne pour les personnes "
+             "qui n'ont pas d'ordinateur.", "Accueil"),
+        ],
+    },
+    {
+        "key": "transport", "phase": "submission", "orgs": ["dep95"],
+        "title": "Mieux informer les familles sur les transports scolaires",
+        "service": "Transport scolaire des collégiens",
+        "problem": "Les familles apprennent souvent trop tard les changements d'horaires "
+                   "ou de circuits des cars scolaires.",
+        "audience": "Les collégiens et leurs familles, surtout en zone rurale.",
+        "themes": ["Information", "Inscription"],
+        "ideas": [
+            ("Une alerte quand le car est en retard",
+             "Une notification sur le téléphone des parents dès qu'un retard de plus de "
+             "dix minutes est connu.", "Information"),
+            ("Inscription au transport en même temps que la cantine",
+             "Un seul formulaire à la rentrée pour la cantine et le transport.",
+             "Inscription"),
+        ],
+    },
+    {
+        "key": "seniors", "phase": "review", "orgs": ["dep95"],
+        "title": "Accueillir les personnes âgées dans les maisons des solidarités",
+        "service": "Maisons départementales des solidarités",
+        "problem": "Les personnes âgées et leurs aidants trouvent l'accueil difficile : "
+                   "attente, informations dispersées, rendez-vous compliqués à obtenir.",
+        "themes": ["Accueil", "Aidants"],
+        "ideas": [
+            ("Un numéro unique pour les aidants",
+             "Un seul numéro qui oriente vers le bon service, avec un rappel sous 48 h.",
+             "Aidants"),
+            ("Des permanences dans les mairies rurales",
+             "Un agent vient une demi-journée par mois dans les communes éloignées.",
+             "Accueil"),
+            ("Un guide papier clair des aides", "Tout le monde n'a pas internet.", "Aidants"),
+        ],
+    },
+    {
+        "key": "cantine", "phase": "results", "orgs": ["dep95", "lab"],
+        "title": "Simplifier l'inscription à la cantine des collèges",
+        "service": "Restauration scolaire des collèges",
+        "problem": "L'inscription à la cantine demande trop de papiers et se fait à des "
+                   "dates différentes selon les collèges.",
+        "themes": ["Inscription", "Tarifs"],
+        "ideas": [
+            ("Une inscription en ligne unique pour tous les collèges",
+             "Le même calendrier et le même formulaire partout dans le département.",
+             "Inscription"),
+            ("Calculer le tarif automatiquement à partir du quotient familial",
+             "Avec l'accord des familles, le tarif est calculé sans fournir de justificatif.",
+             "Tarifs"),
+            ("Pouvoir payer par prélèvement mensuel",
+             "Étaler le paiement aide les familles nombreuses.", "Tarifs"),
+        ],
+    },
+    {
+        "key": "samedi", "phase": "announced", "orgs": ["dep95"],
+        "title": "Ouvrir les services départementaux le samedi ?",
+        "service": "Accueil du public dans les services départementaux",
+        "problem": "Faut-il ouvrir certains accueils le samedi, et lesquels ?",
+        "themes": ["Horaires"], "ideas": [],
+    },
+    {
+        "key": "brouillon", "phase": "draft", "orgs": ["lab"],
+        "title": "Rendre les courriers administratifs compréhensibles",
+        "service": "Courriers envoyés aux usagers",
+        "problem": "Les courriers sont souvent incompréhensibles.",
+        "themes": [], "ideas": [],
+    },
+]
+
+COMMENTS = [
+    "Très bonne idée, j'ai dû revenir deux fois faute d'un justificatif.",
+    "Il faudrait aussi penser aux personnes qui n'ont pas de téléphone portable.",
+    "Dans ma commune, c'est déjà le cas et ça marche bien.",
+]
+
+
+def _set_phase(challenge: Challenge, phase: str) -> None:
+    """Place the challenge's dates so that ``phase`` is the current one."""
+    now = utcnow()
+    offsets = {  # start of submission, voting, review, results, relative to now (days)
+        "announced": (5, 20, 35, 50), "draft": (5, 20, 35, 50),
+        "submission": (-10, 10, 25, 40), "voting": (-25, -5, 12, 30),
+        "review": (-40, -20, -5, 20), "results": (-90, -60, -40, -10),
+    }[phase]
+    (challenge.submission_starts_at, challenge.voting_starts_at, challenge.review_starts_at,
+     challenge.results_at) = (now + d * DAY for d in offsets)
+    db.session.flush()
+
+
+def load_challenges(*, admin, citizens, organisations) -> dict[str, int]:
+    val_doise = organisations["dep95"].territory_id
+    counts = {"défis": 0, "idées": 0, "soutiens": 0, "commentaires": 0}
+    for spec in CHALLENGES:
+        now = utcnow()
+        challenge = create_challenge(
+            admin, [organisations[k] for k in spec["orgs"]], title=spec["title"],
+            service=spec["service"], problem=spec["problem"],
+            audience=spec.get("audience", ""), context=spec.get("context", ""),
+            themes=spec["themes"], dates=(now - DAY, now + DAY, now + 2 * DAY, now + 3 * DAY),
+            supports_per_person=3 if spec["key"] != "seniors" else None,
+            moderation_mode=ModerationMode.POST, moderation_charter=CHARTER,
+            publish=spec["phase"] != "draft")
+        counts["défis"] += 1
+        if not spec["ideas"]:
+            _set_phase(challenge, spec["phase"])
+            continue
+        _set_phase(challenge, "submission")
+        themes = {t.name: t.id for t in challenge.themes}
+        ideas = []
+        for n, (title, body, theme) in enumerate(spec["ideas"]):
+            author = citizens[(n * 5 + len(title)) % len(citizens)]
+            # The idea's territory is where it applies, never where its author lives.
+            ideas.append(submit_idea(author, challenge, title=title, body=body,
+                                     theme_id=themes.get(theme),
+                                     territory_id=val_doise if n % 2 == 0 else None))
+            counts["idées"] += 1
+        if spec["phase"] != "submission":
+            _set_phase(challenge, "voting")
+            for c, citizen in enumerate(citizens):
+                for idea in ideas[c % 3:: 2][:2]:
+                    if idea.author_id != citizen.id:
+                        cast_support(citizen, idea)
+                        counts["soutiens"] += 1
+        for n, text in enumerate(COMMENTS[: min(3, len(ideas))]):
+            post_comment(citizens[(n + 3) % len(citizens)], ideas[n], text)
+            counts["commentaires"] += 1
+        _set_phase(challenge, spec["phase"])
+    return counts

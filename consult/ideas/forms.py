@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from consult.core.forms import length, required
+
+
+class IdeaForm(FlaskForm):
+    title = StringField(_l("Titre de l’idée"), [required(), length(140, 5)],
+                        description=_l("Une phrase qui dit ce que vous proposez."))
+    body = TextAreaField(_l("Description"), [required(), length(10_000, 20)],
+                         description=_l("Le problème que vous avez rencontré et ce que vous "
+                                        "proposez. Markdown accepté : **gras**, listes, "
+                                        "liens."))
+    theme = SelectField(_l("Thème"), [Optional()], coerce=str, validate_choice=True)
+    territory = StringField(_l("Territoire concerné (facultatif)"), [Optional(), length(120)],
+                            description=_l("Une commune ou un département, par exemple "
+                                           "« Pontoise » ou « 95 »."))
+    unique_confirmed = HiddenField(default="")
+
+    def set_themes(self, themes) -> None:
+        self.theme.choices = [SelectChoice("", _l("Aucun thème en particulier"))] + [
+            SelectChoice(str(t.id), t.name) for t in themes]
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Votre commentaire"), [required(), length(5000, 2)])
+    parent_id = HiddenField()
+
+
+class ReportForm(FlaskForm):
+    reason = SelectField(_l("Raison du signalement"), [required()])
+    details = TextAreaField(_l("Précisions (facultatives)"), [Optional(), length(2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from consult.comments.models import REPORT_REASON_LABELS
+
+        self.reason.choices = [SelectChoice(k.value, v) for k, v in REPORT_REASON_LABELS.items()]

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.challenges.models import Challenge, Theme
+from consult.db import Base, enum_type, utcnow
+from consult.territories.models import Territory
+
+
+class IdeaStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for pre-moderation: seen only by its author and agents
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    HIDDEN = "hidden"  # hidden by an agent or by the reports threshold
+    WITHDRAWN = "withdrawn"  # by its author
+    MERGED = "merged"  # closed as a duplicate of another idea
+
+    @property
+    def label(self) -> str:
+        return str(IDEA_STATUS_LABELS[self])
+
+
+IDEA_STATUS_LABELS = {
+    IdeaStatus.PENDING: _l("En attente de modération"),
+    IdeaStatus.PUBLISHED: _l("Publiée"),
+    IdeaStatus.REJECTED: _l("Refusée"),
+    IdeaStatus.HIDDEN: _l("Masquée"),
+    IdeaStatus.WITHDRAWN: _l("Retirée par son auteur"),
+    IdeaStatus.MERGED: _l("Fusionnée avec une autre idée"),
+}
+
+
+class Idea(Base):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        CheckConstraint("supports_count >= 0 AND comments_count >= 0", name="counters_positive"),
+        CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)",
+                        name="merged_has_target"),
+        CheckConstraint("status != 'published' OR published_at IS NOT NULL",
+                        name="published_has_date"),
+        Index("ix_ideas_challenge_status_supports", "challenge_id", "status", "supports_count"),
+        Index("ix_ideas_challenge_status_published", "challenge_id", "status", "published_at"),
+        Index("ix_ideas_challenge_status_comments", "challenge_id", "status", "comments_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"),
+                                           index=True)
+    title: Mapped[str] = mapped_column(String(140))
+    body: Mapped[str] = mapped_column(Text)  # Markdown, rendered through core.sanitize
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"),
+                                                 index=True)
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="SET NULL"), index=True)
+    status: Mapped[IdeaStatus] = mapped_column(enum_type(IdeaStatus, "idea_status", 16))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="RESTRICT"))
+    supports_count: Mapped[int] = mapped_column(default=0)
+    comments_count: Mapped[int] = mapped_column(default=0)
+    search_text: Mapped[str] = mapped_column(Text, default="")  # stemmed words (SQLite FTS5)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+
+    challenge: Mapped[Challenge] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    theme: Mapped[Theme | None] = relationship(lazy="joined")
+    territory: Mapped[Territory | None] = relationship(lazy="joined")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == IdeaStatus.PUBLISHED
+
+    @property
+    def has_reactions(self) -> bool:
+        """Once supported or discussed, the text is frozen (only withdrawal remains)."""
+        return self.supports_count > 0 or self.comments_count > 0
+
+
+class Support(Base):
+    """One person supports one idea: unique in the database, not only in the code."""
+
+    __tablename__ = "supports"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "user_id"),
+        Index("ix_supports_user_challenge", "user_id", "challenge_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,142 @@
+"""Writes on ideas and supports. Every counter changes in the same transaction as the
+rows it counts, through SQL increments (never read-modify-write in Python)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from consult.accounts.models import User
+from consult.challenges.models import Challenge, ModerationMode, Participation
+from consult.challenges.operations import ensure_participation
+from consult.challenges.permissions import participation_problem
+from consult.challenges.phases import Action
+from consult.core.errors_domain import Refused
+from consult.core.search import search_text
+from consult.db import db, utcnow
+from consult.ideas import permissions as rules
+from consult.ideas.models import Idea, IdeaStatus, Support
+from consult.notifications.operations import follow, notify
+
+
+def _require(problem: str | None) -> None:
+    if problem:
+        raise Refused(problem)
+
+
+def submit_idea(user: User, challenge: Challenge, *, title: str, body: str,
+                theme_id: int | None = None, territory_id: int | None = None) -> Idea:
+    _require(participation_problem(user, challenge, Action.PROPOSE))
+    if theme_id is not None and theme_id not in {t.id for t in challenge.themes}:
+        raise Refused(_("Thème inconnu pour ce défi."), "theme")
+    now = utcnow()
+    published = challenge.moderation_mode == ModerationMode.POST
+    idea = Idea(challenge=challenge, author=user, title=title.strip(), body=body,
+                theme_id=theme_id, territory_id=territory_id,
+                status=IdeaStatus.PUBLISHED if published else IdeaStatus.PENDING,
+                published_at=now if published else None, search_text=search_text(title, body))
+    db.session.add(idea)
+    db.session.flush()
+    if published:
+        _count_published(challenge, +1)
+    ensure_participation(user, challenge)
+    follow(user, idea=idea)
+    return idea
+
+
+def _count_published(challenge: Challenge, delta: int) -> None:
+    db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
+        ideas_count=Challenge.ideas_count + delta))
+
+
+def edit_idea(user: User, idea: Idea, *, title: str, body: str, theme_id: int | None,
+              territory_id: int | None) -> None:
+    _require(rules.edit_problem(user, idea))
+    if theme_id is not None and theme_id not in {t.id for t in idea.challenge.themes}:
+        raise Refused(_("Thème inconnu pour ce défi."), "theme")
+    idea.title, idea.body = title.strip(), body
+    idea.theme_id, idea.territory_id = theme_id, territory_id
+    idea.search_text = search_text(title, body)
+    idea.updated_at = utcnow()
+    db.session.flush()
+
+
+def withdraw_idea(user: User, idea: Idea) -> None:
+    """The author withdraws the idea; its supporters get their supports back."""
+    _require(rules.withdraw_problem(user, idea))
+    was_published = idea.status == IdeaStatus.PUBLISHED
+    supporters = release_supports(idea)
+    idea.status = IdeaStatus.WITHDRAWN
+    idea.updated_at = utcnow()
+    if was_published:
+        _count_published(idea.challenge, -1)
+    db.session.flush()
+    notify(supporters, "idea_withdrawn", challenge=idea.challenge, idea=idea)
+
+
+def release_supports(idea: Idea) -> list[int]:
+    """Remove every support of ``idea`` and give them back to their people."""
+    supporters = list(db.session.scalars(select(Support.user_id).where(
+        Support.idea_id == idea.id)))
+    if not supporters:
+        return []
+    db.session.execute(delete(Support).where(Support.idea_id == idea.id))
+    db.session.execute(update(Participation).where(
+        Participation.challenge_id == idea.challenge_id,
+        Participation.user_id.in_(supporters)).values(
+        supports_used=Participation.supports_used - 1))
+    db.session.execute(update(Idea).where(Idea.id == idea.id).values(supports_count=0))
+    db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
+        supports_count=Challenge.supports_count - len(supporters)))
+    return supporters
+
+
+class _LimitReached(Exception):
+    pass
+
+
+def cast_support(user: User, idea: Idea) -> None:
+    """Support an idea. Safe under concurrency: the unique (idea, user) constraint stops a
+    second support, and a conditional UPDATE on the participation row stops supports
+    beyond the challenge's limit; all or nothing, in a savepoint."""
+    _require(rules.support_problem(user, idea))
+    challenge = idea.challenge
+    participation_id = ensure_participation(user, challenge)
+    limit = challenge.supports_per_person
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(Support).values(
+                idea_id=idea.id, user_id=user.id, challenge_id=challenge.id,
+                created_at=utcnow()))
+            spend = update(Participation).where(Participation.id == participation_id)
+            if limit is not None:
+                spend = spend.where(Participation.supports_used < limit)
+            spent = db.session.execute(spend.values(
+                supports_used=Participation.supports_used + 1)).rowcount
+            if spent != 1:
+                raise _LimitReached
+            db.session.execute(update(Idea).where(Idea.id == idea.id).values(
+                supports_count=Idea.supports_count + 1))
+            db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
+                supports_count=Challenge.supports_count + 1))
+    except IntegrityError as exc:
+        raise Refused(_("Vous soutenez déjà cette idée.")) from exc
+    except _LimitReached as exc:
+        raise Refused(_("Vous avez utilisé vos %(n)d soutiens pour ce défi. Retirez un "
+                        "soutien pour en donner un autre.", n=limit)) from exc
+
+
+def withdraw_support(user: User, idea: Idea) -> None:
+    _require(rules.unsupport_problem(user, idea))
+    removed = db.session.execute(delete(Support).where(
+        Support.idea_id == idea.id, Support.user_id == user.id)).rowcount
+    if removed != 1:
+        raise Refused(_("Vous ne soutenez pas cette idée."))
+    db.session.execute(update(Participation).where(
+        Participation.user_id == user.id, Participation.challenge_id == idea.challenge_id
+    ).values(supports_used=Participation.supports_used - 1))
+    db.session.execute(update(Idea).where(Idea.id == idea.id).values(
+        supports_count=Idea.supports_count - 1))
+    db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
+        supports_count=Challenge.supports_count - 1))

@@ -1,0 +1,114 @@
+"""Reads on ideas shared by the pages and (later) the API: filters, sorts, search."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, Select, cast, func, literal_column, select, text
+
+from consult.challenges.models import Challenge
+from consult.core.pagination import Page, paginate
+from consult.core.search import fts5_any_query, fts5_query
+from consult.db import db
+from consult.ideas.models import Idea, IdeaStatus, Support
+
+
+class IdeaSort(enum.StrEnum):
+    SUPPORTS = "soutiens"
+    NEWEST = "recentes"
+    COMMENTS = "commentees"
+    RANDOM = "hasard"
+
+
+@dataclass
+class IdeaFilters:
+    theme_id: int | None = None
+    territory_id: int | None = None
+    status: IdeaStatus = IdeaStatus.PUBLISHED
+    search: str = ""
+    sort: IdeaSort = IdeaSort.SUPPORTS
+    seed: int = 1  # the visitor's own random order
+
+
+def default_sort(challenge: Challenge) -> IdeaSort:
+    """While voting is open, a random order (stable for each visitor), so that early
+    ideas do not win by being seen first."""
+    from consult.challenges.phases import Phase
+
+    return IdeaSort.RANDOM if challenge.phase == Phase.VOTING else IdeaSort.SUPPORTS
+
+
+def _search_clause(query: Select, terms: str, any_term: bool = False) -> Select | None:
+    if db.dialect == "postgresql":
+        function = "plainto_tsquery" if not any_term else "websearch_to_tsquery"
+        words = terms if not any_term else " or ".join(terms.split())
+        tsquery = getattr(func, function)(text("'consult_french'::regconfig"), words)
+        # ideas.search_vector: a generated tsvector column, PostgreSQL only (migration)
+        return query.where(literal_column("ideas.search_vector").op("@@")(tsquery))
+    match = fts5_any_query(terms) if any_term else fts5_query(terms)
+    if match is None:
+        return None
+    return query.where(Idea.id.in_(
+        select(text("rowid")).select_from(text("ideas_fts")).where(
+            text("ideas_fts MATCH :match")).params(match=match)))
+
+
+def ideas_query(challenge: Challenge, filters: IdeaFilters) -> Select:
+    query = select(Idea).where(Idea.challenge_id == challenge.id, Idea.status == filters.status)
+    if filters.theme_id:
+        query = query.where(Idea.theme_id == filters.theme_id)
+    if filters.territory_id:
+        query = query.where(Idea.territory_id == filters.territory_id)
+    if filters.search.strip():
+        searched = _search_clause(query, filters.search)
+        query = searched if searched is not None else query.where(False)
+    return query.order_by(*_ordering(filters))
+
+
+def _ordering(filters: IdeaFilters):
+    if filters.sort == IdeaSort.NEWEST:
+        return (Idea.published_at.desc(), Idea.id.desc())
+    if filters.sort == IdeaSort.COMMENTS:
+        return (Idea.comments_count.desc(), Idea.id.desc())
+    if filters.sort == IdeaSort.RANDOM:
+        # A permutation of ids that depends on the visitor's seed: stable across pages.
+        seed = filters.seed % 2_147_483_629 + 1
+        return ((cast(Idea.id, BigInteger) * 2_654_435_761 + seed) % 2_147_483_647, Idea.id)
+    return (Idea.supports_count.desc(), Idea.id.desc())
+
+
+def idea_page(challenge: Challenge, filters: IdeaFilters, number: int, size: int = 20) -> Page:
+    query = ideas_query(challenge, filters)
+    simple = (not filters.theme_id and not filters.territory_id and not filters.search.strip()
+              and filters.status == IdeaStatus.PUBLISHED)
+    return paginate(query, number, size, total=challenge.ideas_count if simple else None)
+
+
+def similar_ideas(challenge: Challenge, title: str, body: str = "", limit: int = 5) -> list[Idea]:
+    """Published ideas of the challenge that share words with a draft, best first."""
+    query = select(Idea).where(Idea.challenge_id == challenge.id,
+                               Idea.status == IdeaStatus.PUBLISHED)
+    searched = _search_clause(query, f"{title} {body[:300]}", any_term=True)
+    if searched is None:
+        return []
+    return list(db.session.scalars(searched.order_by(Idea.supports_count.desc()).limit(limit)))
+
+
+def supported_idea_ids(user, idea_ids: list[int]) -> set[int]:
+    """Which of these ideas the person supports (one query for a whole page)."""
+    if not getattr(user, "is_authenticated", False) or not idea_ids:
+        return set()
+    return set(db.session.scalars(select(Support.idea_id).where(
+        Support.user_id == user.id, Support.idea_id.in_(idea_ids))))
+
+
+def ideas_by_author(user) -> list[Idea]:
+    return list(db.session.scalars(select(Idea).where(Idea.author_id == user.id)
+                                   .order_by(Idea.created_at.desc())))
+
+
+def supports_of(user) -> list[Idea]:
+    return list(db.session.scalars(
+        select(Idea).join(Support, Support.idea_id == Idea.id)
+        .where(Support.user_id == user.id).order_by(Support.created_at.desc())))

@@ -1,0 +1,28 @@
+"""What each kind of notification says, in the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from consult.notifications.models import Notification
+
+MESSAGES = {
+    "new_phase": lambda p: _("Le défi « %(challenge)s » entre dans la phase « %(phase)s ».",
+                             challenge=p.get("challenge_title"), phase=p.get("phase")),
+    "idea_withdrawn": lambda p: _("L’idée « %(idea)s », que vous souteniez, a été retirée par "
+                                  "son auteur : votre soutien vous est rendu.",
+                                  idea=p.get("idea_title")),
+    "new_comment": lambda p: _("Nouveau commentaire sur l’idée « %(idea)s ».",
+                               idea=p.get("idea_title")),
+    "reply": lambda p: _("%(name)s a répondu à votre commentaire sur « %(idea)s ».",
+                         name=p.get("author"), idea=p.get("idea_title")),
+    "official_answer": lambda p: _("L’administration a répondu à l’idée « %(idea)s ».",
+                                   idea=p.get("idea_title")),
+    "results": lambda p: _("Les résultats du défi « %(challenge)s » sont publiés.",
+                           challenge=p.get("challenge_title")),
+}
+
+
+def message(notification: Notification) -> str:
+    render = MESSAGES.get(notification.kind)
+    return render(notification.params or {}) if render else notification.kind

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from consult.accounts.sessions import person
+from consult.challenges.models import Challenge, Participation
+from consult.db import db
+from consult.ideas.queries import ideas_by_author, supports_of
+from consult.notifications import bp, queries
+from consult.notifications.messages import message
+from consult.notifications.operations import mark_all_read
+
+
+@bp.route("/mon-espace")
+@login_required
+def my_space():
+    me = person()
+    participations = db.session.execute(
+        select(Challenge, Participation.supports_used).join(
+            Participation, Participation.challenge_id == Challenge.id)
+        .where(Participation.user_id == me.id).order_by(Challenge.results_at.desc())).all()
+    return render_template(
+        "notifications/my_space.html", ideas=ideas_by_author(me), supports=supports_of(me),
+        participations=participations, notifications=queries.recent(me, 20),
+        unread=queries.unread_count(me), message=message, form=FlaskForm())
+
+
+@bp.route("/notifications")
+@login_required
+def index():
+    return render_template("notifications/index.html", notifications=queries.recent(person()),
+                           message=message, form=FlaskForm())
+
+
+@bp.route("/notifications/lues", methods=["POST"])
+@login_required
+def read_all():
+    FlaskForm().validate_on_submit() or abort(400)
+    mark_all_read(current_user)
+    flash(_("Toutes vos notifications sont marquées comme lues."), "success")
+    return redirect(url_for("notifications.index"))
