@@ -39,6 +39,8 @@ def deleted_accounts_are_erased() -> list[str]:
 
 
 def run_checks() -> list[str]:
+    import consult.ideas.integrity  # noqa: F401  (registers the participation checks)
+
     problems: list[str] = []
     for check in CHECKS:
         problems.extend(check())

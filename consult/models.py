@@ -2,13 +2,13 @@
 
 from consult.accounts.models import AuthSession, User  # noqa: F401
 from consult.audit.models import ActionLog  # noqa: F401
-from consult.core.outbox import OutboxMessage  # noqa: F401
-from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
-from consult.territories.models import Territory  # noqa: F401
 from consult.challenges.models import Challenge, Participation, Theme  # noqa: F401
 from consult.comments.models import Comment, Report  # noqa: F401
+from consult.core.outbox import OutboxMessage  # noqa: F401
 from consult.ideas.models import Idea, Support  # noqa: F401
 from consult.notifications.models import Follow, Notification  # noqa: F401
+from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
+from consult.territories.models import Territory  # noqa: F401
 
 # Objects that exist only in one dialect, made by migrations, invisible to the models:
 # PostgreSQL's generated search column and SQLite's FTS5 index with its shadow tables.

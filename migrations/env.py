@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from consult.models import include_object  # imports every model
 from consult.db import Base
+from consult.models import include_object  # imports every model
 
 config = context.config
 target_metadata = Base.metadata

@@ -109,7 +109,9 @@ def _transaction(request, app):
         db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
 
 
-COMMITTED_TABLES = ("auth_sessions", "memberships", "invitations", "outbox_messages", "users",
+COMMITTED_TABLES = ("notifications", "follows", "reports", "comments", "supports", "ideas",
+                    "participations", "themes", "challenge_organisations", "challenges",
+                    "auth_sessions", "memberships", "invitations", "outbox_messages", "users",
                     "organisations")
 
 

@@ -55,3 +55,82 @@ def agent_of(organisation, role=MembershipRole.AGENT, **user_kwargs) -> User:
     MembershipFactory(user=user, organisation=organisation, role=role)
     db.session.refresh(user)
     return user
+
+
+from datetime import timedelta  # noqa: E402
+
+from consult.challenges.models import Challenge, ModerationMode, Theme  # noqa: E402
+from consult.ideas.models import Idea, IdeaStatus  # noqa: E402
+
+DAY = timedelta(days=1)
+
+PHASE_OFFSETS = {  # days from now to the start of submission, voting, review, results
+    "announced": (5, 20, 35, 50), "submission": (-10, 10, 25, 40),
+    "voting": (-25, -5, 12, 30), "review": (-40, -20, -5, 20), "results": (-90, -60, -40, -10),
+}
+
+
+def phase_dates(phase: str) -> dict:
+    now = utcnow()
+    starts = [now + d * DAY for d in PHASE_OFFSETS[phase]]
+    return dict(zip(("submission_starts_at", "voting_starts_at", "review_starts_at",
+                     "results_at"), starts, strict=True))
+
+
+def move_to(challenge, phase: str) -> None:
+    for field, value in phase_dates(phase).items():
+        setattr(challenge, field, value)
+    db.session.flush()
+
+
+class ChallengeFactory(Base):
+    class Meta:
+        model = Challenge
+
+    class Params:
+        phase = "submission"
+
+    title = factory.Sequence(lambda n: f"Défi numéro {n}")
+    slug = factory.Sequence(lambda n: f"defi-{n}")
+    service = "Accueil du public"
+    problem = "Un problème de service public."
+    published_at = factory.LazyFunction(utcnow)
+    supports_per_person = 3
+    self_support_allowed = False
+    moderation_mode = ModerationMode.POST
+    auto_hide_threshold = 3
+    submission_starts_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)[
+        "submission_starts_at"])
+    voting_starts_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)["voting_starts_at"])
+    review_starts_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)["review_starts_at"])
+    results_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)["results_at"])
+    organisations = factory.LazyFunction(lambda: [OrganisationFactory()])
+
+
+class ThemeFactory(Base):
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda n: f"Thème {n}")
+
+
+class IdeaFactory(Base):
+    class Meta:
+        model = Idea
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Idée numéro {n}")
+    body = "Une description assez longue pour être acceptée."
+    status = IdeaStatus.PUBLISHED
+    published_at = factory.LazyFunction(utcnow)
+
+    @factory.post_generation
+    def counted(obj, create, extracted, **kwargs):
+        """Published ideas count in their challenge, as the operations do."""
+        from consult.core.search import search_text
+
+        obj.search_text = search_text(obj.title, obj.body)
+        if create and obj.status == IdeaStatus.PUBLISHED:
+            obj.challenge.ideas_count += 1
+        db.session.flush()

@@ -74,3 +74,20 @@ def test_demo_accounts_sign_in_through_the_form(app, client):
                                     "password": DEMO_PASSWORD})
     members = admin.get("/espace/departement-du-val-d-oise-demo/membres")
     assert members.status_code == 200 and "Bruno (Département)" in members.text
+
+
+def test_check_reports_a_counter_that_does_not_match_its_rows(app):
+    from tests.factories import ChallengeFactory, IdeaFactory
+
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea.supports_count = 7  # no support row behind it
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert f"soutiens de l'idée n° {idea.id} : compteur 7, lignes 0" in result.output
+
+
+def test_check_passes_after_the_demo(app):
+    app.test_cli_runner().invoke(args=["demo"])
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 0, result.output

@@ -14,8 +14,7 @@ from consult.challenges.phases import Phase
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
 from consult.ideas.models import IdeaStatus
-from consult.ideas.queries import IdeaFilters, IdeaSort, default_sort, idea_page, \
-    supported_idea_ids
+from consult.ideas.queries import IdeaFilters, IdeaSort, default_sort, idea_page, supported_idea_ids
 from consult.notifications.operations import follow, follower_ids, unfollow
 from consult.organisations.queries import all_organisations
 

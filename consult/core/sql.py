@@ -7,8 +7,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from consult.db import db
 
 
-def insert_ignore(table, **values):
-    """INSERT … ON CONFLICT DO NOTHING; returns how many rows were inserted (0 or 1)."""
+def insert_ignore(table, **values) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted.
+
+    Uses RETURNING rather than rowcount, which some drivers report as -1 here."""
     dialect = postgresql if db.dialect == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount
+    primary_key = next(iter(table.primary_key.columns))
+    statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
+                 .returning(primary_key))
+    return db.session.execute(statement).first() is not None

@@ -113,8 +113,8 @@ def cast_support(user: User, idea: Idea) -> None:
             if limit is not None:
                 spend = spend.where(Participation.supports_used < limit)
             spent = db.session.execute(spend.values(
-                supports_used=Participation.supports_used + 1)).rowcount
-            if spent != 1:
+                supports_used=Participation.supports_used + 1).returning(Participation.id))
+            if spent.first() is None:
                 raise _LimitReached
             db.session.execute(update(Idea).where(Idea.id == idea.id).values(
                 supports_count=Idea.supports_count + 1))
@@ -130,8 +130,8 @@ def cast_support(user: User, idea: Idea) -> None:
 def withdraw_support(user: User, idea: Idea) -> None:
     _require(rules.unsupport_problem(user, idea))
     removed = db.session.execute(delete(Support).where(
-        Support.idea_id == idea.id, Support.user_id == user.id)).rowcount
-    if removed != 1:
+        Support.idea_id == idea.id, Support.user_id == user.id).returning(Support.id)).first()
+    if removed is None:
         raise Refused(_("Vous ne soutenez pas cette idée."))
     db.session.execute(update(Participation).where(
         Participation.user_id == user.id, Participation.challenge_id == idea.challenge_id

@@ -72,9 +72,12 @@ def _ordering(filters: IdeaFilters):
     if filters.sort == IdeaSort.COMMENTS:
         return (Idea.comments_count.desc(), Idea.id.desc())
     if filters.sort == IdeaSort.RANDOM:
-        # A permutation of ids that depends on the visitor's seed: stable across pages.
-        seed = filters.seed % 2_147_483_629 + 1
-        return ((cast(Idea.id, BigInteger) * 2_654_435_761 + seed) % 2_147_483_647, Idea.id)
+        # id -> id * m mod p (p prime) is a permutation of the ids; the visitor's seed
+        # chooses the multiplier m, so each visitor has an order of their own, stable
+        # from one page to the next.
+        prime = 2_147_483_647
+        multiplier = (filters.seed * 2_654_435_761) % prime or 1
+        return ((cast(Idea.id, BigInteger) * multiplier) % prime, Idea.id)
     return (Idea.supports_count.desc(), Idea.id.desc())
 
 

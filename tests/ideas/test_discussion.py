@@ -1,0 +1,132 @@
+from sqlalchemy import func, select
+
+from consult.comments.models import Comment, CommentStatus, Report
+from consult.db import db
+from consult.ideas.models import IdeaStatus
+from consult.notifications.models import Notification
+from tests.conftest import login, post_form
+from tests.factories import ChallengeFactory, IdeaFactory, UserFactory
+
+
+def comment(client, idea, body, parent=None):
+    data = {"body": body}
+    if parent:
+        data["parent_id"] = str(parent.id)
+    return post_form(client, f"/idees/{idea.id}/commentaires", data)
+
+
+def test_comment_reply_edit_delete(client, app):
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    me = UserFactory(display_name="Moi")
+    login(client, me)
+    assert comment(client, idea, "Bonne idée !").status_code == 302
+    first = db.session.scalar(select(Comment))
+    other = app.test_client()
+    login(other, UserFactory(display_name="Autre"))
+    comment(other, idea, "Je réponds", parent=first)
+    reply = db.session.scalar(select(Comment).where(Comment.parent_id == first.id))
+    # a reply to a reply stays in the same thread: one level
+    comment(client, idea, "Et moi aussi", parent=reply)
+    assert db.session.scalar(select(func.count()).where(Comment.parent_id == first.id)) == 2
+
+    assert post_form(client, f"/commentaires/{first.id}/modifier",
+                     {"body": "Très bonne idée !"}).status_code == 302
+    db.session.refresh(first)
+    assert first.body == "Très bonne idée !" and first.edited_at
+    assert post_form(other, f"/commentaires/{first.id}/modifier", {"body": "x"}).status_code == 403
+    assert post_form(other, f"/commentaires/{first.id}/supprimer").status_code == 403
+    assert post_form(client, f"/commentaires/{first.id}/supprimer").status_code == 302
+    db.session.refresh(first)
+    db.session.refresh(idea)
+    assert first.status == CommentStatus.DELETED and first.body == ""
+    assert idea.comments_count == 2
+    assert "Commentaire supprimé par son auteur." in client.get(f"/idees/{idea.id}").text
+
+
+def test_empty_comment_is_refused_and_kept(client):
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    login(client, UserFactory())
+    response = comment(client, idea, "")
+    assert response.status_code == 422 and "Ce champ est obligatoire." in response.text
+    response = comment(client, idea, "x" * 5001)
+    assert response.status_code == 422 and "x" * 100 in response.text
+
+
+def test_comments_are_closed_with_results(client):
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="results"))
+    login(client, UserFactory())
+    response = comment(client, idea, "Trop tard ?")
+    assert response.status_code == 422
+    assert "Les commentaires sont fermés" in response.text
+    assert db.session.scalar(select(Comment)) is None
+
+
+def test_report_with_a_reason_once_and_hide_at_the_threshold(client, app):
+    challenge = ChallengeFactory(phase="voting", auto_hide_threshold=3)
+    idea = IdeaFactory(challenge=challenge)
+    browsers = []
+    for _ in range(3):
+        browser = app.test_client()
+        login(browser, UserFactory())
+        browsers.append(browser)
+    response = post_form(browsers[0], f"/idees/{idea.id}/signaler",
+                         {"reason": "abuse", "details": "Propos insultants"})
+    assert response.status_code == 302
+    post_form(browsers[0], f"/idees/{idea.id}/signaler", {"reason": "spam"})  # counted once
+    assert db.session.scalar(select(func.count(Report.id))) == 1
+    post_form(browsers[1], f"/idees/{idea.id}/signaler", {"reason": "spam"})
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.PUBLISHED
+    post_form(browsers[2], f"/idees/{idea.id}/signaler", {"reason": "off_topic"})
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.HIDDEN
+    assert app.test_client().get(f"/idees/{idea.id}").status_code == 404
+    bad = post_form(browsers[1], f"/idees/{idea.id}/signaler", {"reason": "inconnue"})
+    assert bad.status_code in (404, 422)
+
+
+def test_report_a_comment(client, app):
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    author = app.test_client()
+    login(author, UserFactory())
+    comment(author, idea, "Un commentaire")
+    target = db.session.scalar(select(Comment))
+    login(client, UserFactory())
+    assert client.get(f"/commentaires/{target.id}/signaler").status_code == 200
+    assert post_form(client, f"/commentaires/{target.id}/signaler",
+                     {"reason": "personal_data"}).status_code == 302
+    report = db.session.scalar(select(Report))
+    assert report.target_type == "comment" and report.target_id == target.id
+
+
+def test_followers_are_notified_once_per_comment(client, app):
+    author = UserFactory()
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"), author=author)
+    from consult.notifications.operations import follow
+
+    follow(author, idea=idea)
+    follower = UserFactory()
+    follower_browser = app.test_client()
+    login(follower_browser, follower)
+    post_form(follower_browser, f"/idees/{idea.id}/suivre", {"follow": "1"})
+    login(client, UserFactory())
+    comment(client, idea, "Un avis")
+    for person in (author, follower):
+        notes = db.session.scalars(select(Notification).where(
+            Notification.user_id == person.id)).all()
+        assert [n.kind for n in notes] == ["new_comment"]
+    page = follower_browser.get("/mon-espace").text
+    assert "Nouveau commentaire sur l’idée" in page
+    assert post_form(follower_browser, "/notifications/lues").status_code == 302
+
+
+def test_my_space_lists_my_ideas_supports_and_what_remains(client):
+    challenge = ChallengeFactory(phase="voting", supports_per_person=3)
+    me = UserFactory()
+    mine = IdeaFactory(challenge=challenge, author=me, title="Mon idée à moi")
+    other = IdeaFactory(challenge=challenge, title="Une idée soutenue")
+    login(client, me)
+    post_form(client, f"/idees/{other.id}/soutenir")
+    page = client.get("/mon-espace").text
+    assert mine.title in page and other.title in page
+    assert "1 soutien(s) utilisé(s) sur 3" in page

@@ -1,0 +1,114 @@
+from sqlalchemy import func, select
+
+from consult.challenges.models import Participation
+from consult.db import db
+from consult.ideas.models import IdeaStatus, Support
+from tests.conftest import login, post_form
+from tests.factories import ChallengeFactory, IdeaFactory, UserFactory, move_to
+
+
+def support(client, idea, **kwargs):
+    return post_form(client, f"/idees/{idea.id}/soutenir", **kwargs)
+
+
+def test_support_and_take_it_back(client):
+    challenge = ChallengeFactory(phase="voting", supports_per_person=3)
+    idea = IdeaFactory(challenge=challenge)
+    login(client, UserFactory())
+    assert support(client, idea).status_code == 302
+    db.session.refresh(idea)
+    assert idea.supports_count == 1
+    page = client.get(f"/idees/{idea.id}").text
+    assert "Il vous reste 2 soutiens pour ce défi." in page
+    assert post_form(client, f"/idees/{idea.id}/retirer-soutien").status_code == 302
+    db.session.refresh(idea)
+    db.session.refresh(challenge)
+    assert idea.supports_count == 0 and challenge.supports_count == 0
+
+
+def test_support_without_reload_answers_json(client):
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    login(client, UserFactory())
+    response = support(client, idea, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.get_json()["supports"] == 1 and response.get_json()["supports_left"] == 2
+    again = support(client, idea, headers={"Accept": "application/json"})
+    assert again.status_code == 409
+    assert again.get_json()["error"]["message"] == "Vous soutenez déjà cette idée."
+
+
+def test_the_limit_per_person(client):
+    challenge = ChallengeFactory(phase="voting", supports_per_person=2)
+    ideas = [IdeaFactory(challenge=challenge) for _ in range(3)]
+    login(client, UserFactory())
+    support(client, ideas[0])
+    support(client, ideas[1])
+    response = support(client, ideas[2])
+    assert response.status_code == 303
+    assert "Vous avez utilisé vos 2 soutiens" in client.get(response.headers["Location"]).text
+    assert db.session.scalar(select(func.count(Support.id))) == 2
+
+
+def test_unlimited_supports(client):
+    challenge = ChallengeFactory(phase="voting", supports_per_person=None)
+    ideas = [IdeaFactory(challenge=challenge) for _ in range(5)]
+    login(client, UserFactory())
+    for idea in ideas:
+        assert support(client, idea).status_code == 302
+    assert db.session.scalar(select(func.count(Support.id))) == 5
+
+
+def test_refusals_are_explained(client, app):
+    challenge = ChallengeFactory(phase="submission")
+    idea = IdeaFactory(challenge=challenge)
+    me = UserFactory()
+    login(client, me)
+    response = support(client, idea)
+    assert response.status_code == 303
+    assert "Le vote n’est pas ouvert" in client.get(f"/idees/{idea.id}").text
+
+    move_to(challenge, "voting")
+    own = IdeaFactory(challenge=challenge, author=me)
+    support(client, own)
+    assert "ne permettent pas de soutenir sa propre idée" in client.get(f"/idees/{own.id}").text
+
+    hidden = IdeaFactory(challenge=challenge, status=IdeaStatus.HIDDEN)
+    assert support(client, hidden).status_code == 404  # not even visible
+
+    unconfirmed = app.test_client()
+    login(unconfirmed, UserFactory(email_confirmed_at=None))
+    support(unconfirmed, idea)
+    assert db.session.scalar(select(func.count(Support.id))) == 0
+
+
+def test_self_support_when_the_challenge_allows_it(client):
+    challenge = ChallengeFactory(phase="voting", self_support_allowed=True)
+    me = UserFactory()
+    own = IdeaFactory(challenge=challenge, author=me)
+    login(client, me)
+    assert support(client, own).status_code == 302
+
+
+def test_supports_need_csrf_and_login(client, app):
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    login(client, UserFactory())
+    assert client.post(f"/idees/{idea.id}/soutenir").status_code == 400
+    assert app.test_client().post(f"/idees/{idea.id}/soutenir").status_code in (302, 400)
+    assert db.session.scalar(select(func.count(Support.id))) == 0
+
+
+def test_withdrawn_idea_gives_supports_back(client):
+    challenge = ChallengeFactory(phase="voting", supports_per_person=1)
+    author = UserFactory()
+    idea = IdeaFactory(challenge=challenge, author=author)
+    other = IdeaFactory(challenge=challenge)
+    supporter = UserFactory()
+    login(client, supporter)
+    support(client, idea)
+    author_client = client.application.test_client()
+    login(author_client, author)
+    post_form(author_client, f"/idees/{idea.id}/retirer")
+    assert support(client, other).status_code == 302  # the support came back
+    used = db.session.scalar(select(Participation.supports_used).where(
+        Participation.user_id == supporter.id))
+    assert used == 1
