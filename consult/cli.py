@@ -13,7 +13,7 @@ from consult.db import db
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, create_admin, demo, worker, check):
+    for command in (init_db, create_admin, demo, worker, check, digest):
         app.cli.add_command(command)
 
 
@@ -87,11 +87,16 @@ def summary_password() -> str:
 def worker(once: bool, interval: float) -> None:
     """Deliver the mail outbox (SMTP, or the console without CONSULT_SMTP_HOST)."""
     from consult.core.delivery import deliver_outbox
+    from consult.notifications.digest import announce_phase_changes
 
     transport = "console" if current_app.config["MAIL_CONSOLE"] else "SMTP"
     click.echo(f"Envoi des e-mails ({transport}).", err=True)
+    next_phase_check = 0.0
     while True:
         try:
+            if time.monotonic() >= next_phase_check:
+                announce_phase_changes()
+                next_phase_check = time.monotonic() + 60
             sent = deliver_outbox()
         finally:
             db.session.remove()
@@ -113,3 +118,11 @@ def check() -> None:
     if problems:
         sys.exit(1)
     click.echo("Intégrité vérifiée : aucun problème.")
+
+
+@click.command("digest")
+def digest() -> None:
+    """Queue the daily e-mail digest for people who asked for it (run once a day)."""
+    from consult.notifications.digest import send_digests
+
+    click.echo(f"{send_digests()} résumé(s) mis en file d'envoi.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select
 
 from consult.accounts.models import AuthSession, User
@@ -20,6 +20,7 @@ from consult.core.tokens import (
     new_secret,
     read_token,
 )
+from consult.core.urls import external_url
 from consult.db import db, utcnow
 
 log = logging.getLogger("consult.accounts")
@@ -47,8 +48,8 @@ def register_user(email: str, password: str, display_name: str, locale: str = "f
     existing = find_user_by_email(email)
     if existing is not None:
         queue_mail(email, "accounts/already_registered", locale=existing.locale,
-                   user=existing, login_url=_external("accounts.login"),
-                   reset_url=_external("accounts.forgot_password"))
+                   user=existing, login_url=external_url("accounts.login"),
+                   reset_url=external_url("accounts.forgot_password"))
         return None
     user = User(email=email, password_hash=hash_password(password),
                 display_name=display_name.strip(), locale=locale, password_changed_at=utcnow())
@@ -58,14 +59,11 @@ def register_user(email: str, password: str, display_name: str, locale: str = "f
     return user
 
 
-def _external(endpoint: str, **values: Any) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
 
 def send_confirmation(user: User) -> None:
     token = make_token("confirm-email", {"uid": user.id, "email": user.email})
     queue_mail(user.email, "accounts/confirm_email", locale=user.locale, user=user,
-               confirm_url=_external("accounts.confirm_email", token=token))
+               confirm_url=external_url("accounts.confirm_email", token=token))
 
 
 def confirm_email(token: str) -> User:
@@ -129,7 +127,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token("reset-password", {"uid": user.id, "pw": fingerprint(user.password_hash)})
     queue_mail(user.email, "accounts/reset_password", locale=user.locale, user=user,
-               reset_url=_external("accounts.reset_password", token=token))
+               reset_url=external_url("accounts.reset_password", token=token))
 
 
 def user_for_reset_token(token: str) -> User:
@@ -146,7 +144,7 @@ def set_password(user: User, new_password: str) -> None:
     user.password_changed_at = utcnow()
     end_all_sessions(user)
     queue_mail(user.email, "accounts/password_changed", locale=user.locale, user=user,
-               reset_url=_external("accounts.forgot_password"))
+               reset_url=external_url("accounts.forgot_password"))
 
 
 def reset_password(token: str, new_password: str) -> User:

@@ -84,6 +84,8 @@ class Challenge(Base):
     ideas_count: Mapped[int] = mapped_column(default=0)  # published ideas
     supports_count: Mapped[int] = mapped_column(default=0)
     participants_count: Mapped[int] = mapped_column(default=0)  # rows in participations
+    # The last phase whose start was announced to followers (see notifications.digest).
+    announced_phase: Mapped[str | None] = mapped_column(String(16))
 
     territory: Mapped[Territory | None] = relationship(lazy="joined")
     organisations: Mapped[list[Organisation]] = relationship(

@@ -48,6 +48,7 @@ def create_challenge(actor: User | None, organisations: list[Organisation], *, t
         moderation_charter=moderation_charter, organisations=list(organisations),
         themes=[Theme(name=name) for name in themes],
         published_at=utcnow() if publish else None)
+    challenge.announced_phase = challenge.phase.value if publish else None
     db.session.add(challenge)
     db.session.flush()
     log_action(actor, "challenge.create", challenge, organisation_id=organisations[0].id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
@@ -12,6 +12,7 @@ from consult.accounts.operations import find_user_by_email, normalise_email
 from consult.audit.operations import log_action
 from consult.core.outbox import queue_mail
 from consult.core.tokens import hash_secret, new_secret
+from consult.core.urls import external_url
 from consult.db import db, utcnow
 from consult.organisations.models import (
     Invitation,
@@ -77,7 +78,7 @@ def invite(actor: User, organisation: Organisation, email: str,
         membership = add_member(actor, organisation, existing, role)
         queue_mail(email, "organisations/added", locale=existing.locale,
                    organisation=organisation, role=membership.role, inviter=actor,
-                   workspace_url=_external("organisations.workspace", slug=organisation.slug))
+                   workspace_url=external_url("organisations.workspace", slug=organisation.slug))
         return membership
     token, token_hash = new_secret()
     invitation = Invitation(
@@ -89,13 +90,10 @@ def invite(actor: User, organisation: Organisation, email: str,
     log_action(actor, "invitation.create", invitation, organisation_id=organisation.id,
                role=str(role))
     queue_mail(email, "organisations/invitation", organisation=organisation, role=role,
-               inviter=actor, accept_url=_external("organisations.invitation", token=token),
+               inviter=actor, accept_url=external_url("organisations.invitation", token=token),
                expires_at=invitation.expires_at)
     return invitation
 
-
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def invitation_for_token(token: str | None) -> Invitation | None:

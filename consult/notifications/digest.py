@@ -1,0 +1,76 @@
+"""Things that happen with time rather than with a request: a challenge entering a new
+phase (phases follow their dates), and the daily e-mail digest.
+
+``announce_phase_changes`` runs in the mail worker's loop; ``send_digests`` runs once a
+day (``flask --app consult digest``, from cron or a systemd timer). Both are safe to run
+on several machines at once: rows are claimed with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, and SQLite serialises writers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from consult.accounts.models import User
+from consult.challenges.models import Challenge
+from consult.challenges.phases import Phase
+from consult.core.outbox import queue_mail
+from consult.core.urls import external_url
+from consult.db import db, utcnow
+from consult.notifications.messages import message
+from consult.notifications.models import Notification
+from consult.notifications.operations import follower_ids, notify
+
+
+def _locked(query):
+    return query.with_for_update(skip_locked=True) if db.dialect == "postgresql" else query
+
+
+def announce_phase_changes() -> int:
+    """Tell followers of each challenge that entered a new phase; returns how many
+    challenges changed. Commits."""
+    changed = 0
+    query = _locked(select(Challenge).where(
+        Challenge.published_at.is_not(None),
+        or_(Challenge.announced_phase.is_(None), Challenge.announced_phase != Phase.RESULTS)))
+    for challenge in db.session.scalars(query):
+        phase = challenge.phase
+        if challenge.announced_phase == phase.value:
+            continue
+        kind = "results" if phase == Phase.RESULTS else "new_phase"
+        notify(follower_ids(challenge=challenge), kind, challenge=challenge,
+               phase=str(phase.label))
+        challenge.announced_phase = phase.value
+        changed += 1
+    db.session.commit()
+    return changed
+
+
+def send_digests(now=None) -> int:
+    """One e-mail per person who opted in, listing what they have not been mailed yet
+    from the last two days. Returns how many digests were queued. Commits."""
+    now = now or utcnow()
+    query = _locked(select(Notification).join(User, User.id == Notification.user_id).where(
+        User.digest_opt_in.is_(True), User.deleted_at.is_(None),
+        User.email_confirmed_at.is_not(None), Notification.digested_at.is_(None),
+        Notification.created_at >= now - timedelta(days=2)).order_by(Notification.id))
+    by_person: dict[int, list[Notification]] = defaultdict(list)
+    for notification in db.session.scalars(query):
+        by_person[notification.user_id].append(notification)
+    for user_id, notifications in by_person.items():
+        user = db.session.get(User, user_id)
+        from flask_babel import force_locale
+
+        with force_locale(user.locale):
+            items = [(message(n), external_url("ideas.show", idea_id=n.idea_id)
+                      if n.idea_id else None) for n in notifications]
+        queue_mail(user.email, "notifications/digest", locale=user.locale, user=user,
+                   items=items, space_url=external_url("notifications.my_space"),
+                   profile_url=external_url("accounts.profile"))
+        for notification in notifications:
+            notification.digested_at = now
+    db.session.commit()
+    return len(by_person)
