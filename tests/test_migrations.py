@@ -37,3 +37,27 @@ def test_territories_reference_is_loaded():
     assert counts[TerritoryKind.REGION] >= 18
     assert counts[TerritoryKind.DEPARTEMENT] >= 101
     assert counts[TerritoryKind.COMMUNE] > 34_000
+
+
+def test_search_objects_survive_every_migration():
+    """Later revisions must not rebuild `ideas` and lose the search index (SQLite
+    batch mode does that silently)."""
+    from sqlalchemy import text
+
+    if db.dialect == "sqlite":
+        triggers = set(db.session.scalars(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ideas'")))
+        assert triggers == {"ideas_fts_insert", "ideas_fts_delete", "ideas_fts_update"}
+    else:
+        assert db.session.scalar(text(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_ideas_search_vector'")) == 1
+
+
+def test_append_only_triggers_survive_every_migration():
+    from sqlalchemy import text
+
+    if db.dialect == "sqlite":
+        triggers = set(db.session.scalars(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'action_log'")))
+        assert triggers == {"action_log_no_update", "action_log_no_delete"}

@@ -64,3 +64,11 @@ def open_challenges(limit: int = 6) -> list[Challenge]:
 
 def theme_names() -> list[str]:
     return list(db.session.scalars(select(Theme.name).distinct().order_by(Theme.name)))
+
+
+def challenge_territories() -> list:
+    from consult.territories.models import Territory
+
+    return list(db.session.scalars(select(Territory).where(Territory.id.in_(
+        select(Challenge.territory_id).where(Challenge.published_at.is_not(None))
+    )).order_by(Territory.name)))

@@ -13,8 +13,15 @@ from consult.challenges.operations import supports_left
 from consult.challenges.phases import Phase
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
-from consult.ideas.models import IdeaStatus
-from consult.ideas.queries import IdeaFilters, IdeaSort, default_sort, idea_page, supported_idea_ids
+from consult.ideas.models import AnswerStatus, IdeaStatus
+from consult.ideas.queries import (
+    IdeaFilters,
+    IdeaSort,
+    default_sort,
+    idea_page,
+    idea_territories,
+    supported_idea_ids,
+)
 from consult.notifications.operations import follow, follower_ids, unfollow
 from consult.organisations.queries import all_organisations
 
@@ -41,6 +48,7 @@ def index():
     page = queries.challenge_page(filters, page_number(request.args.get("page")))
     return render_template("challenges/index.html", page=page, filters=filters,
                            organisations=all_organisations(), themes=queries.theme_names(),
+                           territories=queries.challenge_territories(),
                            phases=[p for p in Phase if p != Phase.DRAFT])
 
 
@@ -49,7 +57,7 @@ def show(slug: str):
     challenge = challenge_or_404(slug)
     sort = enum_arg("tri", IdeaSort) or default_sort(challenge)
     filters = IdeaFilters(theme_id=int_arg("theme"), territory_id=int_arg("territoire"),
-                          search=text_arg("q"), sort=sort,
+                          answer=text_arg("reponse", 20), search=text_arg("q"), sort=sort,
                           seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)
     page = idea_page(challenge, filters, page_number(request.args.get("page")))
     ids = [idea.id for idea in page.items]
@@ -60,7 +68,8 @@ def show(slug: str):
         supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,
         supports_left=supports_left(current_user, challenge)
         if current_user.is_authenticated else None,
-        following=following, IdeaStatus=IdeaStatus, form=FlaskForm())
+        following=following, IdeaStatus=IdeaStatus, form=FlaskForm(),
+        territories=idea_territories(challenge), answers=list(AnswerStatus))
 
 
 @bp.route("/defis/<slug>/suivre", methods=["POST"])

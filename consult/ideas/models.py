@@ -36,6 +36,27 @@ IDEA_STATUS_LABELS = {
 }
 
 
+class AnswerStatus(enum.StrEnum):
+    """The administration's official answer on an idea (given by agents, issue 4)."""
+
+    UNDER_STUDY = "under_study"
+    SELECTED = "selected"
+    NOT_RETAINED = "not_retained"
+    IMPLEMENTED = "implemented"
+
+    @property
+    def label(self) -> str:
+        return str(ANSWER_STATUS_LABELS[self])
+
+
+ANSWER_STATUS_LABELS = {
+    AnswerStatus.UNDER_STUDY: _l("À l’étude"),
+    AnswerStatus.SELECTED: _l("Retenue"),
+    AnswerStatus.NOT_RETAINED: _l("Non retenue"),
+    AnswerStatus.IMPLEMENTED: _l("Réalisée"),
+}
+
+
 class Idea(Base):
     __tablename__ = "ideas"
     __table_args__ = (
@@ -64,6 +85,10 @@ class Idea(Base):
         ForeignKey("ideas.id", ondelete="RESTRICT"))
     supports_count: Mapped[int] = mapped_column(default=0)
     comments_count: Mapped[int] = mapped_column(default=0)
+    answer_status: Mapped[AnswerStatus | None] = mapped_column(
+        enum_type(AnswerStatus, "answer_status", 16))
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(Text, default="")  # stemmed words (SQLite FTS5)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]

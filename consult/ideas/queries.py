@@ -11,7 +11,7 @@ from consult.challenges.models import Challenge
 from consult.core.pagination import Page, paginate
 from consult.core.search import fts5_any_query, fts5_query
 from consult.db import db
-from consult.ideas.models import Idea, IdeaStatus, Support
+from consult.ideas.models import AnswerStatus, Idea, IdeaStatus, Support
 
 
 class IdeaSort(enum.StrEnum):
@@ -26,6 +26,7 @@ class IdeaFilters:
     theme_id: int | None = None
     territory_id: int | None = None
     status: IdeaStatus = IdeaStatus.PUBLISHED
+    answer: str = ""  # an AnswerStatus value, or "none" for ideas not answered yet
     search: str = ""
     sort: IdeaSort = IdeaSort.SUPPORTS
     seed: int = 1  # the visitor's own random order
@@ -60,6 +61,10 @@ def ideas_query(challenge: Challenge, filters: IdeaFilters) -> Select:
         query = query.where(Idea.theme_id == filters.theme_id)
     if filters.territory_id:
         query = query.where(Idea.territory_id == filters.territory_id)
+    if filters.answer == "none":
+        query = query.where(Idea.answer_status.is_(None))
+    elif filters.answer in {a.value for a in AnswerStatus}:
+        query = query.where(Idea.answer_status == AnswerStatus(filters.answer))
     if filters.search.strip():
         searched = _search_clause(query, filters.search)
         query = searched if searched is not None else query.where(False)
@@ -84,7 +89,7 @@ def _ordering(filters: IdeaFilters):
 def idea_page(challenge: Challenge, filters: IdeaFilters, number: int, size: int = 20) -> Page:
     query = ideas_query(challenge, filters)
     simple = (not filters.theme_id and not filters.territory_id and not filters.search.strip()
-              and filters.status == IdeaStatus.PUBLISHED)
+              and not filters.answer and filters.status == IdeaStatus.PUBLISHED)
     return paginate(query, number, size, total=challenge.ideas_count if simple else None)
 
 
@@ -115,3 +120,13 @@ def supports_of(user) -> list[Idea]:
     return list(db.session.scalars(
         select(Idea).join(Support, Support.idea_id == Idea.id)
         .where(Support.user_id == user.id).order_by(Support.created_at.desc())))
+
+
+def idea_territories(challenge: Challenge) -> list:
+    """The territories that the challenge's published ideas name, for the filter."""
+    from consult.territories.models import Territory
+
+    return list(db.session.scalars(select(Territory).where(Territory.id.in_(
+        select(Idea.territory_id).where(Idea.challenge_id == challenge.id,
+                                        Idea.status == IdeaStatus.PUBLISHED)
+    )).order_by(Territory.name)))

@@ -25,8 +25,11 @@ from consult.notifications.models import Notification
 from consult.notifications.operations import follower_ids, notify
 
 
-def _locked(query):
-    return query.with_for_update(skip_locked=True) if db.dialect == "postgresql" else query
+def _locked(query, table):
+    """Claim rows so that runs on several machines never handle one row twice."""
+    if db.dialect != "postgresql":
+        return query  # SQLite serialises writers (BEGIN IMMEDIATE)
+    return query.with_for_update(skip_locked=True, of=table)
 
 
 def announce_phase_changes() -> int:
@@ -35,7 +38,8 @@ def announce_phase_changes() -> int:
     changed = 0
     query = _locked(select(Challenge).where(
         Challenge.published_at.is_not(None),
-        or_(Challenge.announced_phase.is_(None), Challenge.announced_phase != Phase.RESULTS)))
+        or_(Challenge.announced_phase.is_(None), Challenge.announced_phase != Phase.RESULTS)),
+        Challenge)
     for challenge in db.session.scalars(query):
         phase = challenge.phase
         if challenge.announced_phase == phase.value:
@@ -56,7 +60,8 @@ def send_digests(now=None) -> int:
     query = _locked(select(Notification).join(User, User.id == Notification.user_id).where(
         User.digest_opt_in.is_(True), User.deleted_at.is_(None),
         User.email_confirmed_at.is_not(None), Notification.digested_at.is_(None),
-        Notification.created_at >= now - timedelta(days=2)).order_by(Notification.id))
+        Notification.created_at >= now - timedelta(days=2)).order_by(Notification.id),
+        Notification)
     by_person: dict[int, list[Notification]] = defaultdict(list)
     for notification in db.session.scalars(query):
         by_person[notification.user_id].append(notification)

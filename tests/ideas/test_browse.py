@@ -126,3 +126,20 @@ def test_draft_challenge_is_invisible_to_the_public(client):
     assert client.get(f"/defis/{draft.slug}").status_code == 404
     login(client, UserFactory())
     assert post_form(client, f"/defis/{draft.slug}/suivre", {"follow": "1"}).status_code == 404
+
+
+def test_filter_by_territory_and_by_the_administrations_answer(client):
+    from consult.ideas.models import AnswerStatus
+    from consult.territories.reference import resolve_territory
+
+    challenge = ChallengeFactory(phase="review")
+    cergy = resolve_territory("Cergy")[0]
+    here = IdeaFactory(challenge=challenge, title="Idée pour Cergy", territory_id=cergy.id)
+    answered = IdeaFactory(challenge=challenge, title="Idée retenue",
+                           answer_status=AnswerStatus.SELECTED)
+    page = client.get(f"/defis/{challenge.slug}", query_string={"territoire": cergy.id}).text
+    assert here.title in page and answered.title not in page
+    page = client.get(f"/defis/{challenge.slug}", query_string={"reponse": "selected"}).text
+    assert answered.title in page and here.title not in page and "Réponse : Retenue" in page
+    page = client.get(f"/defis/{challenge.slug}", query_string={"reponse": "none"}).text
+    assert here.title in page and answered.title not in page
