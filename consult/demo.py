@@ -11,6 +11,7 @@ from consult.db import db, utcnow
 from consult.organisations.models import MembershipRole, Organisation, OrganisationKind
 from consult.organisations.operations import add_member, create_organisation
 from consult.territories.models import Territory, TerritoryKind
+from consult.territories.reference import search_key
 
 DEMO_PASSWORD = "demo-consult-2026"  # noqa: S105 - documented demo password
 
@@ -47,7 +48,7 @@ def _demo_hash() -> str:
 def load_demo() -> dict[str, int]:
     admin = _person("admin@demo.consult.example", "Administratrice de la plateforme",
                     is_platform_admin=True)
-    citizens = [_person(f"{name.lower()}@demo.consult.example", name, dep)
+    citizens = [_person(f"{search_key(name)}@demo.consult.example", name, dep)
                 for name, dep in CITIZENS]
     db.session.flush()
     val_doise = _departement("95")

@@ -64,7 +64,7 @@ def test_demo_accounts_sign_in_through_the_form(app, client):
 
     app.test_cli_runner().invoke(args=["demo"])
     for email in ["admin@demo.consult.example", "agnes.admin@demo.consult.example",
-                  "camille@demo.consult.example"]:
+                  "camille@demo.consult.example", "theo@demo.consult.example"]:
         browser = app.test_client()
         response = post_form(browser, "/connexion", {"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email

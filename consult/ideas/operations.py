@@ -123,8 +123,7 @@ def cast_support(user: User, idea: Idea) -> None:
     except IntegrityError as exc:
         raise Refused(_("Vous soutenez déjà cette idée.")) from exc
     except _LimitReached as exc:
-        raise Refused(_("Vous avez utilisé vos %(n)d soutiens pour ce défi. Retirez un "
-                        "soutien pour en donner un autre.", n=limit)) from exc
+        raise Refused(rules.limit_reached_message(limit)) from exc
 
 
 def withdraw_support(user: User, idea: Idea) -> None:

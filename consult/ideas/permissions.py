@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.challenges.permissions import (
     can_view_challenge,
@@ -38,7 +39,18 @@ def support_problem(user: Any, idea: Idea) -> str | None:
         return _("Cette idée ne peut pas être soutenue (%(status)s).", status=idea.status.label)
     if is_author(user, idea) and not idea.challenge.self_support_allowed:
         return _("Les règles de ce défi ne permettent pas de soutenir sa propre idée.")
+    from consult.challenges.operations import supports_left
+
+    if supports_left(user, idea.challenge) == 0:
+        return limit_reached_message(idea.challenge.supports_per_person)
     return None
+
+
+def limit_reached_message(limit: int) -> str:
+    return ngettext("Vous avez utilisé votre soutien pour ce défi. Retirez-le pour en donner "
+                    "un autre.",
+                    "Vous avez utilisé vos %(num)d soutiens pour ce défi. Retirez un soutien "
+                    "pour en donner un autre.", limit)
 
 
 def unsupport_problem(user: Any, idea: Idea) -> str | None:

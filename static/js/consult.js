@@ -1,7 +1,61 @@
 // Consult works without JavaScript; this file only improves it.
 (function () {
   "use strict";
+
   // Move focus to the error summary after a refused form, so screen readers announce it.
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+
+  // A polite live region for results of actions done without reloading the page.
+  var live = document.createElement("p");
+  live.className = "c-visually-hidden";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  document.body.appendChild(live);
+
+  function swap(form, supported) {
+    var button = form.querySelector("button");
+    var title = button.querySelector(".c-visually-hidden");
+    var labels = JSON.parse(document.body.getAttribute("data-support-labels") || "{}");
+    form.action = form.action.replace(supported ? "/soutenir" : "/retirer-soutien",
+                                      supported ? "/retirer-soutien" : "/soutenir");
+    button.className = "c-btn c-btn--small " + (supported ? "c-btn--secondary" : "c-btn--primary");
+    button.setAttribute("aria-pressed", supported ? "true" : "false");
+    button.textContent = supported ? labels.supported : labels.support;
+    if (title) { button.appendChild(title); }
+  }
+
+  // Supporting an idea without reloading: the same POST, answered in JSON.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-support]") || !window.fetch) { return; }
+    event.preventDefault();
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      if (!result.ok) {
+        live.textContent = result.data.error ? result.data.error.message : "";
+        window.alert(live.textContent);
+        return;
+      }
+      var card = form.closest(".c-idea-card, .c-support-box") || document;
+      var count = card.querySelector("[data-supports-count]");
+      if (count) { count.textContent = result.data.supports; }
+      var left = document.querySelector("[data-supports-left]");
+      if (left && result.data.supports_left !== null) {
+        left.textContent = left.textContent.replace(/\d+/, result.data.supports_left);
+      }
+      swap(form, result.data.supported);
+      live.textContent = result.data.message;
+    }).catch(function () {
+      form.submit();  // fall back to the ordinary form
+    }).finally(function () {
+      button.disabled = false;
+    });
+  });
 })();

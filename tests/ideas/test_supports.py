@@ -112,3 +112,16 @@ def test_withdrawn_idea_gives_supports_back(client):
     used = db.session.scalar(select(Participation.supports_used).where(
         Participation.user_id == supporter.id))
     assert used == 1
+
+
+def test_no_support_buttons_once_the_supports_are_used(client):
+    challenge = ChallengeFactory(phase="voting", supports_per_person=1)
+    first, second = IdeaFactory(challenge=challenge), IdeaFactory(challenge=challenge)
+    login(client, UserFactory())
+    support(client, first)
+    listing = client.get(f"/defis/{challenge.slug}").text
+    assert f"/idees/{second.id}/soutenir" not in listing
+    assert f"/idees/{first.id}/retirer-soutien" in listing
+    page = client.get(f"/idees/{second.id}").text
+    assert "Vous avez utilisé votre soutien pour ce défi." in page
+    assert f"/idees/{second.id}/soutenir" not in page
