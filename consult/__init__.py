@@ -68,6 +68,7 @@ def _configure_logging(app: Flask) -> None:
 def _blueprints():
     """Import each domain's views (which import its permissions) and return its blueprint."""
     from consult.accounts import views as accounts_views
+    from consult.briefs import views as briefs_views
     from consult.challenges import views as challenges_views
     from consult.ideas import views as ideas_views
     from consult.notifications import personal_data  # noqa: F401  (export and erasure)
@@ -76,4 +77,5 @@ def _blueprints():
     from consult.site import views as site_views
 
     return [module.bp for module in (site_views, accounts_views, organisations_views,
-                                     challenges_views, ideas_views, notifications_views)]
+                                     challenges_views, ideas_views, notifications_views,
+                                     briefs_views)]

@@ -178,4 +178,39 @@ def load_challenges(*, admin, citizens, organisations) -> dict[str, int]:
             post_comment(citizens[(n + 3) % len(citizens)], ideas[n], text)
             counts["commentaires"] += 1
         _set_phase(challenge, spec["phase"])
+        if spec["key"] == "cantine":
+            counts["cahiers"] = _brief_from_winners(admin, ideas, organisations["lab"])
     return counts
+
+
+def _brief_from_winners(admin, ideas, lab) -> int:
+    """The closed challenge's two best ideas become a prototype brief, in prototyping."""
+    from consult.briefs.models import BriefStatus
+    from consult.briefs.operations import change_status, convert_to_brief, post_update
+    from consult.ideas.models import AnswerStatus
+
+    winners = sorted(ideas, key=lambda idea: -idea.supports_count)[:2]
+    for idea in winners:
+        idea.answer_status = AnswerStatus.SELECTED
+        idea.answer_text = "Retenue : elle sera prototypée avec le laboratoire."
+        idea.answered_at = utcnow()
+    today = utcnow().date()
+    brief = convert_to_brief(
+        admin, winners, lab, title="Inscription unique à la cantine, tarif calculé",
+        problem_statement="Les familles remplissent des dossiers différents selon les "
+                          "collèges et doivent prouver leurs revenus chaque année.",
+        users_and_needs="Les familles de collégiens, en particulier celles qui ont plusieurs "
+                        "enfants dans des collèges différents.",
+        proposed_solution="Un formulaire en ligne unique pour tout le département ; avec "
+                          "l'accord de la famille, le tarif est calculé automatiquement.",
+        hypotheses="- Les familles acceptent le calcul automatique du tarif.\n"
+                   "- Le temps d'inscription passe sous 10 minutes.",
+        success_indicators="Taux de dossiers complets au premier envoi ; temps moyen.",
+        legal_constraints="Consentement explicite pour l'échange de données (RGPD).",
+        team="Laboratoire d'innovation publique (démo) et direction de l'éducation",
+        milestones=[("Premier prototype papier", today + 15 * DAY),
+                    ("Tests avec 10 familles", today + 45 * DAY)])
+    change_status(admin, brief, BriefStatus.PUBLISHED, "Le cahier est publié.")
+    change_status(admin, brief, BriefStatus.PROTOTYPING, "Le laboratoire commence le prototype.")
+    post_update(admin, brief, "Deux ateliers avec des familles sont prévus le mois prochain.")
+    return 1

@@ -109,10 +109,12 @@ def _transaction(request, app):
         db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
 
 
-COMMITTED_TABLES = ("notifications", "follows", "reports", "comments", "supports", "ideas",
-                    "participations", "themes", "challenge_organisations", "challenges",
-                    "auth_sessions", "memberships", "invitations", "outbox_messages", "users",
-                    "organisations")
+COMMITTED_TABLES = (  # children first
+    "brief_updates", "milestones", "brief_ideas", "briefs", "notifications", "follows",
+    "reports", "comments", "supports", "ideas", "participations", "themes",
+    "challenge_organisations", "challenges", "auth_sessions", "memberships", "invitations",
+    "outbox_messages", "users", "organisations",
+)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
+from consult.briefs.queries import public_briefs_of_idea
 from consult.challenges.operations import supports_left
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
@@ -108,7 +109,7 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         comment_problem=rules.comment_problem(current_user, idea),
         supports_left=supports_left(current_user, idea.challenge) if authenticated else None,
         following=authenticated and current_user.id in follower_ids(idea=idea),
-        rules=rules, merged_into=merged_into), status
+        rules=rules, merged_into=merged_into, briefs=public_briefs_of_idea(idea.id)), status
 
 
 @bp.route("/idees/<int:idea_id>/modifier", methods=["GET", "POST"])

@@ -18,6 +18,11 @@ MESSAGES = {
                          name=p.get("author"), idea=p.get("idea_title")),
     "official_answer": lambda p: _("L’administration a répondu à l’idée « %(idea)s ».",
                                    idea=p.get("idea_title")),
+    "brief_status": lambda p: _("Le cahier de prototypage « %(brief)s » est maintenant : "
+                                "%(status)s.", brief=p.get("brief_title"),
+                                status=p.get("status")),
+    "brief_update": lambda p: _("Du nouveau sur le cahier de prototypage « %(brief)s ».",
+                                brief=p.get("brief_title")),
     "results": lambda p: _("Les résultats du défi « %(challenge)s » sont publiés.",
                            challenge=p.get("challenge_title")),
 }

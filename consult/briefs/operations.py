@@ -1,0 +1,80 @@
+"""Writes on briefs: conversion from selected ideas (lineage kept), status changes and
+journal entries, each logged and told to the followers of the source ideas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from consult.accounts.models import User
+from consult.audit.operations import log_action
+from consult.briefs.models import NEXT_STATUSES, Brief, BriefStatus, BriefUpdate, Milestone
+from consult.core.errors_domain import Refused
+from consult.db import db, utcnow
+from consult.ideas.models import Idea, IdeaStatus
+from consult.notifications.operations import follower_ids, notify
+from consult.organisations.models import Organisation
+
+
+def convert_to_brief(actor: User, ideas: list[Idea], organisation: Organisation, *,
+                     title: str, problem_statement: str, milestones=(),
+                     **fields: str) -> Brief:
+    """One brief from one or several published ideas of the same challenge."""
+    if not ideas:
+        raise Refused(_("Choisissez au moins une idée."), "ideas")
+    if len({idea.challenge_id for idea in ideas}) != 1:
+        raise Refused(_("Les idées d’un cahier viennent d’un même défi."), "ideas")
+    if any(idea.status != IdeaStatus.PUBLISHED for idea in ideas):
+        raise Refused(_("Seules des idées publiées peuvent devenir un cahier."), "ideas")
+    if not problem_statement.strip():
+        raise Refused(_("Le cahier doit énoncer le problème."), "problem_statement")
+    brief = Brief(challenge_id=ideas[0].challenge_id, organisation=organisation,
+                  title=title.strip(), problem_statement=problem_statement, ideas=list(ideas),
+                  milestones=[Milestone(title=t, due_on=d) for t, d in milestones], **fields)
+    db.session.add(brief)
+    db.session.flush()
+    log_action(actor, "brief.create", brief, organisation_id=organisation.id,
+               ideas=[idea.id for idea in ideas])
+    return brief
+
+
+def change_status(actor: User, brief: Brief, status: BriefStatus, text: str = "",
+                  reason: str | None = None) -> None:
+    if status not in NEXT_STATUSES[brief.status]:
+        raise Refused(_("Un cahier « %(current)s » ne peut pas passer à « %(next)s ».",
+                        current=brief.status.label, next=status.label), "status")
+    if status == BriefStatus.ABANDONED and not (reason or "").strip():
+        raise Refused(_("Dites pourquoi le cahier est abandonné."), "reason")
+    brief.status = status
+    if status == BriefStatus.ABANDONED:
+        brief.abandon_reason = reason.strip()
+    if status == BriefStatus.PUBLISHED:
+        brief.published_at = utcnow()
+    brief.journal.append(BriefUpdate(author_id=actor.id, status=status,
+                                     text=text or (reason or "")))
+    db.session.flush()
+    log_action(actor, "brief.status", brief, organisation_id=brief.organisation_id,
+               reason=reason, status=str(status))
+    _tell_followers(brief, "brief_status", status=str(status.label))
+
+
+def post_update(actor: User, brief: Brief, text: str, when: date | None = None) -> BriefUpdate:
+    if not text.strip():
+        raise Refused(_("Le message est vide."), "text")
+    update = BriefUpdate(author_id=actor.id, text=text.strip())
+    brief.journal.append(update)
+    db.session.flush()
+    log_action(actor, "brief.update", brief, organisation_id=brief.organisation_id)
+    if brief.is_public:
+        _tell_followers(brief, "brief_update")
+    return update
+
+
+def _tell_followers(brief: Brief, kind: str, **params) -> None:
+    """The followers (and authors) of the source ideas, each told once."""
+    people: set[int] = set()
+    for idea in brief.ideas:
+        people |= follower_ids(idea=idea) | {idea.author_id}
+    notify(people, kind, challenge=brief.challenge, brief_id=brief.id, brief_title=brief.title,
+           **params)
