@@ -13,7 +13,7 @@ WORKERS ?= 2
 PO := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint bench browser translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint bench tools translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -44,18 +44,22 @@ run: $(VENV)/.installed-run translations
 	echo "Consult : http://$(HOST):$(PORT) (les e-mails s'affichent ici)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-## browser: Debian's Chromium for the browser tests (installed when root and missing)
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then
-	  if [ "$$(id -u)" = 0 ]; then
-	    (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null))
-	  else
-	    echo "Chromium manque : installez le paquet Debian 'chromium' (tests navigateur ignorés)."
+## tools: Debian's Chromium (browser tests) and wrk (benchmark), when root and missing
+tools:
+	@for pair in /usr/bin/chromium:chromium /usr/bin/wrk:wrk; do
+	  binary=$${pair%%:*}; package=$${pair##*:}
+	  if [ ! -x "$$binary" ]; then
+	    if [ "$$(id -u)" = 0 ]; then
+	      echo "Installation du paquet Debian $$package…"
+	      (apt-get install -y -q "$$package" >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q "$$package" >/dev/null))
+	    else
+	      echo "$$package manque : installez le paquet Debian '$$package' (tests concernés ignorés)."
+	    fi
 	  fi
-	fi
+	done
 
 ## test: the whole suite on SQLite, then on PostgreSQL when CONSULT_TEST_DATABASE_URL is set
-test: $(VENV)/.installed-dev translations browser
+test: $(VENV)/.installed-dev translations tools
 	@$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	if [ -n "$${CONSULT_TEST_DATABASE_URL:-}" ]; then
@@ -76,16 +80,23 @@ test-postgres: $(VENV)/.installed-dev translations
 	CONSULT_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
-	@$(BIN)/ruff check consult tests migrations
+	@$(BIN)/ruff check consult tests migrations bench
 
 ## extract-messages: refresh the English catalogue after changing translatable strings
 extract-messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract --ignore-dirs='.* __pycache__ node_modules .venv' -F consult/translations/babel.cfg -k _l -k lazy_gettext -o consult/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations --no-fuzzy-matching --ignore-obsolete
 
-bench: $(VENV)/.installed-dev
-	@echo "Le banc d'essai (issue 8) n'est pas encore écrit." >&2
-	@exit 1
+## bench: seed, serve, load with wrk, write bench/results/*.md (SCALE, BENCH_DB, DURATION)
+SCALE ?= 0.02
+BENCH_DB ?= sqlite
+DURATION ?= 5
+bench: $(VENV)/.installed-dev translations
+	@if ! command -v wrk >/dev/null; then
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y -q wrk >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null)); \
+	  else echo "wrk manque : installez le paquet Debian 'wrk'." >&2; exit 1; fi
+	fi
+	$(BIN)/python -m bench.run --scale $(SCALE) --database $(BENCH_DB) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO)

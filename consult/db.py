@@ -21,7 +21,6 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,10 +67,12 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5,
                 max_overflow: int = 5) -> Engine:
     if is_sqlite(url):
+        # A pool of connections per worker: opening SQLite and running its PRAGMAs on
+        # every request cost more than the queries of a page.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
-            poolclass=NullPool if ":memory:" not in url else None,
+            pool_size=pool_size, max_overflow=max_overflow * 4, pool_pre_ping=False,
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine

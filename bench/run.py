@@ -1,0 +1,231 @@
+"""``make bench``: seed, serve Consult and a bare Flask « hello » under the same gunicorn
+settings, drive load with wrk on loopback, write a Markdown report to bench/results/.
+
+    python -m bench.run --scale 0.02 --database sqlite --duration 5 --connections 1,8,32
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "report.lua"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=0.02,
+                        help="1.0 = 100k citizens, 200k ideas, 2M supports")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--postgres-url", default=os.environ.get(
+        "CONSULT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--connections", default="1,8,32")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--output", type=Path, default=None)
+    return parser.parse_args(argv)
+
+
+def prepare_database(args, workdir: Path) -> tuple[str, callable]:
+    """A fresh database; returns its URL and a function that drops it."""
+    if args.database == "sqlite":
+        path = workdir / "bench.sqlite3"
+        return f"sqlite:///{path}", lambda: None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(args.postgres_url)
+    name = f"consult_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def seed_database(env: dict, scale: float) -> dict:
+    """Seed in a separate process: the application and its engine stay out of this one."""
+    result = subprocess.run([sys.executable, "-m", "bench.seed", "--scale", str(scale)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_gunicorn(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+               f"127.0.0.1:{port}", "--log-level", "warning", target]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except Exception:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"gunicorn {target} did not start on port {port}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return 0.0
+
+
+class MemoryWatch(threading.Thread):
+    """Samples the gunicorn workers' resident memory; keeps the peak of any worker."""
+
+    def __init__(self, master: int) -> None:
+        super().__init__(daemon=True)
+        self.master, self.peak, self.running = master, 0.0, True
+
+    def run(self) -> None:
+        while self.running:
+            for pid in worker_pids(self.master):
+                self.peak = max(self.peak, rss_mb(pid))
+            time.sleep(0.2)
+
+
+def wrk(url: str, connections: int, duration: int) -> dict:
+    threads = max(1, min(connections, os.cpu_count() or 1))
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+         "-s", str(LUA), url], capture_output=True, text=True, check=True)
+    line = [x for x in result.stdout.splitlines() if x.startswith("{")][-1]
+    return json.loads(line)
+
+
+def machine() -> dict:
+    memory = next((int(line.split()[1]) // 1024 for line in
+                   Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:")), 0)
+    import sqlite3
+
+    import sqlalchemy
+
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return {"cores": os.cpu_count(), "memory_mb": memory, "python": platform.python_version(),
+            "platform": platform.platform(), "sqlite": sqlite3.sqlite_version,
+            "sqlalchemy": sqlalchemy.__version__,
+            "flask": __import__("importlib.metadata").metadata.version("flask"),
+            "wrk": (wrk_version.stdout or wrk_version.stderr).split("[")[0].strip()}
+
+
+PAGES = [  # (label, path)
+    ("Accueil", "/"),
+    ("Idées du grand défi, par soutiens", "/defis/grand-debat?tri=soutiens"),
+    ("Idées du grand défi, au hasard", "/defis/grand-debat?tri=hasard"),
+    ("Idées du grand défi, filtrées par thème", "/defis/grand-debat?tri=soutiens&theme=1"),
+    ("Idées du grand défi, recherche", "/defis/grand-debat?q=accueil+prefecture"),
+    ("Page d'une idée", "/idees/{idea_id}"),
+]
+
+
+def main(argv=None) -> Path:
+    args = parse_args(argv)
+    connections = [int(c) for c in args.connections.split(",")]
+    workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
+    url, drop = prepare_database(args, workdir)
+    env = dict(os.environ, CONSULT_DATABASE_URL=url, CONSULT_SECRET_KEY="bench-" + uuid.uuid4().hex,
+               CONSULT_RATELIMIT_ENABLED="0", PYTHONPATH=str(ROOT))
+    print(f"Base : {args.database} — échelle {args.scale}", flush=True)
+    summary = seed_database(env, args.scale)
+    print(f"Données : {summary['citizens']} citoyens, {summary['ideas']} idées, "
+          f"{summary['supports']} soutiens en {summary['seconds']:.1f} s", flush=True)
+    consult = start_gunicorn("wsgi:app", 5601, args.workers, env)
+    hello = start_gunicorn("bench.hello:app", 5602, args.workers, env)
+    rows, peak = [], 0.0
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            idea_id = conn.execute(text(
+                "SELECT id FROM ideas ORDER BY supports_count DESC LIMIT 1")).scalar_one()
+        engine.dispose()
+        watch = MemoryWatch(consult.pid)
+        watch.start()
+        for c in connections:
+            ceiling = wrk("http://127.0.0.1:5602/", c, args.duration)
+            rows.append(("Flask nu (« hello »)", c, ceiling, 1.0))
+            for label, path in PAGES:
+                measured = wrk("http://127.0.0.1:5601" + path.format(idea_id=idea_id), c,
+                               args.duration)
+                rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
+                print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
+                      f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs",
+                      flush=True)
+        watch.running = False
+        peak = watch.peak
+    finally:
+        stop(consult)
+        stop(hello)
+        drop()
+    output = args.output or RESULTS / (
+        f"{datetime.now(UTC):%Y-%m-%d-%H%M}-{args.database}-scale-{args.scale}.md")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(report(args, summary, rows, peak), encoding="utf-8")
+    print(f"Rapport : {output}")
+    return output
+
+
+def report(args, summary, rows, peak) -> str:
+    info = machine()
+    lines = [
+        f"# Banc d'essai Consult — {args.database}, échelle {args.scale}",
+        "",
+        f"- Date : {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine : {info['cores']} cœurs, {info['memory_mb']} Mio, {info['platform']}",
+        f"- Versions : Python {info['python']}, Flask {info['flask']}, "
+        f"SQLAlchemy {info['sqlalchemy']}, SQLite {info['sqlite']}, {info['wrk']}",
+        f"- gunicorn : {args.workers} workers synchrones, pour Consult comme pour le Flask nu",
+        f"- Données : {summary['citizens']} citoyens, {summary['ideas']} idées dans le grand "
+        f"défi, {summary['supports']} soutiens, {summary['comments']} commentaires ; "
+        f"chargées en {summary['seconds']:.1f} s (insertions groupées)",
+        f"- Mesure : wrk, {args.duration} s par ligne, sur 127.0.0.1",
+        f"- Mémoire résidente maximale d'un worker Consult : {peak:.0f} Mio",
+        "",
+        "| page | connexions | req/s | % du Flask nu | p50 ms | p95 ms | p99 ms | erreurs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, c, m, ratio in rows:
+        lines.append(f"| {label} | {c} | {m['rps']:.0f} | {ratio * 100:.0f} % | "
+                     f"{m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | "
+                     f"{m['errors']} |")
+    lines += ["", "Chiffres d'une seule exécution : à comparer entre eux (même machine, même "
+              "exécution), pas à prendre comme absolus.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

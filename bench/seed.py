@@ -1,0 +1,187 @@
+"""Seed a consultation at national scale through bulk inserts (SQLAlchemy Core
+executemany in batches), never the ORM one row at a time.
+
+Scale 1.0 = 100,000 citizens, one large challenge with 200,000 ideas and 2,000,000
+supports, plus 50 ordinary challenges with their ideas and comments.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+from tqdm import tqdm
+
+from consult.accounts.models import User
+from consult.challenges.models import Challenge, Participation, Theme, challenge_organisations
+from consult.comments.models import Comment
+from consult.core.passwords import hash_password
+from consult.core.search import search_text
+from consult.db import db, utcnow
+from consult.ideas.models import Idea, Support
+from consult.organisations.models import Organisation, OrganisationKind
+
+BATCH = 5_000
+WORDS = (
+    "accueil", "préfecture", "rendez-vous", "mairie", "dossier", "démarche", "en", "ligne",
+    "guichet", "attente", "horaires", "samedi", "transport", "car", "scolaire", "cantine",
+    "collège", "inscription", "tarif", "famille", "aidant", "personne", "âgée",
+    "information", "courrier", "simplifier", "améliorer", "ouvrir", "créer", "permettre",
+    "rappel", "SMS", "accompagnement", "numérique", "formulaire", "délai", "réponse",
+    "service", "public", "usager", "handicap", "accessibilité", "bus", "gare", "route",
+    "école", "crèche", "logement", "aide", "social", "emploi", "santé", "médecin",
+    "hôpital", "déchets", "tri", "quartier", "parc", "vélo",
+)
+THEMES = ["Accueil", "Démarches en ligne", "Transports", "Éducation", "Solidarités",
+          "Santé", "Environnement", "Logement"]
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize()
+
+
+def _batches(rows, size=BATCH):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _bulk(table, rows, total: int, label: str) -> None:
+    with tqdm(total=total, desc=label, unit=" lignes", mininterval=1.0) as bar:
+        for batch in _batches(rows):
+            db.session.execute(insert(table), batch)
+            bar.update(len(batch))
+
+
+def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
+    rng = random.Random(seed_value)
+    started = time.perf_counter()
+    n_citizens = max(50, int(100_000 * scale))
+    n_ideas = max(100, int(200_000 * scale))
+    n_supports = max(500, int(2_000_000 * scale))
+    now = utcnow()
+    password = hash_password("banc-d-essai-2026")
+
+    organisation_id = db.session.execute(insert(Organisation).values(
+        slug="banc-d-essai", name="Département du banc d'essai", kind=OrganisationKind.DEPARTEMENT,
+        description="", created_at=now).returning(Organisation.id)).scalar_one()
+    _bulk(User.__table__, ({
+        "email": f"citoyen{i}@bench.consult.example", "display_name": f"Citoyen {i}",
+        "password_hash": password, "locale": "fr", "email_confirmed_at": now,
+        "is_platform_admin": False, "digest_opt_in": False, "created_at": now,
+    } for i in range(n_citizens)), n_citizens, "citoyens")
+    user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+
+    def challenge(title, slug, phase_days):
+        return db.session.execute(insert(Challenge).values(
+            slug=slug, title=title, service="Accueil du public", problem="Un problème.",
+            audience="", context="", submission_starts_at=now + timedelta(days=phase_days[0]),
+            voting_starts_at=now + timedelta(days=phase_days[1]),
+            review_starts_at=now + timedelta(days=phase_days[2]),
+            results_at=now + timedelta(days=phase_days[3]), supports_per_person=None,
+            self_support_allowed=False, moderation_mode="post", moderation_charter="",
+            auto_hide_threshold=5, published_at=now, created_at=now, ideas_count=0,
+            supports_count=0, participants_count=0, announced_phase="voting",
+        ).returning(Challenge.id)).scalar_one()
+
+    large = challenge("Le grand débat du banc d'essai", "grand-debat", (-30, -5, 20, 40))
+    db.session.execute(insert(challenge_organisations).values(
+        challenge_id=large, organisation_id=organisation_id))
+    theme_ids = [db.session.execute(insert(Theme).values(challenge_id=large, name=name)
+                                    .returning(Theme.id)).scalar_one() for name in THEMES]
+
+    def ideas(challenge_id, count, themes):
+        for _ in range(count):
+            title = _sentence(rng, 6)
+            body = _sentence(rng, 40)
+            yield {"challenge_id": challenge_id, "author_id": rng.choice(user_ids),
+                   "title": title, "body": body, "theme_id": rng.choice(themes) if themes else None,
+                   "status": "published", "supports_count": 0, "comments_count": 0,
+                   "search_text": search_text(title, body), "created_at": now,
+                   "published_at": now - timedelta(minutes=rng.randint(0, 40_000))}
+
+    _bulk(Idea.__table__, ideas(large, n_ideas, theme_ids), n_ideas, "idées (grand défi)")
+    idea_ids = list(db.session.scalars(select(Idea.id).where(Idea.challenge_id == large)))
+
+    # Supports: distinct (idea, person) pairs; popular ideas get more (a skewed draw).
+    per_person = max(1, n_supports // len(user_ids))
+    supports_per_idea: dict[int, int] = {}
+    used: dict[int, int] = {}
+
+    def supports():
+        for user_id in user_ids:
+            chosen = {idea_ids[min(len(idea_ids) - 1, int(rng.paretovariate(1.2)) - 1
+                                   if rng.random() < 0.3 else rng.randrange(len(idea_ids)))]
+                      for _ in range(per_person)}
+            used[user_id] = len(chosen)
+            for idea_id in chosen:
+                supports_per_idea[idea_id] = supports_per_idea.get(idea_id, 0) + 1
+                yield {"idea_id": idea_id, "user_id": user_id, "challenge_id": large,
+                       "created_at": now}
+
+    _bulk(Support.__table__, supports(), per_person * len(user_ids), "soutiens")
+    _bulk(Participation.__table__, ({"user_id": u, "challenge_id": large, "supports_used": n,
+                                     "created_at": now} for u, n in used.items()),
+          len(used), "participations")
+    by_count: dict[int, list[int]] = {}
+    for idea_id, count in supports_per_idea.items():
+        by_count.setdefault(count, []).append(idea_id)
+    for count, ids in by_count.items():  # one UPDATE per distinct count, not per idea
+        for chunk in _batches(ids, 900):
+            db.session.execute(update(Idea).where(Idea.id.in_(chunk)).values(
+                supports_count=count))
+    total_supports = sum(used.values())
+    db.session.execute(update(Challenge).where(Challenge.id == large).values(
+        ideas_count=len(idea_ids), supports_count=total_supports, participants_count=len(used)))
+
+    comments = 0
+    for n in tqdm(range(50), desc="défis ordinaires", mininterval=1.0):
+        other = challenge(f"Défi ordinaire {n}", f"defi-ordinaire-{n}", (-10, 10, 20, 30))
+        db.session.execute(insert(challenge_organisations).values(
+            challenge_id=other, organisation_id=organisation_id))
+        count = max(5, int(400 * scale))
+        db.session.execute(insert(Idea), list(ideas(other, count, [])))
+        first = db.session.scalars(select(Idea.id).where(Idea.challenge_id == other)).all()
+        rows = [{"idea_id": rng.choice(first), "author_id": rng.choice(user_ids),
+                 "body": _sentence(rng, 15), "status": "published", "created_at": now}
+                for _ in range(count)]
+        db.session.execute(insert(Comment), rows)
+        for idea_id in {r["idea_id"] for r in rows}:
+            db.session.execute(update(Idea).where(Idea.id == idea_id).values(
+                comments_count=sum(1 for r in rows if r["idea_id"] == idea_id)))
+        db.session.execute(update(Challenge).where(Challenge.id == other).values(
+            ideas_count=count))
+        comments += count
+    db.session.commit()
+    return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
+            "ideas": len(idea_ids), "supports": total_supports, "comments": comments}
+
+
+def main() -> None:
+    """Run in its own process (``python -m bench.seed --scale S``): migrate the database
+    named by CONSULT_DATABASE_URL, seed it, print the summary as JSON on the last line."""
+    import argparse
+    import json
+
+    from consult import create_app
+    from consult.migrate import upgrade
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    app = create_app()
+    with app.app_context():
+        upgrade(db.engine)
+        summary = seed(args.scale)
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""The benchmark runs end to end at the smallest scale (it proves it works; no timing
+is ever asserted in tests)."""
+
+import shutil
+
+import pytest
+
+from bench import run
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is installed by `make test`")
+def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
+    output = tmp_path / "report.md"
+    database = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    run.main(["--scale", "0.0005", "--duration", "1", "--connections", "2", "--workers", "2",
+              "--database", database, "--output", str(output)])
+    text = output.read_text()
+    assert "| Flask nu (« hello ») | 2 |" in text
+    assert "Idées du grand défi, par soutiens" in text and "Mémoire résidente" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "|---" not in line]
+    assert len(rows) == 1 + 7  # header + ceiling + six pages
+    assert all(line.rstrip(" |").endswith("| 0") for line in rows[1:]), "no errors"
