@@ -40,3 +40,32 @@ def current_revision(engine: Engine) -> str | None:
 def is_at_head(engine: Engine) -> bool:
     head = heads(engine)
     return len(head) == 1 and current_revision(engine) == head[0]
+
+
+# SQLite triggers that a batch-mode rebuild of their table drops. A revision that
+# rebuilds one of these tables calls restore_sqlite_triggers(op, table) right after.
+SQLITE_TRIGGERS = {
+    "action_log": [
+        "CREATE TRIGGER IF NOT EXISTS action_log_no_update BEFORE UPDATE ON action_log "
+        "BEGIN SELECT RAISE(ABORT, 'action_log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS action_log_no_delete BEFORE DELETE ON action_log "
+        "BEGIN SELECT RAISE(ABORT, 'action_log is append-only'); END",
+    ],
+    "ideas": [
+        "CREATE TRIGGER IF NOT EXISTS ideas_fts_insert AFTER INSERT ON ideas BEGIN "
+        "INSERT INTO ideas_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+        "CREATE TRIGGER IF NOT EXISTS ideas_fts_delete AFTER DELETE ON ideas BEGIN "
+        "INSERT INTO ideas_fts(ideas_fts, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END",
+        "CREATE TRIGGER IF NOT EXISTS ideas_fts_update AFTER UPDATE OF search_text ON ideas "
+        "BEGIN INSERT INTO ideas_fts(ideas_fts, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        "INSERT INTO ideas_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    ],
+}
+
+
+def restore_sqlite_triggers(op, table: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE_TRIGGERS[table]:
+            op.execute(statement)

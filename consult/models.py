@@ -7,6 +7,7 @@ from consult.challenges.models import Challenge, Participation, Theme  # noqa: F
 from consult.comments.models import Comment, Report  # noqa: F401
 from consult.core.outbox import OutboxMessage  # noqa: F401
 from consult.ideas.models import Idea, Support  # noqa: F401
+from consult.moderation.models import CharterRule, IdeaCredit  # noqa: F401
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from consult.territories.models import Territory  # noqa: F401

@@ -30,6 +30,8 @@ class ActionLog(Base):
     target_id: Mapped[int | None]
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    challenge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenges.id", ondelete="RESTRICT"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

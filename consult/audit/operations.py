@@ -8,12 +8,13 @@ from consult.db import db
 
 
 def log_action(actor: User | None, action: str, target: Any = None, *,
-               organisation_id: int | None = None, reason: str | None = None,
-               **details: Any) -> ActionLog:
+               organisation_id: int | None = None, challenge_id: int | None = None,
+               reason: str | None = None, **details: Any) -> ActionLog:
     entry = ActionLog(
         actor_id=actor.id if actor is not None else None, action=action,
         target_type=type(target).__tablename__ if target is not None else "platform",
         target_id=getattr(target, "id", None), organisation_id=organisation_id,
+        challenge_id=challenge_id,
         reason=reason, details=details,
     )
     db.session.add(entry)

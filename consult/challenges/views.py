@@ -22,6 +22,7 @@ from consult.ideas.queries import (
     idea_territories,
     supported_idea_ids,
 )
+from consult.moderation.queries import public_figures
 from consult.notifications.operations import follow, follower_ids, unfollow
 from consult.organisations.queries import all_organisations
 
@@ -69,7 +70,8 @@ def show(slug: str):
         supports_left=supports_left(current_user, challenge)
         if current_user.is_authenticated else None,
         following=following, IdeaStatus=IdeaStatus, form=FlaskForm(),
-        territories=idea_territories(challenge), answers=list(AnswerStatus))
+        territories=idea_territories(challenge), answers=list(AnswerStatus),
+        moderation=public_figures(challenge))
 
 
 @bp.route("/defis/<slug>/suivre", methods=["POST"])

@@ -53,6 +53,16 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
+def _has_template(name: str) -> bool:
+    from jinja2 import TemplateNotFound
+
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
+
+
 def queue_mail(to: str, template: str, locale: str | None = None, **context: Any) -> OutboxMessage:
     """Render ``templates/emails/<template>.{txt,html}`` and add it to the outbox.
 
@@ -62,8 +72,14 @@ def queue_mail(to: str, template: str, locale: str | None = None, **context: Any
     context.setdefault("base_url", current_app.config["BASE_URL"])
     with force_locale(locale or "fr"):
         text = render_template(f"emails/{template}.txt", **context)
-        html = render_template(f"emails/{template}.html", **context)
-    first, _, body = text.lstrip().partition("\n")
+        first, _, body = text.lstrip().partition("\n")
+        if _has_template(f"emails/{template}.html"):
+            html = render_template(f"emails/{template}.html", **context)
+        else:  # derived from the text: paragraphs, escaped, links clickable
+            paragraphs = [block.strip().splitlines() for block in body.strip().split("\n\n")
+                          if block.strip()]
+            html = render_template("emails/_text_as_html.html", paragraphs=paragraphs,
+                                   **context)
     if not first.startswith("Subject:"):
         raise ValueError(f"emails/{template}.txt must start with 'Subject:'")
     message = OutboxMessage(

@@ -32,6 +32,8 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATION = "manage_organisation"  # edit its profile
     INVITE_AGENT = "invite_agent"
     REMOVE_MEMBER = "remove_member"
+    # Challenges run by the person's organisations
+    MODERATE = "moderate"
     # Account
     EDIT_PROFILE = "edit_profile"
     CONFIRMED_ACTION = "confirmed_action"  # actions that need a confirmed e-mail

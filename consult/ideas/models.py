@@ -85,6 +85,9 @@ class Idea(Base):
         ForeignKey("ideas.id", ondelete="RESTRICT"))
     supports_count: Mapped[int] = mapped_column(default=0)
     comments_count: Mapped[int] = mapped_column(default=0)
+    rejection_rule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("charter_rules.id", ondelete="SET NULL"))  # the charter rule cited
+    moderated_at: Mapped[datetime | None]
     answer_status: Mapped[AnswerStatus | None] = mapped_column(
         enum_type(AnswerStatus, "answer_status", 16))
     answer_text: Mapped[str | None] = mapped_column(Text)

@@ -139,3 +139,26 @@ def withdraw_support(user: User, idea: Idea) -> None:
         supports_count=Idea.supports_count - 1))
     db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
         supports_count=Challenge.supports_count - 1))
+
+
+def move_support(user: User, duplicate: Idea, kept: Idea) -> None:
+    """One click after a merge: take the support from the duplicate and give it to the
+    idea it was merged into, in one transaction (nothing moves without the person)."""
+    if duplicate.merged_into_id != kept.id:
+        raise Refused(_("Ces idées n’ont pas été fusionnées."))
+    _require(rules.unsupport_problem(user, kept))
+    removed = db.session.execute(delete(Support).where(
+        Support.idea_id == duplicate.id, Support.user_id == user.id).returning(Support.id)).first()
+    if removed is None:
+        raise Refused(_("Vous ne souteniez pas l’idée fusionnée."))
+    db.session.execute(update(Participation).where(
+        Participation.user_id == user.id, Participation.challenge_id == kept.challenge_id
+    ).values(supports_used=Participation.supports_used - 1))
+    db.session.execute(update(Idea).where(Idea.id == duplicate.id).values(
+        supports_count=Idea.supports_count - 1))
+    db.session.execute(update(Challenge).where(Challenge.id == kept.challenge_id).values(
+        supports_count=Challenge.supports_count - 1))
+    already = db.session.scalar(select(Support.id).where(
+        Support.idea_id == kept.id, Support.user_id == user.id))
+    if already is None:
+        cast_support(user, kept)

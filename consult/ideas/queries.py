@@ -130,3 +130,20 @@ def idea_territories(challenge: Challenge) -> list:
         select(Idea.territory_id).where(Idea.challenge_id == challenge.id,
                                         Idea.status == IdeaStatus.PUBLISHED)
     )).order_by(Territory.name)))
+
+
+def credited_authors(idea: Idea) -> list:
+    """Authors of duplicates merged into this idea, credited beside its author."""
+    from consult.accounts.models import User
+    from consult.moderation.models import IdeaCredit
+
+    return list(db.session.scalars(select(User).join(IdeaCredit, IdeaCredit.user_id == User.id)
+                                   .where(IdeaCredit.idea_id == idea.id)))
+
+
+def movable_supports(user, idea: Idea) -> list[Idea]:
+    """Duplicates merged into ``idea`` that this person still supports: one click moves."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(db.session.scalars(select(Idea).join(Support, Support.idea_id == Idea.id).where(
+        Idea.merged_into_id == idea.id, Support.user_id == user.id)))

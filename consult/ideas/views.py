@@ -23,7 +23,12 @@ from consult.ideas import operations as ops
 from consult.ideas import permissions as rules
 from consult.ideas.forms import CommentForm, IdeaForm, ReportForm
 from consult.ideas.models import Idea
-from consult.ideas.queries import similar_ideas, supported_idea_ids
+from consult.ideas.queries import (
+    credited_authors,
+    movable_supports,
+    similar_ideas,
+    supported_idea_ids,
+)
 from consult.notifications.operations import follow, follower_ids, unfollow
 from consult.territories.reference import resolve_territory
 
@@ -109,7 +114,8 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         comment_problem=rules.comment_problem(current_user, idea),
         supports_left=supports_left(current_user, idea.challenge) if authenticated else None,
         following=authenticated and current_user.id in follower_ids(idea=idea),
-        rules=rules, merged_into=merged_into, briefs=public_briefs_of_idea(idea.id)), status
+        rules=rules, merged_into=merged_into, briefs=public_briefs_of_idea(idea.id),
+        credits=credited_authors(idea), movable=movable_supports(current_user, idea)), status
 
 
 @bp.route("/idees/<int:idea_id>/modifier", methods=["GET", "POST"])
@@ -175,6 +181,15 @@ def support(idea_id: int):
 def unsupport(idea_id: int):
     return _post_action(idea_or_404(idea_id), ops.withdraw_support,
                         _("Votre soutien est retiré."))
+
+
+@bp.route("/idees/<int:idea_id>/deplacer-soutien/<int:duplicate_id>", methods=["POST"])
+@login_required
+def move_support(idea_id: int, duplicate_id: int):
+    kept = idea_or_404(idea_id)
+    duplicate = idea_or_404(duplicate_id)
+    return _post_action(kept, lambda user, idea: ops.move_support(user, duplicate, idea),
+                        _("Votre soutien est passé sur cette idée."))
 
 
 @bp.route("/idees/<int:idea_id>/retirer", methods=["POST"])

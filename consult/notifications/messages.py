@@ -23,6 +23,25 @@ MESSAGES = {
                                 status=p.get("status")),
     "brief_update": lambda p: _("Du nouveau sur le cahier de prototypage « %(brief)s ».",
                                 brief=p.get("brief_title")),
+    "idea_approved": lambda p: _("Votre idée « %(idea)s » est publiée.",
+                                 idea=p.get("idea_title")),
+    "idea_rejected": lambda p: _("Votre idée « %(idea)s » n’a pas été publiée : %(rule)s.",
+                                 idea=p.get("idea_title"), rule=p.get("rule")),
+    "idea_hidden": lambda p: _("Votre idée « %(idea)s » a été masquée : %(reason)s.",
+                               idea=p.get("idea_title"), reason=p.get("reason")),
+    "title_corrected": lambda p: _("Le titre de votre idée a été précisé : « %(new)s ».",
+                                   new=p.get("new")),
+    "idea_merged": lambda p: _("Votre idée « %(idea)s » a été rapprochée d’une idée "
+                               "semblable, « %(kept)s », où vous êtes crédité·e.",
+                               idea=p.get("idea_title"), kept=p.get("kept_title")),
+    "support_can_move": lambda p: _("L’idée « %(duplicate)s », que vous souteniez, a été "
+                                    "fusionnée avec « %(idea)s » : vous pouvez y déplacer "
+                                    "votre soutien en un clic.",
+                                    duplicate=p.get("duplicate_title"),
+                                    idea=p.get("idea_title")),
+    "comment_hidden": lambda p: _("Votre commentaire sur « %(idea)s » a été masqué : "
+                                  "%(reason)s.", idea=p.get("idea_title"),
+                                  reason=p.get("reason")),
     "results": lambda p: _("Les résultats du défi « %(challenge)s » sont publiés.",
                            challenge=p.get("challenge_title")),
 }
