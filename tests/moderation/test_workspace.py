@@ -1,0 +1,274 @@
+import csv
+import io
+
+from sqlalchemy import func, select
+
+from consult.audit.models import ActionLog
+from consult.challenges.models import ModerationMode
+from consult.comments.models import Comment, CommentStatus, Report
+from consult.db import db
+from consult.ideas.models import AnswerStatus, IdeaStatus, Support
+from consult.moderation.models import CharterRule, IdeaCredit
+from consult.moderation.operations import ensure_charter
+from consult.notifications.models import Notification
+from consult.organisations.models import MembershipRole
+from tests.conftest import login, mails_to, post_form
+from tests.factories import (
+    ChallengeFactory,
+    IdeaFactory,
+    OrganisationFactory,
+    UserFactory,
+    agent_of,
+)
+
+
+def setup(phase="voting", **kwargs):
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase=phase, organisations=[organisation], **kwargs)
+    return organisation, challenge, agent_of(organisation)
+
+
+def decide(client, idea, **data):
+    payload = {"form": "decision", "d-action": "approve", "d-rule": "", "d-reason": "",
+               "d-message": ""}
+    payload.update({f"d-{k}": v for k, v in data.items()})
+    return post_form(client, f"/moderation/idees/{idea.id}", payload)
+
+
+def kinds_for(user):
+    return [n.kind for n in db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id).order_by(Notification.id))]
+
+
+def test_pre_moderated_idea_waits_then_is_approved(client):
+    _, challenge, agent = setup(phase="submission", moderation_mode=ModerationMode.PRE)
+    author = UserFactory(email="auteur@exemple.fr")
+    idea = IdeaFactory(challenge=challenge, author=author, status=IdeaStatus.PENDING,
+                       published_at=None)
+    login(client, agent)
+    queue = client.get("/moderation").text
+    assert idea.title in queue and "En attente de publication" in queue
+    assert decide(client, idea, action="approve").status_code == 302
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.PUBLISHED and idea.published_at
+    db.session.refresh(challenge)
+    assert challenge.ideas_count == 1
+    assert kinds_for(author) == ["idea_approved"]
+    [mail] = mails_to("auteur@exemple.fr", "moderation/idea_approved")
+    assert "a été relue et publiée" in mail.body_text and "<p>" in mail.body_html
+    entry = db.session.scalar(select(ActionLog).where(ActionLog.action == "idea.approve"))
+    assert entry.actor_id == agent.id and entry.challenge_id == challenge.id
+
+
+def test_reject_cites_the_charter_and_tells_the_author_in_their_language(client):
+    _, challenge, agent = setup()
+    author = UserFactory(email="author@example.org", locale="en")
+    idea = IdeaFactory(challenge=challenge, author=author)
+    rule = ensure_charter(challenge)[2]
+    login(client, agent)
+    response = decide(client, idea, action="reject", rule="")
+    assert response.status_code == 422 and "Choisissez la règle de la charte" in response.text
+    decide(client, idea, action="reject", rule=str(rule.id), message="Merci de reformuler.")
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.REJECTED and idea.rejection_rule_id == rule.id
+    [mail] = mails_to("author@example.org", "moderation/idea_rejected")
+    assert "was not published" in mail.body_text and "Merci de reformuler." in mail.body_text
+    page = client.application.test_client().get(f"/defis/{challenge.slug}").text
+    assert f"{rule.label} : 1" in page  # public figures per charter rule
+
+
+def test_a_rule_of_another_challenge_is_refused(client):
+    _, challenge, agent = setup()
+    other_rule = ensure_charter(ChallengeFactory())[0]
+    idea = IdeaFactory(challenge=challenge)
+    login(client, agent)
+    response = decide(client, idea, action="reject", rule=str(other_rule.id))
+    assert response.status_code == 422
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.PUBLISHED
+
+
+def test_hide_restore_correct_title_and_theme(client):
+    from tests.factories import ThemeFactory
+
+    _, challenge, agent = setup()
+    theme = ThemeFactory(challenge=challenge, name="Accueil")
+    author = UserFactory()
+    idea = IdeaFactory(challenge=challenge, author=author, title="titre pas clair")
+    login(client, agent)
+    assert decide(client, idea, action="hide", reason="").status_code == 422
+    decide(client, idea, action="hide", reason="Propos à vérifier")
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.HIDDEN
+    decide(client, idea, action="restore", reason="Vérifié")
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.PUBLISHED
+    post_form(client, f"/moderation/idees/{idea.id}", {
+        "form": "title", "ti-title": "Un titre plus clair", "ti-note": "Pour la lisibilité"})
+    db.session.refresh(idea)
+    assert idea.title == "Un titre plus clair"
+    entry = db.session.scalar(select(ActionLog).where(ActionLog.action == "idea.correct_title"))
+    assert entry.details == {"old": "titre pas clair", "new": "Un titre plus clair"}
+    post_form(client, f"/moderation/idees/{idea.id}", {"form": "theme", "t-theme": str(theme.id)})
+    db.session.refresh(idea)
+    assert idea.theme_id == theme.id
+    assert kinds_for(author) == ["idea_hidden", "title_corrected"]
+
+
+def test_merge_duplicates_credits_the_author_and_lets_supporters_move(client, app):
+    _, challenge, agent = setup(supports_per_person=2)
+    kept = IdeaFactory(challenge=challenge, title="Rappel par SMS")
+    duplicate_author = UserFactory(display_name="Auteur du doublon")
+    duplicate = IdeaFactory(challenge=challenge, title="Un SMS de rappel",
+                            author=duplicate_author)
+    supporter = UserFactory()
+    supporter_browser = app.test_client()
+    login(supporter_browser, supporter)
+    post_form(supporter_browser, f"/idees/{duplicate.id}/soutenir")
+    login(client, agent)
+    post_form(client, f"/moderation/idees/{duplicate.id}", {"form": "merge", "m-kept": kept.id})
+    db.session.refresh(duplicate)
+    assert duplicate.status == IdeaStatus.MERGED and duplicate.merged_into_id == kept.id
+    assert db.session.scalar(select(IdeaCredit.user_id)) == duplicate_author.id
+    # supports were not moved silently
+    db.session.refresh(kept)
+    assert kept.supports_count == 0
+    assert kinds_for(supporter) == ["support_can_move"]
+    page = supporter_browser.get(f"/idees/{kept.id}").text
+    assert "Auteur du doublon" in page and "Déplacer mon soutien ici" in page
+    response = post_form(supporter_browser,
+                         f"/idees/{kept.id}/deplacer-soutien/{duplicate.id}")
+    assert response.status_code == 302
+    db.session.refresh(kept)
+    db.session.refresh(duplicate)
+    assert kept.supports_count == 1 and duplicate.supports_count == 0
+    assert db.session.scalar(select(func.count(Support.id))) == 1
+    from consult.integrity import run_checks
+
+    assert run_checks() == []
+
+
+def test_official_answer_reaches_author_supporters_and_followers_once(client, app):
+    _, challenge, agent = setup()
+    author = UserFactory(email="a@exemple.fr")
+    idea = IdeaFactory(challenge=challenge, author=author)
+    supporter, follower = UserFactory(), UserFactory()
+    browser = app.test_client()
+    login(browser, supporter)
+    post_form(browser, f"/idees/{idea.id}/soutenir")
+    post_form(browser, f"/idees/{idea.id}/suivre", {"follow": "1"})  # supporter follows too
+    from consult.notifications.operations import follow
+
+    follow(follower, idea=idea)
+    login(client, agent)
+    response = post_form(client, f"/moderation/idees/{idea.id}", {
+        "form": "answer", "a-status": "not_retained", "a-text": ""})
+    assert response.status_code == 422  # a reason is needed
+    post_form(client, f"/moderation/idees/{idea.id}", {
+        "form": "answer", "a-status": "selected", "a-text": "Nous la testons."})
+    db.session.refresh(idea)
+    assert idea.answer_status == AnswerStatus.SELECTED
+    for person in (author, supporter, follower):
+        assert kinds_for(person).count("official_answer") == 1, person
+    assert mails_to("a@exemple.fr", "moderation/official_answer")
+    assert "Nous la testons." in client.get(f"/idees/{idea.id}").text
+
+
+def test_reports_are_grouped_and_bulk_hide_and_keep(client, app):
+    _, challenge, agent = setup(auto_hide_threshold=10)
+    idea = IdeaFactory(challenge=challenge, title="Idée signalée")
+    comment = Comment(idea_id=idea.id, author=UserFactory(), body="Un commentaire vif")
+    db.session.add(comment)
+    idea.comments_count = 1
+    db.session.flush()
+    for reason in ("abuse", "abuse", "spam"):
+        reporter = app.test_client()
+        login(reporter, UserFactory())
+        post_form(reporter, f"/idees/{idea.id}/signaler", {"reason": reason})
+        post_form(reporter, f"/commentaires/{comment.id}/signaler", {"reason": "abuse"})
+    login(client, agent)
+    page = client.get("/moderation?type=reported").text
+    assert "3 signalements" in page and "Propos injurieux, haineux ou harcèlement (2)" in page
+    response = post_form(client, "/moderation/lot", {
+        "items": [f"comment:{comment.id}"], "d-action": "hide", "action": "hide",
+        "reason": "Insultes"})
+    assert response.status_code == 302
+    db.session.refresh(comment)
+    assert comment.status == CommentStatus.HIDDEN
+    post_form(client, "/moderation/lot", {"items": [f"idea:{idea.id}"], "action": "approve"})
+    unresolved = db.session.scalar(select(func.count(Report.id)).where(
+        Report.resolved_at.is_(None)))
+    assert unresolved == 0
+    assert "Rien à traiter" in client.get("/moderation").text
+
+
+def test_bulk_reject_needs_a_chosen_challenge_and_rule(client):
+    _, challenge, agent = setup(phase="submission", moderation_mode=ModerationMode.PRE)
+    ideas = [IdeaFactory(challenge=challenge, status=IdeaStatus.PENDING, published_at=None)
+             for _ in range(3)]
+    rule = ensure_charter(challenge)[3]
+    login(client, agent)
+    post_form(client, "/moderation/lot", {"items": [f"idea:{i.id}" for i in ideas],
+                                          "action": "reject", "defi": challenge.id,
+                                          "rule": str(rule.id)})
+    for idea in ideas:
+        db.session.refresh(idea)
+        assert idea.status == IdeaStatus.REJECTED
+
+
+def test_settings_threshold_and_mode(client):
+    _, challenge, agent = setup()
+    login(client, agent)
+    response = post_form(client, f"/moderation/defis/{challenge.slug}",
+                         {"mode": "pre", "threshold": "0"})
+    assert response.status_code == 422
+    post_form(client, f"/moderation/defis/{challenge.slug}", {"mode": "pre", "threshold": "2"})
+    db.session.refresh(challenge)
+    assert challenge.moderation_mode == ModerationMode.PRE and challenge.auto_hide_threshold == 2
+
+
+def test_log_is_exported_as_csv_with_formulas_neutralised(client):
+    _, challenge, agent = setup()
+    idea = IdeaFactory(challenge=challenge)
+    login(client, agent)
+    decide(client, idea, action="hide", reason="=HYPERLINK(\"http://evil\")")
+    response = client.get(f"/moderation/defis/{challenge.slug}/journal?format=csv")
+    assert response.mimetype == "text/csv"
+    body = response.get_data(as_text=True)
+    assert body.startswith('"date","agent","action"') and "\r\n" in body
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[1][2] == "idea.hide" and rows[1][5].startswith("'=")
+    assert client.get(f"/moderation/defis/{challenge.slug}/journal").status_code == 200
+
+
+def test_agents_only_reach_their_own_organisations_challenges(client, app):
+    _, challenge, agent = setup()
+    idea = IdeaFactory(challenge=challenge, title="Idée de l'organisation A")
+    other_agent = agent_of(OrganisationFactory())
+    org_admin = agent_of(challenge.organisations[0], MembershipRole.ADMIN)
+    citizen = UserFactory()
+    cases = [(citizen, 403, 403), (other_agent, 200, 403), (agent, 200, 200),
+             (org_admin, 200, 200), (UserFactory(is_platform_admin=True), 200, 200)]
+    for user, queue_status, idea_status in cases:
+        browser = app.test_client()
+        login(browser, user)
+        queue = browser.get("/moderation")
+        assert queue.status_code == queue_status
+        if queue_status == 200 and user is other_agent:
+            assert idea.title not in queue.text
+        assert browser.get(f"/moderation/idees/{idea.id}").status_code == idea_status
+        assert post_form(browser, f"/moderation/idees/{idea.id}", {
+            "form": "decision", "d-action": "hide", "d-reason": "x"}).status_code in (
+            (302,) if idea_status == 200 else (403,))
+        if idea_status == 200:
+            db.session.refresh(idea)
+            if idea.status == IdeaStatus.HIDDEN:
+                decide(browser, idea, action="restore", reason="ok")
+    # IDOR: another organisation's agent cannot act through the bulk form either
+    browser = app.test_client()
+    login(browser, other_agent)
+    post_form(browser, "/moderation/lot", {"items": [f"idea:{idea.id}"], "action": "hide",
+                                           "reason": "x"})
+    db.session.refresh(idea)
+    assert idea.status == IdeaStatus.PUBLISHED
+    assert db.session.scalar(select(CharterRule).limit(1)) is not None

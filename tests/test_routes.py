@@ -1,0 +1,206 @@
+"""Every route of the URL map, walked with each role, GET and POST: the status each role
+gets is written below. A route missing from ROUTES fails the test, so a new route is
+never left without its access rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult.comments.models import Comment
+from consult.db import db
+from consult.organisations.models import MembershipRole
+from tests.conftest import csrf_token, login
+from tests.factories import (
+    ChallengeFactory,
+    IdeaFactory,
+    OrganisationFactory,
+    UserFactory,
+    agent_of,
+)
+
+ROLES = ("anonymous", "citizen", "agent_b", "agent_a", "admin_a", "platform")
+LOGIN = "login"  # sent to the login page
+OK = "ok"  # allowed: any answer but a refusal (validation errors included)
+
+# Policies: the expected status of each role, in ROLES order.
+PUBLIC = (200,) * 6
+SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200)
+AGENT_OF_A = (LOGIN, 403, 403, 200, 200, 200)
+MODERATOR = (LOGIN, 403, 200, 200, 200, 200)  # the queue: any agent (of their own items)
+ADMIN_OF_A = (LOGIN, 403, 403, 403, 200, 200)
+PLATFORM = (LOGIN, 403, 403, 403, 403, 200)
+AUTHOR = (LOGIN, 403, 403, 403, 403, 403)  # nobody here wrote the item
+BAD_TOKEN = (400,) * 6
+POST_SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK)
+POST_AGENT_OF_A = (LOGIN, 403, 403, OK, OK, OK)
+POST_MODERATOR = (LOGIN, 403, OK, OK, OK, OK)
+POST_ADMIN_OF_A = (LOGIN, 403, 403, 403, OK, OK)
+POST_PLATFORM = (LOGIN, 403, 403, 403, 403, OK)
+POST_AUTHOR = (LOGIN, 403, 403, 403, 403, 403)
+POST_ANYONE = (OK,) * 6
+
+# endpoint: (path template, GET policy or None, POST policy or None)
+ROUTES = {
+    "site.home": ("/", PUBLIC, None),
+    "site.accessibility": ("/accessibilite", PUBLIC, None),
+    "site.privacy": ("/donnees-personnelles", PUBLIC, None),
+    "site.legal": ("/mentions-legales", PUBLIC, None),
+    "site.health": ("/sante", PUBLIC, None),
+    "site.set_language": ("/preferences/langue", None, POST_ANYONE),
+    "site.set_scheme": ("/preferences/affichage", None, POST_ANYONE),
+    "static": ("/static/css/neutral.css", PUBLIC, None),
+    "accounts.register": ("/inscription", (200, 302, 302, 302, 302, 302), POST_ANYONE),
+    "accounts.login": ("/connexion", (200, 302, 302, 302, 302, 302), POST_ANYONE),
+    "accounts.logout": ("/deconnexion", None, POST_ANYONE),
+    "accounts.confirm_email": ("/compte/confirmer/faux-jeton", BAD_TOKEN, None),
+    "accounts.resend_confirmation": ("/compte/renvoyer-confirmation", None, POST_SIGNED_IN),
+    "accounts.forgot_password": ("/mot-de-passe-oublie", PUBLIC, POST_ANYONE),
+    "accounts.reset_password": ("/mot-de-passe/faux-jeton", BAD_TOKEN, BAD_TOKEN),
+    "accounts.profile": ("/compte", SIGNED_IN, POST_SIGNED_IN),
+    "accounts.change_password": ("/compte/mot-de-passe", SIGNED_IN, POST_SIGNED_IN),
+    "accounts.export_data": ("/compte/mes-donnees.json", SIGNED_IN, None),
+    "accounts.delete_account": ("/compte/supprimer", SIGNED_IN, POST_SIGNED_IN),
+    "organisations.public_page": ("/organisations/{org_a}", PUBLIC, None),
+    "organisations.platform_list": ("/admin/organisations", PLATFORM, POST_PLATFORM),
+    "organisations.platform_detail": ("/admin/organisations/{org_a}", PLATFORM, POST_PLATFORM),
+    "organisations.workspace": ("/espace/{org_a}", AGENT_OF_A, None),
+    "organisations.members": ("/espace/{org_a}/membres", ADMIN_OF_A, POST_ADMIN_OF_A),
+    "organisations.remove_member": ("/espace/{org_a}/membres/{membership}/retirer", None,
+                                    POST_ADMIN_OF_A),
+    "organisations.revoke_invitation": ("/espace/{org_a}/invitations/{invitation}/annuler",
+                                        None, POST_ADMIN_OF_A),
+    "organisations.invitation": ("/invitations/faux-jeton", BAD_TOKEN, BAD_TOKEN),
+    "challenges.index": ("/defis", PUBLIC, None),
+    "challenges.show": ("/defis/{challenge}", PUBLIC, None),
+    "challenges.toggle_follow": ("/defis/{challenge}/suivre", None, POST_SIGNED_IN),
+    "ideas.new": ("/defis/{challenge}/proposer", (LOGIN, 403, 403, 403, 403, 403),
+                  (LOGIN, 403, 403, 403, 403, 403)),  # voting phase: proposing is closed
+    "ideas.show": ("/idees/{idea}", PUBLIC, None),
+    "ideas.edit": ("/idees/{idea}/modifier", AUTHOR, POST_AUTHOR),
+    "ideas.withdraw": ("/idees/{idea}/retirer", None, POST_SIGNED_IN),  # refused: 303
+    "ideas.support": ("/idees/{idea}/soutenir", None, POST_SIGNED_IN),
+    "ideas.unsupport": ("/idees/{idea}/retirer-soutien", None, POST_SIGNED_IN),
+    "ideas.move_support": ("/idees/{idea}/deplacer-soutien/{duplicate}", None, POST_SIGNED_IN),
+    "ideas.toggle_follow": ("/idees/{idea}/suivre", None, POST_SIGNED_IN),
+    "ideas.comment": ("/idees/{idea}/commentaires", None, POST_SIGNED_IN),
+    "ideas.report_idea": ("/idees/{idea}/signaler", SIGNED_IN, POST_SIGNED_IN),
+    "ideas.report_comment": ("/commentaires/{comment}/signaler", SIGNED_IN, POST_SIGNED_IN),
+    "ideas.edit_comment": ("/commentaires/{comment}/modifier", AUTHOR, POST_AUTHOR),
+    "ideas.delete_comment": ("/commentaires/{comment}/supprimer", None, POST_AUTHOR),
+    "notifications.my_space": ("/mon-espace", SIGNED_IN, None),
+    "notifications.index": ("/notifications", SIGNED_IN, None),
+    "notifications.read_all": ("/notifications/lues", None, POST_SIGNED_IN),
+    "briefs.show": ("/cahiers/{brief}", PUBLIC, None),
+    "moderation.queue": ("/moderation", MODERATOR, None),
+    "moderation.bulk": ("/moderation/lot", None, POST_MODERATOR),
+    "moderation.idea": ("/moderation/idees/{idea}", AGENT_OF_A, POST_AGENT_OF_A),
+    "moderation.comment": ("/moderation/commentaires/{comment}", None, POST_AGENT_OF_A),
+    "moderation.settings": ("/moderation/defis/{challenge}", AGENT_OF_A, POST_AGENT_OF_A),
+    "moderation.log": ("/moderation/defis/{challenge}/journal", AGENT_OF_A, None),
+}
+
+
+@pytest.fixture
+def world():
+    from consult.briefs.models import BriefStatus
+    from consult.briefs.operations import change_status, convert_to_brief
+    from consult.organisations.models import Invitation
+
+    org_a, org_b = OrganisationFactory(), OrganisationFactory()
+    people = {
+        "citizen": UserFactory(), "agent_b": agent_of(org_b), "agent_a": agent_of(org_a),
+        "admin_a": agent_of(org_a, MembershipRole.ADMIN),
+        "platform": UserFactory(is_platform_admin=True),
+    }
+    owner = UserFactory()
+    challenge = ChallengeFactory(phase="voting", organisations=[org_a])
+    idea = IdeaFactory(challenge=challenge, author=owner)
+    duplicate = IdeaFactory(challenge=challenge, author=owner)
+    comment = Comment(idea_id=idea.id, author=owner, body="Un commentaire")
+    db.session.add(comment)
+    brief = convert_to_brief(owner, [idea], org_a, title="Cahier", problem_statement="P")
+    change_status(owner, brief, BriefStatus.PUBLISHED)
+    from datetime import timedelta
+
+    from consult.db import utcnow
+
+    invitation = Invitation(organisation=org_a, email="x@exemple.fr", role=MembershipRole.AGENT,
+                            token_hash="0" * 64, expires_at=utcnow() + timedelta(days=1))
+    db.session.add(invitation)
+    db.session.flush()
+    values = {"org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
+              "duplicate": duplicate.id, "comment": comment.id, "brief": brief.id,
+              "membership": people["agent_a"].membership_in(org_a.id).id,
+              "invitation": invitation.id}
+    return people, values
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ROUTES.keys() == set(), "add the new routes to ROUTES"
+    assert ROUTES.keys() - endpoints == set(), "remove routes that no longer exist"
+    for rule in app.url_map.iter_rules():
+        get, post = ROUTES[rule.endpoint][1:]
+        assert ("GET" in rule.methods) == (get is not None), rule.endpoint
+        assert ("POST" in rule.methods) == (post is not None), rule.endpoint
+
+
+def _matches(expected, response) -> bool:
+    if expected == OK:
+        return response.status_code not in (401, 403, 404, 405) and not (
+            response.status_code == 302 and "/connexion" in response.headers["Location"])
+    if expected == LOGIN:
+        return response.status_code == 302 and "/connexion" in response.headers["Location"]
+    return response.status_code == expected
+
+
+def test_each_role_gets_the_expected_answer_on_every_route(app, world):
+    people, values = world
+    browsers = {}
+    for role in ROLES:
+        browsers[role] = app.test_client()
+        if role != "anonymous":
+            login(browsers[role], people[role])
+    failures, checked = [], 0
+    for _endpoint, (template, get, post) in sorted(ROUTES.items()):
+        path = template.format(**values)
+        for method, policy in (("GET", get), ("POST", post)):
+            if policy is None:
+                continue
+            for role, expected in zip(ROLES, policy, strict=True):
+                browser = browsers[role]
+                token = csrf_token(browser, "/") if method == "POST" else None
+                savepoint = db.session.begin_nested()
+                db.session.connection()  # emit the SAVEPOINT now (begin_nested is lazy)
+                try:
+                    if method == "GET":
+                        response = browser.get(path)
+                    else:
+                        response = browser.post(path, data={"csrf_token": token})
+                finally:
+                    savepoint.rollback()
+                    db.session.expire_all()
+                checked += 1
+                if role != "anonymous":  # a logout case must not sign the browser out
+                    login(browser, people[role])
+                if not _matches(expected, response):
+                    failures.append(f"{method} {path} as {role}: {response.status_code}, "
+                                    f"expected {expected}")
+    assert not failures, "\n".join(failures)
+    assert checked > 250
+
+
+def test_every_post_route_refuses_a_missing_csrf_token(app, world):
+    people, values = world
+    browser = app.test_client()
+    login(browser, people["platform"])
+    for endpoint, (template, _get, post) in ROUTES.items():
+        if post is None:
+            continue
+        savepoint = db.session.begin_nested()
+        db.session.connection()
+        try:
+            response = browser.post(template.format(**values), data={})
+        finally:
+            savepoint.rollback()
+        assert response.status_code == 400, endpoint
