@@ -120,6 +120,7 @@ def restore_idea(actor: User, idea: Idea, reason: str | None = None) -> None:
     _count_published(idea.challenge_id, +1)
     _resolve_reports("idea", idea.id)
     _log(actor, "idea.restore", idea, idea.challenge, reason)
+    _tell_author(idea, "idea_restored")
 
 
 def correct_title(actor: User, idea: Idea, title: str, note: str = "") -> None:
@@ -142,8 +143,11 @@ def assign_theme(actor: User, idea: Idea, theme: Theme | None) -> None:
     _require_moderator(actor, idea.challenge)
     if theme is not None and theme.challenge_id != idea.challenge_id:
         raise Refused(_("Thème inconnu pour ce défi."), "theme")
+    if idea.theme_id == (theme.id if theme else None):
+        return
     idea.theme_id = theme.id if theme else None
     _log(actor, "idea.assign_theme", idea, idea.challenge, theme=theme.name if theme else None)
+    _tell_author(idea, "theme_assigned", theme=theme.name if theme else "—")
 
 
 def merge_duplicate(actor: User, duplicate: Idea, kept: Idea) -> None:

@@ -29,6 +29,11 @@ MESSAGES = {
                                  idea=p.get("idea_title"), rule=p.get("rule")),
     "idea_hidden": lambda p: _("Votre idée « %(idea)s » a été masquée : %(reason)s.",
                                idea=p.get("idea_title"), reason=p.get("reason")),
+    "idea_restored": lambda p: _("Votre idée « %(idea)s » est de nouveau publiée.",
+                                 idea=p.get("idea_title")),
+    "theme_assigned": lambda p: _("Votre idée « %(idea)s » est classée dans le thème "
+                                  "« %(theme)s ».", idea=p.get("idea_title"),
+                                  theme=p.get("theme")),
     "title_corrected": lambda p: _("Le titre de votre idée a été précisé : « %(new)s ».",
                                    new=p.get("new")),
     "idea_merged": lambda p: _("Votre idée « %(idea)s » a été rapprochée d’une idée "

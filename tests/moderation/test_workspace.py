@@ -112,7 +112,8 @@ def test_hide_restore_correct_title_and_theme(client):
     post_form(client, f"/moderation/idees/{idea.id}", {"form": "theme", "t-theme": str(theme.id)})
     db.session.refresh(idea)
     assert idea.theme_id == theme.id
-    assert kinds_for(author) == ["idea_hidden", "title_corrected"]
+    assert kinds_for(author) == ["idea_hidden", "idea_restored", "title_corrected",
+                                 "theme_assigned"]
 
 
 def test_merge_duplicates_credits_the_author_and_lets_supporters_move(client, app):
