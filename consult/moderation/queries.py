@@ -133,3 +133,9 @@ def public_figures(challenge: Challenge) -> dict:
             "merged": statuses.get(IdeaStatus.MERGED, 0),
             "pending": statuses.get(IdeaStatus.PENDING, 0),
             "rejected_by_rule": by_rule, "hidden_comments": hidden_comments}
+
+
+def open_reports(target_type: str, target_id: int) -> list[Report]:
+    return list(db.session.scalars(select(Report).where(
+        Report.target_type == target_type, Report.target_id == target_id,
+        Report.resolved_at.is_(None)).order_by(Report.created_at)))

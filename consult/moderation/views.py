@@ -169,6 +169,7 @@ def idea(idea_id: int):
                   if i.id != target.id]
     return render_template("moderation/idea.html", idea=target, challenge=challenge,
                            forms=forms, duplicates=duplicates,
+                           reports=queries.open_reports("idea", target.id),
                            history=[e for e in queries.moderation_log(challenge, 200)
                                     if e.target_type == "ideas" and e.target_id == target.id],
                            IdeaStatus=IdeaStatus), status

@@ -190,6 +190,8 @@ def test_reports_are_grouped_and_bulk_hide_and_keep(client, app):
     login(client, agent)
     page = client.get("/moderation?type=reported").text
     assert "3 signalements" in page and "Propos injurieux, haineux ou harcèlement (2)" in page
+    detail = client.get(f"/moderation/idees/{idea.id}").text
+    assert "3 signalements" in detail and "Publicité ou spam" in detail
     response = post_form(client, "/moderation/lot", {
         "items": [f"comment:{comment.id}"], "d-action": "hide", "action": "hide",
         "reason": "Insultes"})
