@@ -93,6 +93,7 @@ class Config:
         self.TOKEN_MAX_AGE_RESET = timedelta(hours=2)
         self.TOKEN_MAX_AGE_INVITATION = timedelta(days=14)
 
+        self.MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads: a cover image at most
         self.REDIS_URL = env("REDIS_URL")
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 

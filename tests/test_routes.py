@@ -73,6 +73,11 @@ ROUTES = {
     "challenges.index": ("/defis", PUBLIC, None),
     "challenges.show": ("/defis/{challenge}", PUBLIC, None),
     "challenges.toggle_follow": ("/defis/{challenge}/suivre", None, POST_SIGNED_IN),
+    "challenges.new": ("/espace/{org_a}/defis/nouveau", AGENT_OF_A, POST_AGENT_OF_A),
+    "challenges.edit": ("/defis/{challenge}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
+    "challenges.publish": ("/defis/{challenge}/publier", None, POST_AGENT_OF_A),
+    "challenges.close_phase": ("/defis/{challenge}/clore-phase", None, POST_ADMIN_OF_A),
+    "challenges.media": ("/medias/absente.png", (404,) * 6, None),
     "ideas.new": ("/defis/{challenge}/proposer", (LOGIN, 403, 403, 403, 403, 403),
                   (LOGIN, 403, 403, 403, 403, 403)),  # voting phase: proposing is closed
     "ideas.show": ("/idees/{idea}", PUBLIC, None),

@@ -56,6 +56,7 @@ class Challenge(Base):
         CheckConstraint("ideas_count >= 0 AND supports_count >= 0", name="counters_positive"),
         CheckConstraint("auto_hide_threshold IS NULL OR auto_hide_threshold > 0",
                         name="auto_hide_positive"),
+        CheckConstraint("cover_image IS NULL OR cover_alt IS NOT NULL", name="cover_has_alt"),
         Index("ix_challenges_published_dates", "published_at", "submission_starts_at"),
     )
 
@@ -68,6 +69,8 @@ class Challenge(Base):
     context: Mapped[str] = mapped_column(Text, default="")  # context and constraints
     territory_id: Mapped[int | None] = mapped_column(
         ForeignKey("territories.id", ondelete="SET NULL"), index=True)
+    cover_image: Mapped[str | None] = mapped_column(String(64))  # file name in instance/media
+    cover_alt: Mapped[str | None] = mapped_column(String(300))
     submission_starts_at: Mapped[datetime]
     voting_starts_at: Mapped[datetime]
     review_starts_at: Mapped[datetime]

@@ -52,7 +52,7 @@ def create_challenge(actor: User | None, organisations: list[Organisation], *, t
     db.session.add(challenge)
     db.session.flush()
     log_action(actor, "challenge.create", challenge, organisation_id=organisations[0].id,
-               title=challenge.title, published=publish)
+               challenge_id=challenge.id, title=challenge.title, published=publish)
     return challenge
 
 
@@ -88,5 +88,62 @@ def close_phase_early(actor: User, challenge: Challenge) -> Phase:
     setattr(challenge, fields[phase], now)
     db.session.flush()
     log_action(actor, "challenge.close_phase", challenge,
-               organisation_id=min(challenge.organisation_ids), phase=str(phase))
+               organisation_id=min(challenge.organisation_ids), challenge_id=challenge.id,
+               phase=str(phase))
     return challenge.phase_at(now)
+
+
+def set_themes(challenge: Challenge, names: list[str]) -> None:
+    """Keep themes still named (ideas keep theirs), add new ones, drop the others."""
+    wanted = {n.strip(): None for n in names if n.strip()}
+    for theme in list(challenge.themes):
+        if theme.name not in wanted:
+            challenge.themes.remove(theme)
+    present = {t.name for t in challenge.themes}
+    for name in wanted:
+        if name not in present:
+            challenge.themes.append(Theme(name=name))
+
+
+def set_charter_rules(challenge: Challenge, labels: list[str]) -> None:
+    from consult.moderation.models import CharterRule
+
+    wanted = [label.strip()[:200] for label in labels if label.strip()]
+    existing = {r.label: r for r in db.session.scalars(select(CharterRule).where(
+        CharterRule.challenge_id == challenge.id))}
+    for label, rule_ in existing.items():
+        if label not in wanted:
+            db.session.delete(rule_)  # ideas citing it keep their decision (SET NULL)
+    for position, label in enumerate(dict.fromkeys(wanted)):
+        if label in existing:
+            existing[label].position = position
+        else:
+            db.session.add(CharterRule(challenge_id=challenge.id, label=label,
+                                       position=position))
+
+
+def update_challenge(actor: User, challenge: Challenge, organisations: list[Organisation],
+                     **fields) -> None:
+    """Edit a challenge. Once published, its dates still move (phases follow them)."""
+    dates = [fields[k] for k in ("submission_starts_at", "voting_starts_at",
+                                 "review_starts_at", "results_at")]
+    if not (dates[0] < dates[1] < dates[2] < dates[3]):
+        raise Refused(_("Les dates des phases doivent se suivre."), "dates")
+    if not organisations:
+        raise Refused(_("Un défi appartient à au moins une organisation."), "organisations")
+    for name, value in fields.items():
+        setattr(challenge, name, value)
+    challenge.organisations = list(organisations)
+    db.session.flush()
+    log_action(actor, "challenge.update", challenge, organisation_id=organisations[0].id,
+               challenge_id=challenge.id)
+
+
+def publish_challenge(actor: User, challenge: Challenge) -> None:
+    if challenge.published_at is not None:
+        raise Refused(_("Ce défi est déjà publié."))
+    challenge.published_at = utcnow()
+    challenge.announced_phase = challenge.phase.value
+    db.session.flush()
+    log_action(actor, "challenge.publish", challenge,
+               organisation_id=min(challenge.organisation_ids), challenge_id=challenge.id)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from consult.challenges.models import Challenge
 from consult.challenges.phases import Action, Phase, allows
+from consult.core.security import Permission, rule
 
 
 def is_agent_for(user: Any, challenge: Challenge) -> bool:
@@ -54,3 +55,18 @@ PHASE_REFUSALS = {
 
 def is_open(challenge: Challenge) -> bool:
     return challenge.phase in {Phase.SUBMISSION, Phase.VOTING}
+
+
+@rule(Permission.LAUNCH_CHALLENGE)
+def can_launch(user: Any, organisation) -> bool:
+    return organisation is not None and user.is_agent_of(organisation.id)
+
+
+@rule(Permission.EDIT_CHALLENGE)
+def can_edit_challenge(user: Any, challenge: Challenge) -> bool:
+    return challenge is not None and is_agent_for(user, challenge)
+
+
+@rule(Permission.CLOSE_PHASE)
+def can_close_phase(user: Any, challenge: Challenge) -> bool:
+    return challenge is not None and any(user.is_admin_of(o) for o in challenge.organisation_ids)

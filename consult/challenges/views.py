@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from consult.accounts.sessions import person
-from consult.challenges import bp, permissions, queries
+from consult.challenges import bp, editor, permissions, queries  # noqa: F401
 from consult.challenges.operations import supports_left
 from consult.challenges.phases import Phase
 from consult.core.pagination import page_number

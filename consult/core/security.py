@@ -33,6 +33,9 @@ class Permission(enum.StrEnum):
     INVITE_AGENT = "invite_agent"
     REMOVE_MEMBER = "remove_member"
     # Challenges run by the person's organisations
+    LAUNCH_CHALLENGE = "launch_challenge"  # on an organisation
+    EDIT_CHALLENGE = "edit_challenge"  # on a challenge: edit, preview, publish
+    CLOSE_PHASE = "close_phase"  # on a challenge: organisation administrators
     MODERATE = "moderate"
     # Account
     EDIT_PROFILE = "edit_profile"

@@ -84,7 +84,8 @@ def platform_detail(slug: str):
 def workspace(slug: str):
     organisation = organisation_or_404(slug)
     require(Permission.VIEW_ORGANISATION_WORKSPACE, organisation)
-    return render_template("organisations/workspace.html", organisation=organisation)
+    return render_template("organisations/workspace.html", organisation=organisation,
+                           challenges=queries.challenges_of(organisation))
 
 
 @bp.route("/espace/<slug>/membres", methods=["GET", "POST"])

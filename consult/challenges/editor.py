@@ -1,0 +1,180 @@
+"""Launching and editing challenges (organisation administrators and agents)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.accounts.sessions import person
+from consult.accounts.views import form_page
+from consult.challenges import bp, operations
+from consult.challenges.forms import ChallengeForm
+from consult.challenges.models import Challenge, ModerationMode
+from consult.challenges.queries import challenge_by_slug
+from consult.core.errors_domain import Refused
+from consult.core.media import media_dir, store_image
+from consult.core.security import Permission, can
+from consult.core.timezones import local_to_utc, utc_to_local
+from consult.db import db
+from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
+from consult.organisations.queries import all_organisations, organisation_by_slug
+from consult.territories.reference import resolve_territory
+
+DATE_FIELDS = ("submission_starts_at", "voting_starts_at", "review_starts_at", "results_at")
+
+
+def _require(permission: Permission, obj) -> None:
+    if not can(current_user, permission, obj):
+        abort(403)
+
+
+def _form_values(form: ChallengeForm) -> tuple[dict, list] | None:
+    """The challenge's fields from the form, or None after adding errors to the form."""
+    territory_id = None
+    if form.territory.data:
+        territory, _candidates = resolve_territory(form.territory.data)
+        if territory is None:
+            form.territory.errors.append(_("Territoire inconnu ou ambigu : précisez-le."))
+            return None
+        territory_id = territory.id
+    organisations = [o for o in all_organisations() if o.id in set(form.organisations.data)]
+    values = {
+        "title": form.title.data.strip(), "service": form.service.data.strip(),
+        "problem": form.problem.data, "audience": form.audience.data or "",
+        "context": form.context.data or "", "territory_id": territory_id,
+        "supports_per_person": form.supports_per_person.data,
+        "self_support_allowed": form.self_support_allowed.data,
+        "moderation_mode": ModerationMode.PRE if form.pre_moderation.data
+        else ModerationMode.POST,
+        "moderation_charter": form.moderation_charter.data or "",
+    }
+    values.update({name: local_to_utc(getattr(form, name).data) for name in DATE_FIELDS})
+    return values, organisations
+
+
+def _save_cover(form: ChallengeForm, challenge: Challenge) -> None:
+    if form.cover.data:
+        challenge.cover_image = store_image(
+            form.cover.data.stream, _("L’image dépasse 5 Mo."),
+            _("Ce fichier n’est pas une image JPEG, PNG ou WebP lisible."))
+    challenge.cover_alt = (form.cover_alt.data or "").strip() or (
+        challenge.cover_alt if challenge.cover_image else None)
+
+
+def _themes_and_rules(form: ChallengeForm, challenge: Challenge) -> None:
+    operations.set_themes(challenge, (form.themes.data or "").split(","))
+    operations.set_charter_rules(challenge, (form.charter_rules.data or "").splitlines())
+
+
+def _refused(form: ChallengeForm, refusal: Refused) -> None:
+    field = {"dates": form.voting_starts_at, "organisations": form.organisations,
+             "cover": form.cover}.get(refusal.field or "")
+    (field.errors if field is not None else form.form_errors).append(refusal.message)
+
+
+@bp.route("/espace/<slug>/defis/nouveau", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    organisation = organisation_by_slug(slug) or abort(404)
+    _require(Permission.LAUNCH_CHALLENGE, organisation)
+    form = ChallengeForm()
+    form.set_organisations(all_organisations())
+    if request.method == "GET":
+        form.organisations.data = [organisation.id]
+        form.charter_rules.data = "\n".join(DEFAULT_CHARTER_RULES)
+        form.supports_per_person.data = 5
+    if form.validate_on_submit():
+        parsed = _form_values(form)
+        if parsed is not None:
+            values, organisations = parsed
+            if organisation not in organisations:
+                form.organisations.errors.append(
+                    _("Votre organisation doit faire partie des organisations du défi."))
+            else:
+                try:
+                    with db.session.begin_nested():
+                        challenge = operations.create_challenge(
+                            person(), organisations, dates=tuple(values.pop(n)
+                                                                 for n in DATE_FIELDS),
+                            **values)
+                        _save_cover(form, challenge)
+                        _themes_and_rules(form, challenge)
+                except Refused as refusal:
+                    _refused(form, refusal)
+                else:
+                    flash(_("Brouillon enregistré. Relisez l’aperçu, puis publiez le défi."),
+                          "success")
+                    return redirect(url_for("challenges.show", slug=challenge.slug))
+    return form_page("challenges/editor.html", form, organisation=organisation, challenge=None)
+
+
+@bp.route("/defis/<slug>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    challenge = challenge_by_slug(slug) or abort(404)
+    _require(Permission.EDIT_CHALLENGE, challenge)
+    form = ChallengeForm(obj=challenge if request.method == "GET" else None)
+    form.set_organisations(all_organisations())
+    if request.method == "GET":
+        form.organisations.data = sorted(challenge.organisation_ids)
+        form.themes.data = ", ".join(t.name for t in challenge.themes)
+        form.territory.data = challenge.territory.label if challenge.territory else ""
+        form.pre_moderation.data = challenge.moderation_mode == ModerationMode.PRE
+        for name in DATE_FIELDS:
+            getattr(form, name).data = utc_to_local(getattr(challenge, name))
+        form.charter_rules.data = "\n".join(r.label for r in sorted(
+            db.session.query(CharterRule).filter_by(challenge_id=challenge.id),
+            key=lambda r: r.position))
+    if form.validate_on_submit():
+        parsed = _form_values(form)
+        if parsed is not None:
+            values, organisations = parsed
+            try:
+                with db.session.begin_nested():
+                    operations.update_challenge(person(), challenge, organisations, **values)
+                    _save_cover(form, challenge)
+                    _themes_and_rules(form, challenge)
+            except Refused as refusal:
+                _refused(form, refusal)
+            else:
+                flash(_("Défi enregistré."), "success")
+                return redirect(url_for("challenges.show", slug=challenge.slug))
+    return form_page("challenges/editor.html", form, organisation=challenge.organisations[0],
+                     challenge=challenge)
+
+
+def _post_action(slug: str, permission: Permission, action, message: str):
+    from flask_wtf import FlaskForm
+
+    challenge = challenge_by_slug(slug) or abort(404)
+    _require(permission, challenge)
+    FlaskForm().validate_on_submit() or abort(400)
+    try:
+        action(person(), challenge)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("challenges.show", slug=slug)), 303
+    flash(message, "success")
+    return redirect(url_for("challenges.show", slug=slug))
+
+
+@bp.route("/defis/<slug>/publier", methods=["POST"])
+@login_required
+def publish(slug: str):
+    return _post_action(slug, Permission.EDIT_CHALLENGE, operations.publish_challenge,
+                        _("Le défi est publié."))
+
+
+@bp.route("/defis/<slug>/clore-phase", methods=["POST"])
+@login_required
+def close_phase(slug: str):
+    return _post_action(slug, Permission.CLOSE_PHASE, operations.close_phase_early,
+                        _("La phase est close ; la suivante commence maintenant."))
+
+
+@bp.route("/medias/<name>")
+def media(name: str):
+    if not name.replace(".", "").isalnum():
+        abort(404)
+    return send_from_directory(media_dir(), name, max_age=31_536_000)
