@@ -134,3 +134,8 @@ class IdeaFactory(Base):
         if create and obj.status == IdeaStatus.PUBLISHED:
             obj.challenge.ideas_count += 1
         db.session.flush()
+        if create:  # an author takes part in the challenge, as submit_idea records
+            from consult.challenges.operations import ensure_participation
+
+            ensure_participation(obj.author, obj.challenge)
+            db.session.refresh(obj.challenge)

@@ -78,6 +78,11 @@ ROUTES = {
     "challenges.publish": ("/defis/{challenge}/publier", None, POST_AGENT_OF_A),
     "challenges.close_phase": ("/defis/{challenge}/clore-phase", None, POST_ADMIN_OF_A),
     "challenges.media": ("/medias/absente.png", (404,) * 6, None),
+    "challenges.results": ("/defis/{challenge}/resultats", (404, 404, 404, 200, 200, 200), None),
+    "challenges.results_csv": ("/defis/{challenge}/resultats.csv",
+                               (404, 404, 404, 200, 200, 200), None),
+    "challenges.publish_results": ("/defis/{challenge}/resultats/publier", AGENT_OF_A,
+                                   POST_AGENT_OF_A),
     "ideas.new": ("/defis/{challenge}/proposer", (LOGIN, 403, 403, 403, 403, 403),
                   (LOGIN, 403, 403, 403, 403, 403)),  # voting phase: proposing is closed
     "ideas.show": ("/idees/{idea}", PUBLIC, None),

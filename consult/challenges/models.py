@@ -82,6 +82,8 @@ class Challenge(Base):
     moderation_charter: Mapped[str] = mapped_column(Text, default="")
     auto_hide_threshold: Mapped[int | None] = mapped_column(default=5)
     published_at: Mapped[datetime | None]
+    results_message: Mapped[str | None] = mapped_column(Text)
+    results_published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Counters kept in the same transaction as the rows they count (lists sort by them).
     ideas_count: Mapped[int] = mapped_column(default=0)  # published ideas

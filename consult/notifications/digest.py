@@ -44,8 +44,7 @@ def announce_phase_changes() -> int:
         phase = challenge.phase
         if challenge.announced_phase == phase.value:
             continue
-        kind = "results" if phase == Phase.RESULTS else "new_phase"
-        notify(follower_ids(challenge=challenge), kind, challenge=challenge,
+        notify(follower_ids(challenge=challenge), "new_phase", challenge=challenge,
                phase=str(phase.label))
         challenge.announced_phase = phase.value
         changed += 1

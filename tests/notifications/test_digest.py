@@ -23,7 +23,7 @@ def test_followers_hear_of_each_new_phase_once():
     assert announce_phase_changes() == 0  # not twice
     move_to(challenge, "results")
     announce_phase_changes()
-    assert kinds(follower) == ["new_phase", "results"]
+    assert kinds(follower) == ["new_phase", "new_phase"]  # results: told when published
     note = db.session.scalar(select(Notification).where(Notification.kind == "new_phase"))
     assert note.params["phase"] == "Vote"
 
