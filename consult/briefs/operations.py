@@ -78,3 +78,35 @@ def _tell_followers(brief: Brief, kind: str, **params) -> None:
         people |= follower_ids(idea=idea) | {idea.author_id}
     notify(people, kind, challenge=brief.challenge, brief_id=brief.id, brief_title=brief.title,
            **params)
+
+
+def update_brief(actor: User, brief: Brief, ideas: list[Idea], organisation: Organisation,
+                 milestones=(), **fields: str) -> None:
+    if not ideas or any(i.challenge_id != brief.challenge_id for i in ideas):
+        raise Refused(_("Les idées d’un cahier viennent d’un même défi."), "ideas")
+    if not fields.get("problem_statement", "").strip():
+        raise Refused(_("Le cahier doit énoncer le problème."), "problem_statement")
+    for name, value in fields.items():
+        setattr(brief, name, value)
+    brief.organisation = organisation
+    brief.ideas = list(ideas)
+    existing = {(m.title, m.due_on): m for m in brief.milestones}
+    brief.milestones = [existing.get((t, d)) or Milestone(title=t, due_on=d)
+                        for t, d in milestones]
+    db.session.flush()
+    log_action(actor, "brief.edit", brief, organisation_id=organisation.id,
+               challenge_id=brief.challenge_id)
+
+
+def prefill(challenge, ideas: list[Idea]) -> dict[str, str]:
+    """A first draft of the brief from its source ideas: the writers start from what
+    citizens said, with credits."""
+    parts = []
+    for idea in ideas:
+        credit = _("Idée de %(name)s", name=idea.author.public_name)
+        parts.append(f"### {idea.title}\n\n{idea.body}\n\n_{credit}_")
+    solution = "\n\n".join(parts)
+    return {"title": ideas[0].title if len(ideas) == 1 else challenge.title,
+            "problem_statement": challenge.problem, "users_and_needs": challenge.audience,
+            "proposed_solution": solution, "legal_constraints": "",
+            "technical_constraints": challenge.context}

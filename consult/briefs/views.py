@@ -1,17 +1,153 @@
 from __future__ import annotations
 
-from flask import abort, render_template
-from flask_login import current_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-from consult.briefs import bp
-from consult.briefs.models import Brief
+from consult.accounts.sessions import person
+from consult.accounts.views import form_page
+from consult.briefs import bp, permissions  # noqa: F401  (registers the rule)
+from consult.briefs import operations as ops
+from consult.briefs.forms import BriefForm, StatusForm, UpdateForm
+from consult.briefs.models import Brief, BriefStatus
 from consult.challenges.permissions import is_agent_for
+from consult.challenges.queries import challenge_by_slug
+from consult.core.errors_domain import Refused
+from consult.core.security import Permission, can
 from consult.db import db
+from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
+from consult.organisations.models import Organisation
+
+FIELDS = ("title", "problem_statement", "users_and_needs", "proposed_solution", "hypotheses",
+          "success_indicators", "legal_constraints", "budget_constraints",
+          "technical_constraints", "team")
+
+
+def _require(target) -> None:
+    if not can(current_user, Permission.EDIT_BRIEF, target):
+        abort(403)
+
+
+def brief_or_404(brief_id: int) -> Brief:
+    brief = db.session.get(Brief, brief_id)
+    if brief is None or not (brief.is_public or is_agent_for(current_user, brief.challenge)
+                             or can(current_user, Permission.EDIT_BRIEF, brief)):
+        abort(404)
+    return brief
 
 
 @bp.route("/cahiers/<int:brief_id>")
 def show(brief_id: int):
-    brief = db.session.get(Brief, brief_id)
-    if brief is None or not (brief.is_public or is_agent_for(current_user, brief.challenge)):
-        abort(404)
-    return render_template("briefs/show.html", brief=brief)
+    brief = brief_or_404(brief_id)
+    editable = can(current_user, Permission.EDIT_BRIEF, brief)
+    return render_template("briefs/show.html", brief=brief, editable=editable,
+                           status_form=StatusForm(prefix="s") if editable else None,
+                           update_form=UpdateForm(prefix="u") if editable else None,
+                           BriefStatus=BriefStatus)
+
+
+def _choices(form: BriefForm, challenge) -> None:
+    ideas = list(db.session.scalars(select(Idea).where(
+        Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED).order_by(
+        (Idea.answer_status == AnswerStatus.SELECTED).desc(), Idea.supports_count.desc())))
+    form.ideas.choices = [SelectChoice(i.id, f"{i.title} ({i.supports_count})") for i in ideas]
+    form.organisation.choices = [SelectChoice(o.id, o.name) for o in challenge.organisations]
+
+
+def _submitted(form: BriefForm):
+    ideas = list(db.session.scalars(select(Idea).where(Idea.id.in_(form.ideas.data))))
+    organisation = db.session.get(Organisation, form.organisation.data)
+    milestones = [(m.form.title.data.strip(), m.form.due_on.data) for m in form.milestones
+                  if m.form.title.data and m.form.due_on.data]
+    fields = {name: (getattr(form, name).data or "") for name in FIELDS}
+    return ideas, organisation, milestones, fields
+
+
+@bp.route("/defis/<slug>/cahiers/nouveau", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    challenge = challenge_by_slug(slug) or abort(404)
+    _require(challenge)
+    form = BriefForm()
+    _choices(form, challenge)
+    if request.method == "GET":
+        chosen = [int(v) for v in request.args.getlist("idee") if v.isdigit()] or [
+            i.id for i in db.session.scalars(select(Idea).where(
+                Idea.challenge_id == challenge.id, Idea.answer_status == AnswerStatus.SELECTED))]
+        form.ideas.data = chosen
+        ideas = list(db.session.scalars(select(Idea).where(Idea.id.in_(chosen))))
+        if ideas:
+            for name, value in ops.prefill(challenge, ideas).items():
+                getattr(form, name).data = value
+    if form.validate_on_submit():
+        ideas, organisation, milestones, fields = _submitted(form)
+        try:
+            with db.session.begin_nested():
+                brief = ops.convert_to_brief(person(), ideas, organisation,
+                                             milestones=milestones, **fields)
+        except Refused as refusal:
+            form.form_errors.append(refusal.message)
+        else:
+            flash(_("Cahier de prototypage créé (brouillon)."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id))
+    return form_page("briefs/form.html", form, challenge=challenge, brief=None)
+
+
+@bp.route("/cahiers/<int:brief_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(brief_id: int):
+    brief = brief_or_404(brief_id)
+    _require(brief)
+    form = BriefForm(obj=brief if request.method == "GET" else None)
+    _choices(form, brief.challenge)
+    if request.method == "GET":
+        form.ideas.data = [i.id for i in brief.ideas]
+        form.organisation.data = brief.organisation_id
+        for entry, milestone in zip(form.milestones, brief.milestones, strict=False):
+            entry.form.title.data, entry.form.due_on.data = milestone.title, milestone.due_on
+    if form.validate_on_submit():
+        ideas, organisation, milestones, fields = _submitted(form)
+        try:
+            with db.session.begin_nested():
+                ops.update_brief(person(), brief, ideas, organisation, milestones, **fields)
+        except Refused as refusal:
+            form.form_errors.append(refusal.message)
+        else:
+            flash(_("Cahier enregistré."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id))
+    return form_page("briefs/form.html", form, challenge=brief.challenge, brief=brief)
+
+
+@bp.route("/cahiers/<int:brief_id>/etat", methods=["POST"])
+@login_required
+def change_status(brief_id: int):
+    brief = brief_or_404(brief_id)
+    _require(brief)
+    form = StatusForm(prefix="s")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with db.session.begin_nested():
+            ops.change_status(person(), brief, BriefStatus(form.status.data),
+                              form.text.data or "", form.reason.data or None)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("briefs.show", brief_id=brief.id)), 303
+    flash(_("État du cahier mis à jour ; les personnes concernées sont prévenues."), "success")
+    return redirect(url_for("briefs.show", brief_id=brief.id))
+
+
+@bp.route("/cahiers/<int:brief_id>/journal", methods=["POST"])
+@login_required
+def post_update(brief_id: int):
+    brief = brief_or_404(brief_id)
+    _require(brief)
+    form = UpdateForm(prefix="u")
+    if not form.validate_on_submit():
+        flash(_("Le message est vide."), "error")
+        return redirect(url_for("briefs.show", brief_id=brief.id)), 303
+    ops.post_update(person(), brief, form.text.data)
+    flash(_("Nouvelles publiées dans le journal."), "success")
+    return redirect(url_for("briefs.show", brief_id=brief.id, _anchor="journal-title"))

@@ -37,6 +37,7 @@ class Permission(enum.StrEnum):
     EDIT_CHALLENGE = "edit_challenge"  # on a challenge: edit, preview, publish
     CLOSE_PHASE = "close_phase"  # on a challenge: organisation administrators
     MODERATE = "moderate"
+    EDIT_BRIEF = "edit_brief"  # on a challenge (to convert) or a brief
     # Account
     EDIT_PROFILE = "edit_profile"
     CONFIRMED_ACTION = "confirmed_action"  # actions that need a confirmed e-mail

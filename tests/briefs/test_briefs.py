@@ -65,3 +65,41 @@ def test_a_brief_needs_a_problem_and_published_ideas_of_one_challenge():
     hidden = IdeaFactory(challenge=idea.challenge, status=IdeaStatus.HIDDEN)
     with pytest.raises(Refused):
         make_brief([hidden])
+
+
+def test_agents_convert_selected_ideas_into_a_prefilled_brief(client):
+    from tests.conftest import login, post_form
+    from tests.factories import agent_of
+
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase="results", organisations=[organisation],
+                                 problem="Les délais sont trop longs.")
+    first = IdeaFactory(challenge=challenge, title="Rappel par SMS", body="Un SMS la veille.")
+    second = IdeaFactory(challenge=challenge, title="Créneaux le samedi", body="Le samedi.")
+    login(client, agent_of(organisation))
+    page = client.get(f"/defis/{challenge.slug}/cahiers/nouveau?idee={first.id}&idee={second.id}")
+    assert page.status_code == 200
+    assert "Les délais sont trop longs." in page.text  # prefilled from the challenge
+    assert "Un SMS la veille." in page.text and first.author.display_name in page.text
+    response = post_form(client, f"/defis/{challenge.slug}/cahiers/nouveau", {
+        "ideas": [str(first.id), str(second.id)], "organisation": str(organisation.id),
+        "title": "Rendez-vous simplifiés", "problem_statement": "",
+        "milestones-0-title": "Prototype", "milestones-0-due_on": "2027-02-01"})
+    assert response.status_code == 422 and "Ce champ est obligatoire." in response.text
+    response = post_form(client, f"/defis/{challenge.slug}/cahiers/nouveau", {
+        "ideas": [str(first.id), str(second.id)], "organisation": str(organisation.id),
+        "title": "Rendez-vous simplifiés", "problem_statement": "Délais trop longs.",
+        "milestones-0-title": "Prototype", "milestones-0-due_on": "2027-02-01",
+        "milestones-1-title": "Sans date"})
+    assert response.status_code == 422 and "Un jalon a un nom et une date." in response.text
+    response = post_form(client, f"/defis/{challenge.slug}/cahiers/nouveau", {
+        "ideas": [str(first.id), str(second.id)], "organisation": str(organisation.id),
+        "title": "Rendez-vous simplifiés", "problem_statement": "Délais trop longs.",
+        "milestones-0-title": "Prototype", "milestones-0-due_on": "2027-02-01"})
+    assert response.status_code == 302
+    brief_url = response.headers["Location"]
+    post_form(client, brief_url + "/etat", {"s-status": "published", "s-text": "C'est parti."})
+    post_form(client, brief_url + "/journal", {"u-text": "Premier atelier fixé."})
+    page = client.application.test_client().get(brief_url).text
+    assert "Rendez-vous simplifiés" in page and "Premier atelier fixé." in page
+    assert "Rappel par SMS" in page and "Créneaux le samedi" in page
