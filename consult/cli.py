@@ -86,6 +86,7 @@ def summary_password() -> str:
 @click.option("--interval", default=5.0, show_default=True, help="Secondes entre deux lots.")
 def worker(once: bool, interval: float) -> None:
     """Deliver the mail outbox (SMTP, or the console without CONSULT_SMTP_HOST)."""
+    from consult.codesign.operations import send_reminders
     from consult.core.delivery import deliver_outbox
     from consult.notifications.digest import announce_phase_changes
 
@@ -96,6 +97,7 @@ def worker(once: bool, interval: float) -> None:
         try:
             if time.monotonic() >= next_phase_check:
                 announce_phase_changes()
+                send_reminders()
                 next_phase_check = time.monotonic() + 60
             sent = deliver_outbox()
         finally:

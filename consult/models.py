@@ -4,6 +4,7 @@ from consult.accounts.models import AuthSession, User  # noqa: F401
 from consult.audit.models import ActionLog  # noqa: F401
 from consult.briefs.models import Brief, BriefUpdate, Milestone  # noqa: F401
 from consult.challenges.models import Challenge, Participation, Theme  # noqa: F401
+from consult.codesign.models import Feedback, Registration, TestSession, Volunteer  # noqa: F401
 from consult.comments.models import Comment, Report  # noqa: F401
 from consult.core.outbox import OutboxMessage  # noqa: F401
 from consult.ideas.models import Idea, Support  # noqa: F401

@@ -110,10 +110,11 @@ def _transaction(request, app):
 
 
 COMMITTED_TABLES = (  # children first
-    "brief_updates", "milestones", "brief_ideas", "briefs", "notifications", "follows",
-    "reports", "comments", "supports", "ideas", "participations", "themes",
-    "challenge_organisations", "challenges", "auth_sessions", "memberships", "invitations",
-    "outbox_messages", "users", "organisations",
+    "feedback", "registrations", "test_sessions", "volunteers", "brief_updates", "milestones",
+    "brief_ideas", "briefs", "notifications", "follows", "reports", "comments", "supports",
+    "ideas", "participations", "themes", "challenge_organisations", "challenges",
+    "auth_sessions", "memberships", "invitations", "outbox_messages", "users",
+    "organisations",
 )
 
 

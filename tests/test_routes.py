@@ -105,6 +105,14 @@ ROUTES = {
     "briefs.edit": ("/cahiers/{brief}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
     "briefs.change_status": ("/cahiers/{brief}/etat", None, POST_AGENT_OF_A),
     "briefs.post_update": ("/cahiers/{brief}/journal", None, POST_AGENT_OF_A),
+    "codesign.volunteer": ("/cahiers/{brief}/volontaire", SIGNED_IN, POST_SIGNED_IN),
+    "codesign.stop_volunteering": ("/cahiers/{brief}/volontaire/retirer", None,
+                                   POST_SIGNED_IN),
+    "codesign.new_session": ("/cahiers/{brief}/seances/nouvelle", AGENT_OF_A, POST_AGENT_OF_A),
+    "codesign.register": ("/seances/{session}/inscription", None, POST_SIGNED_IN),
+    "codesign.cancel": ("/seances/{session}/desinscription", None, POST_SIGNED_IN),
+    "codesign.feedback": ("/cahiers/{brief}/retours", SIGNED_IN, POST_SIGNED_IN),
+    "codesign.participants": ("/cahiers/{brief}/participants", AGENT_OF_A, None),
     "moderation.queue": ("/moderation", MODERATOR, None),
     "moderation.bulk": ("/moderation/lot", None, POST_MODERATOR),
     "moderation.idea": ("/moderation/idees/{idea}", AGENT_OF_A, POST_AGENT_OF_A),
@@ -136,8 +144,14 @@ def world():
     change_status(owner, brief, BriefStatus.PUBLISHED)
     from datetime import timedelta
 
+    from consult.codesign.models import SessionMode, TestSession
     from consult.db import utcnow
 
+    soon = utcnow() + timedelta(days=3)
+    session = TestSession(brief_id=brief.id, title="Atelier", starts_at=soon,
+                          ends_at=soon + timedelta(hours=2), mode=SessionMode.ONLINE,
+                          location="visio", capacity=5)
+    db.session.add(session)
     invitation = Invitation(organisation=org_a, email="x@exemple.fr", role=MembershipRole.AGENT,
                             token_hash="0" * 64, expires_at=utcnow() + timedelta(days=1))
     db.session.add(invitation)
@@ -145,7 +159,7 @@ def world():
     values = {"org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
               "duplicate": duplicate.id, "comment": comment.id, "brief": brief.id,
               "membership": people["agent_a"].membership_in(org_a.id).id,
-              "invitation": invitation.id}
+              "invitation": invitation.id, "session": session.id}
     return people, values
 
 

@@ -42,7 +42,15 @@ def brief_or_404(brief_id: int) -> Brief:
 def show(brief_id: int):
     brief = brief_or_404(brief_id)
     editable = can(current_user, Permission.EDIT_BRIEF, brief)
+    from consult.codesign import queries as codesign
+
+    sessions = codesign.sessions_of(brief.id, upcoming_only=not editable)
+    ids = [s.id for s in sessions]
     return render_template("briefs/show.html", brief=brief, editable=editable,
+                           sessions=sessions, mine=codesign.my_registrations(current_user, ids),
+                           waiting=codesign.waiting_counts(ids),
+                           volunteer=codesign.is_volunteer(current_user, brief.id),
+                           feedback=codesign.feedback_summary(brief.id),
                            status_form=StatusForm(prefix="s") if editable else None,
                            update_form=UpdateForm(prefix="u") if editable else None,
                            BriefStatus=BriefStatus)

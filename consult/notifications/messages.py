@@ -47,6 +47,11 @@ MESSAGES = {
     "comment_hidden": lambda p: _("Votre commentaire sur « %(idea)s » a été masqué : "
                                   "%(reason)s.", idea=p.get("idea_title"),
                                   reason=p.get("reason")),
+    "session_scheduled": lambda p: _("Nouvelle séance de test pour « %(brief)s » : %(session)s.",
+                                     brief=p.get("brief_title"), session=p.get("session")),
+    "seat_available": lambda p: _("Une place s’est libérée : vous êtes inscrit·e à « %(session)s »"
+                                  " (%(brief)s).", session=p.get("session"),
+                                  brief=p.get("brief_title")),
     "results": lambda p: _("Les résultats du défi « %(challenge)s » sont publiés.",
                            challenge=p.get("challenge_title")),
 }

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from consult.challenges.forms import DATE_FORMAT
+from consult.codesign.models import ContactPreference, SessionMode
+from consult.core.forms import length, required
+
+
+class VolunteerForm(FlaskForm):
+    consent = BooleanField(_l("J’accepte d’être contacté·e par l’équipe pour tester le "
+                              "prototype. Je peux retirer cet accord à tout moment."),
+                           [required()])
+    availability = TextAreaField(_l("Vos disponibilités (facultatif)"),
+                                 [Optional(), length(1000)],
+                                 description=_l("Par exemple : « le mercredi après-midi »."))
+    contact = SelectField(_l("Comment préférez-vous être contacté·e ?"), choices=[
+        SelectChoice(c.value, c.label) for c in ContactPreference])
+    phone = StringField(_l("Téléphone (si vous préférez être appelé·e)"),
+                        [Optional(), length(30)])
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Titre de la séance"), [required(), length(160, 3)])
+    description = TextAreaField(_l("Déroulé (facultatif)"), [Optional(), length(4000)])
+    starts_at = DateTimeLocalField(_l("Début (heure de Paris)"), [required()],
+                                   format=DATE_FORMAT)
+    ends_at = DateTimeLocalField(_l("Fin (heure de Paris)"), [required()], format=DATE_FORMAT)
+    mode = SelectField(_l("Format"), choices=[SelectChoice(m.value, m.label)
+                                              for m in SessionMode])
+    location = StringField(_l("Lieu ou lien de visioconférence"), [required(), length(300)])
+    capacity = IntegerField(_l("Nombre de places"), [  # 0 is a typed value, not a missing one
+        InputRequired(message=_l("Ce champ est obligatoire.")),
+        NumberRange(min=1, max=10_000, message=_l("Au moins une place."))])
+
+
+class FeedbackForm(FlaskForm):
+    version = StringField(_l("Version du prototype testée"), [required(), length(40)],
+                          default="v1")
+    worked = TextAreaField(_l("Ce qui a bien marché"), [Optional(), length(4000)])
+    did_not_work = TextAreaField(_l("Ce qui n’a pas marché"), [Optional(), length(4000)])
+    rating = RadioField(_l("Votre note"), [required()], coerce=int, choices=[
+        SelectChoice(n, str(n)) for n in range(1, 6)],
+        description=_l("De 1 (pas du tout utile) à 5 (très utile)."))
+    comment = TextAreaField(_l("Autre chose à dire ? (facultatif)"), [Optional(),
+                                                                      length(4000)])

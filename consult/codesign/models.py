@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.db import Base, enum_type, utcnow
+
+
+class ContactPreference(enum.StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    PLATFORM = "platform"  # only through the platform's notifications
+
+    @property
+    def label(self) -> str:
+        return str({ContactPreference.EMAIL: _l("Par e-mail"),
+                    ContactPreference.PHONE: _l("Par téléphone"),
+                    ContactPreference.PLATFORM: _l("Seulement par la plateforme")}[self])
+
+
+class Volunteer(Base):
+    """A person who agreed to test a brief's prototype. Consent is recorded with its date;
+    withdrawing erases availability and phone."""
+
+    __tablename__ = "volunteers"
+    __table_args__ = (
+        UniqueConstraint("brief_id", "user_id"),
+        CheckConstraint("contact_preference != 'phone' OR phone IS NOT NULL",
+                        name="phone_when_preferred"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"),
+                                          index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    consent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    availability: Mapped[str] = mapped_column(Text, default="")
+    contact_preference: Mapped[ContactPreference] = mapped_column(
+        enum_type(ContactPreference, "contact_preference", 16), default=ContactPreference.EMAIL)
+    phone: Mapped[str | None] = mapped_column(String(30))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class SessionMode(enum.StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+
+    @property
+    def label(self) -> str:
+        return str(_l("En ligne") if self is SessionMode.ONLINE else _l("Sur place"))
+
+
+class TestSession(Base):
+    """A test session or a workshop. ``confirmed_count`` is kept with the registrations,
+    and a conditional UPDATE on it decides confirmed or waiting: never overbooked."""
+
+    __test__ = False  # a domain name, not a pytest test class
+    __tablename__ = "test_sessions"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity",
+                        name="never_overbooked"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"),
+                                          index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    mode: Mapped[SessionMode] = mapped_column(enum_type(SessionMode, "session_mode", 16))
+    location: Mapped[str] = mapped_column(String(300))  # an address or a meeting link
+    capacity: Mapped[int]
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+    reminder_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        Index("ix_registrations_session_status", "session_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("test_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(
+        enum_type(RegistrationStatus, "registration_status", 16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Feedback(Base):
+    """Structured feedback on one version of the prototype."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"),
+                                          index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(40))
+    worked: Mapped[str] = mapped_column(Text, default="")
+    did_not_work: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

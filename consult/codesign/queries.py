@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from consult.codesign.models import (
+    Feedback,
+    Registration,
+    RegistrationStatus,
+    TestSession,
+    Volunteer,
+)
+from consult.db import db, utcnow
+
+
+@dataclass
+class VersionSummary:
+    version: str
+    count: int
+    average: float
+    worked: list[str] = field(default_factory=list)
+    did_not_work: list[str] = field(default_factory=list)
+
+
+def feedback_summary(brief_id: int) -> list[VersionSummary]:
+    rows = db.session.execute(select(Feedback.version, func.count(), func.avg(Feedback.rating))
+                              .where(Feedback.brief_id == brief_id)
+                              .group_by(Feedback.version).order_by(Feedback.version)).all()
+    summaries = []
+    for version, count, average in rows:
+        texts = db.session.execute(select(Feedback.worked, Feedback.did_not_work).where(
+            Feedback.brief_id == brief_id, Feedback.version == version)
+            .order_by(Feedback.id.desc()).limit(5)).all()
+        summaries.append(VersionSummary(version, count, float(average or 0),
+                                        [w for w, _ in texts if w],
+                                        [d for _, d in texts if d]))
+    return summaries
+
+
+def sessions_of(brief_id: int, upcoming_only: bool = False) -> list[TestSession]:
+    query = select(TestSession).where(TestSession.brief_id == brief_id)
+    if upcoming_only:
+        query = query.where(TestSession.ends_at > utcnow())
+    return list(db.session.scalars(query.order_by(TestSession.starts_at)))
+
+
+def my_registrations(user, session_ids: list[int]) -> dict[int, RegistrationStatus]:
+    if not getattr(user, "is_authenticated", False) or not session_ids:
+        return {}
+    return dict(db.session.execute(select(Registration.session_id, Registration.status).where(
+        Registration.user_id == user.id, Registration.session_id.in_(session_ids))).all())
+
+
+def waiting_counts(session_ids: list[int]) -> dict[int, int]:
+    return dict(db.session.execute(select(Registration.session_id, func.count()).where(
+        Registration.session_id.in_(session_ids),
+        Registration.status == RegistrationStatus.WAITING).group_by(
+        Registration.session_id)).all())
+
+
+def volunteers_of(brief_id: int) -> list[Volunteer]:
+    return list(db.session.scalars(select(Volunteer).where(Volunteer.brief_id == brief_id)
+                                   .order_by(Volunteer.consent_at)))
+
+
+def is_volunteer(user, brief_id: int) -> bool:
+    return getattr(user, "is_authenticated", False) and db.session.scalar(
+        select(func.count()).where(Volunteer.brief_id == brief_id,
+                                   Volunteer.user_id == user.id)) > 0
+
+
+def registrations_of(session_id: int) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).where(
+        Registration.session_id == session_id,
+        Registration.status != RegistrationStatus.CANCELLED).order_by(
+        Registration.status, Registration.created_at, Registration.id)))

@@ -1,0 +1,150 @@
+"""Co-design pages: volunteer, sessions and registrations, feedback."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from consult.accounts.sessions import person
+from consult.accounts.views import form_page
+from consult.briefs.views import brief_or_404
+from consult.codesign import bp, personal_data, queries  # noqa: F401
+from consult.codesign import operations as ops
+from consult.codesign.forms import FeedbackForm, SessionForm, VolunteerForm
+from consult.codesign.models import ContactPreference, RegistrationStatus, SessionMode, TestSession
+from consult.core.errors_domain import Refused
+from consult.core.security import Permission, can
+from consult.core.timezones import local_to_utc
+from consult.db import db
+
+
+def _field_error(form, refusal: Refused) -> None:
+    field = getattr(form, refusal.field or "", None)
+    (field.errors if field is not None and hasattr(field, "errors") else
+     form.form_errors).append(refusal.message)
+
+
+@bp.route("/cahiers/<int:brief_id>/volontaire", methods=["GET", "POST"])
+@login_required
+def volunteer(brief_id: int):
+    brief = brief_or_404(brief_id)
+    form = VolunteerForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                ops.volunteer(person(), brief, consent=form.consent.data,
+                              availability=form.availability.data or "",
+                              contact=ContactPreference(form.contact.data),
+                              phone=form.phone.data)
+        except Refused as refusal:
+            _field_error(form, refusal)
+        else:
+            flash(_("Merci ! L’équipe vous contactera pour les tests."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id))
+    return form_page("codesign/volunteer.html", form, brief=brief)
+
+
+@bp.route("/cahiers/<int:brief_id>/volontaire/retirer", methods=["POST"])
+@login_required
+def stop_volunteering(brief_id: int):
+    brief = brief_or_404(brief_id)
+    FlaskForm().validate_on_submit() or abort(400)
+    ops.stop_volunteering(person(), brief)
+    flash(_("Votre accord est retiré et vos coordonnées de test effacées."), "success")
+    return redirect(url_for("briefs.show", brief_id=brief.id))
+
+
+@bp.route("/cahiers/<int:brief_id>/seances/nouvelle", methods=["GET", "POST"])
+@login_required
+def new_session(brief_id: int):
+    brief = brief_or_404(brief_id)
+    if not can(current_user, Permission.EDIT_BRIEF, brief):
+        abort(403)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                ops.schedule_session(
+                    person(), brief, title=form.title.data,
+                    starts_at=local_to_utc(form.starts_at.data),
+                    ends_at=local_to_utc(form.ends_at.data), mode=SessionMode(form.mode.data),
+                    location=form.location.data, capacity=form.capacity.data,
+                    description=form.description.data or "")
+        except Refused as refusal:
+            _field_error(form, refusal)
+        else:
+            flash(_("Séance programmée ; les volontaires sont prévenus."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id, _anchor="seances"))
+    return form_page("codesign/session_form.html", form, brief=brief)
+
+
+def _session_or_404(session_id: int) -> TestSession:
+    session = db.session.get(TestSession, session_id) or abort(404)
+    brief_or_404(session.brief_id)
+    return session
+
+
+@bp.route("/seances/<int:session_id>/inscription", methods=["POST"])
+@login_required
+def register(session_id: int):
+    session = _session_or_404(session_id)
+    FlaskForm().validate_on_submit() or abort(400)
+    try:
+        status = ops.register(person(), session)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("briefs.show", brief_id=session.brief_id)), 303
+    flash(_("Vous êtes inscrit·e.") if status == RegistrationStatus.CONFIRMED else
+          _("La séance est complète : vous êtes sur la liste d’attente, et serez prévenu·e "
+            "si une place se libère."), "success" if status == RegistrationStatus.CONFIRMED
+          else "info")
+    return redirect(url_for("briefs.show", brief_id=session.brief_id, _anchor="seances"))
+
+
+@bp.route("/seances/<int:session_id>/desinscription", methods=["POST"])
+@login_required
+def cancel(session_id: int):
+    session = _session_or_404(session_id)
+    FlaskForm().validate_on_submit() or abort(400)
+    try:
+        ops.cancel(person(), session)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("briefs.show", brief_id=session.brief_id)), 303
+    flash(_("Votre inscription est annulée."), "success")
+    return redirect(url_for("briefs.show", brief_id=session.brief_id, _anchor="seances"))
+
+
+@bp.route("/cahiers/<int:brief_id>/retours", methods=["GET", "POST"])
+@login_required
+def feedback(brief_id: int):
+    brief = brief_or_404(brief_id)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                ops.give_feedback(person(), brief, version=form.version.data,
+                                  worked=form.worked.data or "",
+                                  did_not_work=form.did_not_work.data or "",
+                                  rating=form.rating.data, comment=form.comment.data or "")
+        except Refused as refusal:
+            _field_error(form, refusal)
+        else:
+            flash(_("Merci pour votre retour !"), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id, _anchor="retours"))
+    return form_page("codesign/feedback.html", form, brief=brief)
+
+
+@bp.route("/cahiers/<int:brief_id>/participants")
+@login_required
+def participants(brief_id: int):
+    brief = brief_or_404(brief_id)
+    if not can(current_user, Permission.EDIT_BRIEF, brief):
+        abort(403)
+    sessions = queries.sessions_of(brief.id)
+    return render_template("codesign/participants.html", brief=brief,
+                           volunteers=queries.volunteers_of(brief.id), sessions=sessions,
+                           registrations={s.id: queries.registrations_of(s.id)
+                                          for s in sessions}, args=request.args)

@@ -1,0 +1,191 @@
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from consult.briefs.models import BriefStatus
+from consult.briefs.operations import change_status, convert_to_brief
+from consult.codesign.models import (
+    Registration,
+    RegistrationStatus,
+    SessionMode,
+    TestSession,
+    Volunteer,
+)
+from consult.codesign.operations import register, schedule_session, send_reminders
+from consult.db import db, utcnow
+from consult.notifications.models import Notification
+from tests.conftest import login, mails_to, post_form
+from tests.factories import (
+    ChallengeFactory,
+    IdeaFactory,
+    OrganisationFactory,
+    UserFactory,
+    agent_of,
+)
+
+
+def live_brief(status=BriefStatus.PROTOTYPING):
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase="results", organisations=[organisation])
+    idea = IdeaFactory(challenge=challenge)
+    agent = agent_of(organisation)
+    brief = convert_to_brief(agent, [idea], organisation, title="Cahier vivant",
+                             problem_statement="Un problème.")
+    change_status(agent, brief, BriefStatus.PUBLISHED)
+    if status == BriefStatus.PROTOTYPING:
+        change_status(agent, brief, BriefStatus.PROTOTYPING)
+    return brief, agent
+
+
+def session_form(**overrides):
+    data = {"title": "Atelier de test", "description": "", "starts_at": "2030-05-10T10:00",
+            "ends_at": "2030-05-10T12:00", "mode": "in_person",
+            "location": "Maison des solidarités de Cergy", "capacity": "2"}
+    data.update(overrides)
+    return data
+
+
+def test_volunteer_with_consent_and_withdraw(client):
+    brief, _ = live_brief()
+    me = UserFactory()
+    login(client, me)
+    response = post_form(client, f"/cahiers/{brief.id}/volontaire",
+                         {"contact": "phone", "availability": "le mercredi"})
+    assert response.status_code == 422 and "Ce champ est obligatoire." in response.text
+    response = post_form(client, f"/cahiers/{brief.id}/volontaire",
+                         {"consent": "y", "contact": "phone"})
+    assert response.status_code == 422 and "Indiquez un numéro" in response.text
+    assert post_form(client, f"/cahiers/{brief.id}/volontaire", {
+        "consent": "y", "contact": "phone", "phone": "01 02 03 04 05",
+        "availability": "le mercredi"}).status_code == 302
+    volunteer = db.session.scalar(select(Volunteer))
+    assert volunteer.phone == "01 02 03 04 05" and volunteer.consent_at
+    post_form(client, f"/cahiers/{brief.id}/volontaire/retirer")
+    assert db.session.scalar(select(Volunteer)) is None
+
+
+def test_session_with_capacity_zero_is_refused_and_waiting_list_works(client, app):
+    brief, agent = live_brief()
+    login(client, agent)
+    response = post_form(client, f"/cahiers/{brief.id}/seances/nouvelle",
+                         session_form(capacity="0"))
+    assert response.status_code == 422 and "Au moins une place." in response.text
+    assert db.session.scalar(select(TestSession)) is None
+    response = post_form(client, f"/cahiers/{brief.id}/seances/nouvelle",
+                         session_form(ends_at="2030-05-10T09:00"))
+    assert response.status_code == 422 and "La fin doit venir après le début." in response.text
+    assert post_form(client, f"/cahiers/{brief.id}/seances/nouvelle",
+                     session_form()).status_code == 302
+    session = db.session.scalar(select(TestSession))
+    people, browsers = [UserFactory() for _ in range(3)], []
+    for person in people:
+        browser = app.test_client()
+        login(browser, person)
+        browsers.append(browser)
+        post_form(browser, f"/seances/{session.id}/inscription")
+    statuses = [db.session.scalar(select(Registration.status).where(
+        Registration.user_id == p.id)) for p in people]
+    assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED,
+                        RegistrationStatus.WAITING]
+    page = browsers[2].get(f"/cahiers/{brief.id}").text
+    assert "Liste d’attente" in page and "1 personne en liste d’attente" in page
+    # the first cancels: the person waiting gets the seat and is told
+    post_form(browsers[0], f"/seances/{session.id}/desinscription")
+    db.session.refresh(session)
+    assert session.confirmed_count == 2
+    assert db.session.scalar(select(Registration.status).where(
+        Registration.user_id == people[2].id)) == RegistrationStatus.CONFIRMED
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == people[2].id)) == "seat_available"
+    assert post_form(browsers[1], f"/seances/{session.id}/inscription").status_code == 303
+
+
+def test_feedback_and_its_summary(client, app):
+    brief, _ = live_brief()
+    for rating, worked in ((4, "Simple à comprendre"), (2, "")):
+        browser = app.test_client()
+        login(browser, UserFactory())
+        assert post_form(browser, f"/cahiers/{brief.id}/retours", {
+            "version": "v1", "worked": worked, "did_not_work": "Trop de champs",
+            "rating": str(rating)}).status_code == 302
+    bad = app.test_client()
+    login(bad, UserFactory())
+    assert post_form(bad, f"/cahiers/{brief.id}/retours",
+                     {"version": "v1", "rating": "9"}).status_code == 422
+    page = client.get(f"/cahiers/{brief.id}").text
+    assert "3.0" in page and "Simple à comprendre" in page and "Trop de champs" in page
+
+
+def test_reminders_go_once_to_confirmed_people():
+    brief, agent = live_brief()
+    session = schedule_session(agent, brief, title="Test demain",
+                               starts_at=utcnow() + timedelta(hours=20),
+                               ends_at=utcnow() + timedelta(hours=22), mode=SessionMode.ONLINE,
+                               location="https://visio.example/salle", capacity=1)
+    first, second = UserFactory(email="un@exemple.fr"), UserFactory(email="deux@exemple.fr")
+    register(first, session)
+    register(second, session)  # waiting list
+    assert send_reminders() == 1
+    assert mails_to("un@exemple.fr", "codesign/reminder")
+    assert mails_to("deux@exemple.fr") == []
+    assert send_reminders() == 0
+
+
+def test_registrations_under_concurrency_never_overbook(app, committed_db):
+    from consult.briefs.models import Brief
+    from tests.ideas.test_vote_integrity import run_at_once
+
+    # Built without operations: their log entries are append-only and would outlive the test.
+    challenge = ChallengeFactory(phase="results")
+    brief = Brief(challenge_id=challenge.id, organisation=challenge.organisations[0],
+                  title="Cahier", problem_statement="P", status=BriefStatus.TESTING,
+                  published_at=utcnow())
+    db.session.add(brief)
+    db.session.flush()
+    session = TestSession(brief_id=brief.id, title="Atelier", location="Mairie", capacity=5,
+                          starts_at=utcnow() + timedelta(days=2), mode=SessionMode.IN_PERSON,
+                          ends_at=utcnow() + timedelta(days=2, hours=2))
+    db.session.add(session)
+    db.session.flush()
+    people = [UserFactory() for _ in range(12)]
+    db.session.commit()
+    session_id = session.id
+
+    def registrant(user_id):
+        def job():
+            from consult.accounts.models import User
+
+            register(db.session.get(User, user_id), db.session.get(TestSession, session_id))
+        return job
+
+    outcomes = run_at_once(app, [registrant(p.id) for p in people])
+    assert outcomes == ["ok"] * 12
+    db.session.expire_all()
+    counts = dict(db.session.execute(select(Registration.status, func.count()).group_by(
+        Registration.status)).all())
+    assert counts == {RegistrationStatus.CONFIRMED: 5, RegistrationStatus.WAITING: 7}
+    assert db.session.get(TestSession, session_id).confirmed_count == 5
+
+
+def test_deleting_an_account_erases_co_design_data_and_frees_the_seat():
+    from consult.accounts.operations import erase_account, export_personal_data
+    from consult.codesign.models import ContactPreference
+    from consult.codesign.operations import volunteer
+
+    brief, agent = live_brief()
+    session = schedule_session(agent, brief, title="Atelier",
+                               starts_at=utcnow() + timedelta(days=2),
+                               ends_at=utcnow() + timedelta(days=2, hours=1),
+                               mode=SessionMode.ONLINE, location="visio", capacity=1)
+    leaving, waiting = UserFactory(), UserFactory()
+    volunteer(leaving, brief, consent=True, availability="le soir",
+              contact=ContactPreference.PHONE, phone="0601020304")
+    register(leaving, session)
+    register(waiting, session)
+    data = export_personal_data(leaving)
+    assert data["volunteering"][0]["phone"] == "0601020304"
+    assert data["registrations"][0]["status"] == "confirmed"
+    erase_account(leaving)
+    assert db.session.scalar(select(Volunteer)) is None
+    assert db.session.scalar(select(Registration.status).where(
+        Registration.user_id == waiting.id)) == RegistrationStatus.CONFIRMED
