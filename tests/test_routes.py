@@ -101,6 +101,8 @@ ROUTES = {
     "notifications.index": ("/notifications", SIGNED_IN, None),
     "notifications.read_all": ("/notifications/lues", None, POST_SIGNED_IN),
     "briefs.show": ("/cahiers/{brief}", PUBLIC, None),
+    "briefs.export_markdown": ("/cahiers/{brief}.md", PUBLIC, None),
+    "briefs.export_pdf": ("/cahiers/{brief}.pdf", PUBLIC, None),
     "briefs.new": ("/defis/{challenge}/cahiers/nouveau", AGENT_OF_A, POST_AGENT_OF_A),
     "briefs.edit": ("/cahiers/{brief}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
     "briefs.change_status": ("/cahiers/{brief}/etat", None, POST_AGENT_OF_A),

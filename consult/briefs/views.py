@@ -159,3 +159,29 @@ def post_update(brief_id: int):
     ops.post_update(person(), brief, form.text.data)
     flash(_("Nouvelles publiées dans le journal."), "success")
     return redirect(url_for("briefs.show", brief_id=brief.id, _anchor="journal-title"))
+
+
+@bp.route("/cahiers/<int:brief_id>.md")
+def export_markdown(brief_id: int):
+    from flask import Response
+
+    from consult.briefs.exports import as_markdown
+    from consult.core.urls import external_url
+
+    brief = brief_or_404(brief_id)
+    return Response(as_markdown(brief, external_url("briefs.show", brief_id=brief.id)),
+                    mimetype="text/markdown; charset=utf-8", headers={
+                        "Content-Disposition": f'attachment; filename="cahier-{brief.id}.md"'})
+
+
+@bp.route("/cahiers/<int:brief_id>.pdf")
+def export_pdf(brief_id: int):
+    from flask import Response
+
+    from consult.briefs.exports import as_pdf
+    from consult.core.urls import external_url
+
+    brief = brief_or_404(brief_id)
+    return Response(as_pdf(brief, external_url("briefs.show", brief_id=brief.id)),
+                    mimetype="application/pdf", headers={
+                        "Content-Disposition": f'attachment; filename="cahier-{brief.id}.pdf"'})

@@ -103,3 +103,30 @@ def test_agents_convert_selected_ideas_into_a_prefilled_brief(client):
     page = client.application.test_client().get(brief_url).text
     assert "Rendez-vous simplifiés" in page and "Premier atelier fixé." in page
     assert "Rappel par SMS" in page and "Créneaux le samedi" in page
+
+
+def test_brief_exports_as_markdown_and_tagged_pdf(client):
+    import io
+
+    from pypdf import PdfReader
+
+    challenge = ChallengeFactory(phase="results")
+    ideas = [IdeaFactory(challenge=challenge, title="Rappel par SMS des pièces"),
+             IdeaFactory(challenge=challenge, title="Créneaux du samedi matin")]
+    brief = make_brief(ideas)
+    change_status(UserFactory(), brief, BriefStatus.PUBLISHED)
+    markdown = client.get(f"/cahiers/{brief.id}.md")
+    assert markdown.mimetype == "text/markdown"
+    text = markdown.get_data(as_text=True)
+    assert text.startswith("# Un cahier\n") and "Rappel par SMS des pièces" in text
+    assert "| Prototype | 2027-01-15 |" in text
+    response = client.get(f"/cahiers/{brief.id}.pdf")
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    content = " ".join(page.extract_text() for page in reader.pages)
+    assert "Un cahier" in content
+    assert "Rappel par SMS des pièces" in content and "Créneaux du samedi matin" in content
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]  # tagged PDF
+    assert catalog["/Lang"] == "fr"
+    assert reader.metadata.title == "Un cahier"
