@@ -71,6 +71,7 @@ def _blueprints():
     from consult.briefs import views as briefs_views
     from consult.challenges import views as challenges_views
     from consult.codesign import views as codesign_views
+    from consult.dashboard import views as dashboard_views
     from consult.ideas import views as ideas_views
     from consult.moderation import views as moderation_views
     from consult.notifications import personal_data  # noqa: F401  (export and erasure)
@@ -80,4 +81,5 @@ def _blueprints():
 
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
-                                     briefs_views, moderation_views, codesign_views)]
+                                     briefs_views, moderation_views, codesign_views,
+                                     dashboard_views)]

@@ -115,6 +115,7 @@ ROUTES = {
     "codesign.cancel": ("/seances/{session}/desinscription", None, POST_SIGNED_IN),
     "codesign.feedback": ("/cahiers/{brief}/retours", SIGNED_IN, POST_SIGNED_IN),
     "codesign.participants": ("/cahiers/{brief}/participants", AGENT_OF_A, None),
+    "dashboard.show": ("/espace/{org_a}/tableau-de-bord", AGENT_OF_A, None),
     "moderation.queue": ("/moderation", MODERATOR, None),
     "moderation.bulk": ("/moderation/lot", None, POST_MODERATOR),
     "moderation.idea": ("/moderation/idees/{idea}", AGENT_OF_A, POST_AGENT_OF_A),

@@ -11,7 +11,7 @@ from consult.accounts.views import form_page
 from consult.briefs import bp, permissions  # noqa: F401  (registers the rule)
 from consult.briefs import operations as ops
 from consult.briefs.forms import BriefForm, StatusForm, UpdateForm
-from consult.briefs.models import Brief, BriefStatus
+from consult.briefs.models import NEXT_STATUSES, Brief, BriefStatus
 from consult.challenges.permissions import is_agent_for
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused
@@ -46,12 +46,17 @@ def show(brief_id: int):
 
     sessions = codesign.sessions_of(brief.id, upcoming_only=not editable)
     ids = [s.id for s in sessions]
+    status_form = None
+    if editable:
+        status_form = StatusForm(prefix="s")
+        status_form.status.choices = [SelectChoice(s.value, s.label) for s in BriefStatus
+                                      if s in NEXT_STATUSES[brief.status]]
     return render_template("briefs/show.html", brief=brief, editable=editable,
                            sessions=sessions, mine=codesign.my_registrations(current_user, ids),
                            waiting=codesign.waiting_counts(ids),
                            volunteer=codesign.is_volunteer(current_user, brief.id),
                            feedback=codesign.feedback_summary(brief.id),
-                           status_form=StatusForm(prefix="s") if editable else None,
+                           status_form=status_form,
                            update_form=UpdateForm(prefix="u") if editable else None,
                            BriefStatus=BriefStatus)
 
