@@ -13,7 +13,7 @@ WORKERS ?= 2
 PO := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint bench tools translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint bench tools assets translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@echo "Installation de Consult et des outils de test dans $(VENV)…"
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed-run
+
+## assets: front-end packages from the npm registry (pinned in package-lock.json)
+node_modules/.installed: package.json package-lock.json .dsfr.yml
+	@command -v npm >/dev/null || { echo "npm manque : installez Node.js (paquet Debian nodejs/npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor/dsfr && mkdir -p static/vendor/dsfr
+	cp -r node_modules/@gouvfr/dsfr/dist/dsfr.min.css node_modules/@gouvfr/dsfr/dist/dsfr.module.min.js \
+	  node_modules/@gouvfr/dsfr/dist/fonts node_modules/@gouvfr/dsfr/dist/icons \
+	  node_modules/@gouvfr/dsfr/dist/utility static/vendor/dsfr/
+	touch $@
+
+assets: node_modules/.installed
 
 %.mo: %.po | $(VENV)/.installed-run
 	@$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
@@ -59,7 +71,7 @@ tools:
 	done
 
 ## test: the whole suite on SQLite, then on PostgreSQL when CONSULT_TEST_DATABASE_URL is set
-test: $(VENV)/.installed-dev translations tools
+test: $(VENV)/.installed-dev translations tools assets
 	@$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	if [ -n "$${CONSULT_TEST_DATABASE_URL:-}" ]; then
@@ -99,4 +111,4 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench.run --scale $(SCALE) --database $(BENCH_DB) --duration $(DURATION)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO)
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO) node_modules static/vendor

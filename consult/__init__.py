@@ -17,8 +17,11 @@ csrf = CSRFProtect()
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     root = Path(__file__).resolve().parent.parent
+    from consult.config import env
+
     app = Flask(__name__, template_folder=str(root / "templates"),
-                static_folder=str(root / "static"), instance_relative_config=True)
+                static_folder=str(root / "static"), instance_relative_config=True,
+                instance_path=env("INSTANCE_PATH"))
     settings = config if config is not None else Config(Path(app.instance_path))
     app.config.update(settings.as_dict() if isinstance(settings, Config) else settings)
     _configure_logging(app)

@@ -96,6 +96,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads: a cover image at most
         self.REDIS_URL = env("REDIS_URL")
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
 
         self.LOAD_DEMO_IF_EMPTY = env_bool("LOAD_DEMO", False)
         self.TESTING = False

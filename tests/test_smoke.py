@@ -63,3 +63,9 @@ def test_scheme_preference(client):
 
     post_form(client, "/preferences/affichage", {"scheme": "dark"})
     assert 'data-scheme="dark"' in client.get("/").text
+
+
+def test_form_fields_never_carry_empty_attributes(client):
+    page = client.get("/connexion").text + client.get("/inscription").text
+    assert '="None"' not in page
+    assert 'aria-describedby="email-hint"' in page

@@ -38,6 +38,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, Permission=Permission, csp_nonce=csp_nonce,
                                  roles_of=roles_of)
     app.jinja_env.filters["markdown"] = render_markdown
+    # WTForms writes None attributes as the text "None": drop them before rendering.
+    app.jinja_env.filters["attributes"] = lambda values: {
+        k: v for k, v in values.items() if v is not None and v != ""}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

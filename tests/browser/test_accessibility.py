@@ -1,0 +1,79 @@
+"""axe-core (npm registry, pinned) in headless Chromium over every page type, in the light
+and dark schemes: no violation. Pages needing an account are opened signed in; forms
+with errors are submitted first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+ANONYMOUS = [
+    ("home", "/"), ("challenges", "/defis"),
+    ("challenge", "/defis/simplifier-la-demande-de-carte-d-identite"),
+    ("search", "/defis/simplifier-la-demande-de-carte-d-identite?q=prefecture+accueil"),
+    ("idea", "/idees/1"), ("results", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/resultats"),
+    ("brief", "/cahiers/1"), ("login", "/connexion"), ("register", "/inscription"),
+    ("forgot", "/mot-de-passe-oublie"), ("accessibility", "/accessibilite"),
+    ("not-found", "/nexiste-pas"), ("organisation", "/organisations/departement-du-val-d-oise-demo"),
+]
+CITIZEN = [("my-space", "/mon-espace"), ("profile", "/compte"),
+           ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer")]
+AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1"),
+         ("workspace", "/espace/departement-du-val-d-oise-demo"),
+         ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord"),
+         ("editor", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/modifier"),
+         ("brief-editor", "/cahiers/1/modifier"), ("new-challenge",
+                                                   "/espace/departement-du-val-d-oise-demo/defis/nouveau")]
+
+
+def violations(page) -> list[dict]:
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           TAGS)
+    return [{"id": v["id"], "impact": v["impact"],
+             "nodes": [n["target"] for n in v["nodes"][:3]]} for v in result["violations"]]
+
+
+def check(page, url: str, failures: list, label: str) -> None:
+    page.goto(url)
+    found = violations(page)
+    if found:
+        failures.append(f"{label}: {json.dumps(found, ensure_ascii=False)}")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_type_has_no_axe_violation(live_server, chromium, scheme):
+    if not AXE.exists():
+        pytest.skip("axe-core is installed by `make test` (npm ci)")
+    base, failures = live_server["url"], []
+    context = chromium.new_context(color_scheme=scheme, locale="fr-FR",
+                                   viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    for label, path in ANONYMOUS:
+        check(page, base + path, failures, label)
+    # a form refused with its errors
+    page.goto(base + "/inscription")
+    page.fill("#email", "pas-une-adresse")
+    page.click("main form.c-form button[type=submit]")
+    failures += [f"register-errors: {v}" for v in violations(page)]
+    sign_in(page, base, "camille@demo.consult.example")
+    for label, path in CITIZEN:
+        check(page, base + path, failures, label)
+    page.goto(base + CITIZEN[2][1])
+    page.click("button[value=submit]")
+    failures += [f"propose-errors: {v}" for v in violations(page)]
+    context.close()
+    context = chromium.new_context(color_scheme=scheme, locale="fr-FR")
+    page = context.new_page()
+    sign_in(page, base, "agnes.admin@demo.consult.example")
+    for label, path in AGENT:
+        check(page, base + path, failures, label)
+    context.close()
+    assert not failures, "\n".join(failures)
