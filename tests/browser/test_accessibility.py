@@ -18,7 +18,8 @@ ANONYMOUS = [
     ("home", "/"), ("challenges", "/defis"),
     ("challenge", "/defis/simplifier-la-demande-de-carte-d-identite"),
     ("search", "/defis/simplifier-la-demande-de-carte-d-identite?q=prefecture+accueil"),
-    ("idea", "/idees/1"), ("results", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/resultats"),
+    ("idea", "/idees/1"),
+    ("results", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/resultats"),
     ("brief", "/cahiers/1"), ("login", "/connexion"), ("register", "/inscription"),
     ("forgot", "/mot-de-passe-oublie"), ("accessibility", "/accessibilite"),
     ("not-found", "/nexiste-pas"), ("organisation", "/organisations/departement-du-val-d-oise-demo"),
@@ -29,8 +30,8 @@ AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1")
          ("workspace", "/espace/departement-du-val-d-oise-demo"),
          ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord"),
          ("editor", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/modifier"),
-         ("brief-editor", "/cahiers/1/modifier"), ("new-challenge",
-                                                   "/espace/departement-du-val-d-oise-demo/defis/nouveau")]
+         ("brief-editor", "/cahiers/1/modifier"),
+         ("new-challenge", "/espace/departement-du-val-d-oise-demo/defis/nouveau")]
 
 
 def violations(page) -> list[dict]:
