@@ -22,7 +22,8 @@ ANONYMOUS = [
     ("results", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/resultats"),
     ("brief", "/cahiers/1"), ("login", "/connexion"), ("register", "/inscription"),
     ("forgot", "/mot-de-passe-oublie"), ("accessibility", "/accessibilite"),
-    ("not-found", "/nexiste-pas"), ("organisation", "/organisations/departement-du-val-d-oise-demo"),
+    ("not-found", "/nexiste-pas"),
+    ("organisation", "/organisations/departement-du-val-d-oise-demo"),
 ]
 CITIZEN = [("my-space", "/mon-espace"), ("profile", "/compte"),
            ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer")]
