@@ -35,8 +35,11 @@ def _content_security_policy() -> str:
 
 
 def init_templating(app: Flask) -> None:
+    from consult.core.themes import theme_table
+
     app.jinja_env.globals.update(can=can, Permission=Permission, csp_nonce=csp_nonce,
-                                 roles_of=roles_of)
+                                 roles_of=roles_of, theme=app.config["THEME"],
+                                 ui=theme_table(app.config["THEME"]))
     app.jinja_env.filters["markdown"] = render_markdown
     # WTForms writes None attributes as the text "None": drop them before rendering.
     app.jinja_env.filters["attributes"] = lambda values: {

@@ -33,33 +33,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_database(tmp_path_factory):
+def _new_database(tmp_path_factory, cleanups: list) -> str:
     if os.environ.get("CONSULT_TEST_DB") != "postgresql":
-        yield f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
-        return
+        return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
     base = make_url(os.environ["CONSULT_TEST_DATABASE_URL"])
     name = f"consult_live_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    cleanups.append(drop)
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def live_server(live_database, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is installed by `make test`")
+def _start(theme: str, tmp_path_factory, cleanups: list) -> dict:
+    database = _new_database(tmp_path_factory, cleanups)
     port = _free_port()
-    instance = tmp_path_factory.mktemp("live-instance")
-    env = dict(os.environ, CONSULT_DATABASE_URL=live_database,
+    instance = tmp_path_factory.mktemp(f"live-instance-{theme}")
+    env = dict(os.environ, CONSULT_DATABASE_URL=database,
                CONSULT_SECRET_KEY="live-" + uuid.uuid4().hex,
                CONSULT_BASE_URL=f"http://127.0.0.1:{port}", CONSULT_MAIL_CONSOLE="0",
                CONSULT_RATELIMIT_ENABLED="0", CONSULT_INSTANCE_PATH=str(instance),
-               CONSULT_THEME=os.environ.get("CONSULT_THEME", "neutral"))
+               CONSULT_THEME=theme)
     flask = [sys.executable, "-m", "flask", "--app", "consult"]
     subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -67,6 +67,12 @@ def live_server(live_database, tmp_path_factory):
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+
+    def stop():
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    cleanups.insert(0, stop)
     for _ in range(100):
         try:
             urllib.request.urlopen(base + "/sante", timeout=2)  # noqa: S310 - loopback
@@ -74,11 +80,30 @@ def live_server(live_database, tmp_path_factory):
         except OSError:
             time.sleep(0.2)
     else:
-        os.killpg(server.pid, signal.SIGTERM)
-        pytest.fail("the live server did not start")
-    yield {"url": base, "database": live_database, "env": env}
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+        pytest.fail(f"the live server ({theme}) did not start")
+    return {"url": base, "database": database, "env": env, "theme": theme}
+
+
+@pytest.fixture(scope="session")
+def live_servers(tmp_path_factory):
+    """One live server per theme, started when first asked for."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is installed by `make test`")
+    servers, cleanups = {}, []
+
+    def get(theme: str = "neutral") -> dict:
+        if theme not in servers:
+            servers[theme] = _start(theme, tmp_path_factory, cleanups)
+        return servers[theme]
+
+    yield get
+    for cleanup in cleanups:
+        cleanup()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_servers):
+    return live_servers("neutral")
 
 
 @pytest.fixture(scope="session")

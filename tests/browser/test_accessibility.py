@@ -50,14 +50,19 @@ def check(page, url: str, failures: list, label: str) -> None:
         failures.append(f"{label}: {json.dumps(found, ensure_ascii=False)}")
 
 
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_type_has_no_axe_violation(live_server, chromium, scheme):
+def test_every_page_type_has_no_axe_violation(live_servers, chromium, theme, scheme):
     if not AXE.exists():
         pytest.skip("axe-core is installed by `make test` (npm ci)")
-    base, failures = live_server["url"], []
+    base, failures = live_servers(theme)["url"], []
     context = chromium.new_context(color_scheme=scheme, locale="fr-FR",
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.goto(base + "/")
+    if theme == "dsfr":  # the theme is really on: DSFR's header, and its dark theme
+        assert page.locator("header.fr-header .fr-logo").count() == 1
+        page.wait_for_function(f"document.documentElement.dataset.frTheme === '{scheme}'")
     for label, path in ANONYMOUS:
         check(page, base + path, failures, label)
     # a form refused with its errors
