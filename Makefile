@@ -13,7 +13,7 @@ WORKERS ?= 2
 PO := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint bench tools assets translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint bench tools assets screenshots translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,10 @@ test-sqlite: $(VENV)/.installed-dev translations
 test-postgres: $(VENV)/.installed-dev translations
 	@echo "== Tests sur PostgreSQL"
 	CONSULT_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
+
+## screenshots: the README's pictures, both themes, from the demo in a real browser
+screenshots: $(VENV)/.installed-dev translations tools assets
+	$(BIN)/pytest -q -m screenshots tests/browser/test_screenshots.py
 
 lint: $(VENV)/.installed-dev
 	@$(BIN)/ruff check consult tests migrations bench

@@ -177,6 +177,13 @@ def load_challenges(*, admin, citizens, organisations) -> dict[str, int]:
         for n, text in enumerate(COMMENTS[: min(3, len(ideas))]):
             post_comment(citizens[(n + 3) % len(citizens)], ideas[n], text)
             counts["commentaires"] += 1
+        if spec["key"] == "cni":  # something for the moderators' queue
+            from consult.comments.models import ReportReason
+            from consult.comments.operations import report
+
+            for reporter, reason in ((citizens[7], ReportReason.OFF_TOPIC),
+                                     (citizens[8], ReportReason.SPAM)):
+                report(reporter, ideas[1], reason, "Ce n'est pas le sujet du défi.")
         _set_phase(challenge, spec["phase"])
         if spec["key"] == "cantine":
             counts["cahiers"] = _brief_from_winners(admin, ideas, organisations["lab"])

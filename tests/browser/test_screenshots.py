@@ -1,0 +1,44 @@
+"""`make screenshots`: the README's pictures, taken in a real browser from the demo, in
+both themes (not part of `make test`: marked `screenshots`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PAGES = [
+    ("home", "/", None),
+    ("challenge", "/defis/simplifier-la-demande-de-carte-d-identite", None),
+    ("idea", "/idees/3", None),
+    ("brief", "/cahiers/1", None),
+    ("moderation", "/moderation", "david.pref@demo.consult.example"),
+    ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord",
+     "agnes.admin@demo.consult.example"),
+]
+
+
+@pytest.mark.screenshots
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_take_screenshots(live_servers, chromium, theme):
+    base = live_servers(theme)["url"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, path, account in PAGES:
+        context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        if account:
+            sign_in(page, base, account)
+        page.goto(base + path)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / f"{theme}-{name}.png"))
+        context.close()
+    dark = chromium.new_context(locale="fr-FR", color_scheme="dark",
+                                viewport={"width": 1280, "height": 860})
+    page = dark.new_page()
+    page.goto(base + PAGES[1][1])
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(OUT / f"{theme}-challenge-dark.png"))
+    dark.close()
