@@ -69,3 +69,9 @@ def test_form_fields_never_carry_empty_attributes(client):
     page = client.get("/connexion").text + client.get("/inscription").text
     assert '="None"' not in page
     assert 'aria-describedby="email-hint"' in page
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=63072000")

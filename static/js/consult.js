@@ -25,6 +25,30 @@
     if (title) { button.appendChild(title); }
   }
 
+  // Markdown preview without leaving the form: the same POST (action=preview) as the
+  // button sends without JavaScript; only the preview section of the answer is shown.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[name=action][value=preview]");
+    if (!button || button.dataset.plain || !window.fetch || !window.DOMParser) { return; }
+    event.preventDefault();
+    var form = button.form;
+    var data = new FormData(form);
+    data.set("action", "preview");
+    // Not form.action: the form has fields named "action", which shadow the property.
+    var fallback = function () { button.dataset.plain = "1"; button.click(); };
+    fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST", body: data, credentials: "same-origin"
+    }).then(function (response) { return response.text(); }).then(function (html) {
+      var answer = new DOMParser().parseFromString(html, "text/html");
+      var fresh = answer.querySelector("[data-preview]");
+      var current = document.querySelector("[data-preview]");
+      if (!fresh) { fallback(); return; }
+      if (current) { current.replaceWith(fresh); } else { form.after(fresh); }
+      fresh.setAttribute("tabindex", "-1");
+      fresh.focus();
+    }).catch(fallback);
+  });
+
   // Supporting an idea without reloading: the same POST, answered in JSON.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -32,7 +56,7 @@
     event.preventDefault();
     var button = form.querySelector("button");
     button.disabled = true;
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {

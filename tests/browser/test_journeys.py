@@ -40,8 +40,10 @@ def test_a_citizen_registers_proposes_supports_and_comments(live_server, chromiu
     page.goto(base + TRANSPORTS + "/proposer")
     page.fill("#title", "Un tableau des horaires du car à l'arrêt")
     page.fill("#body", "Afficher **les horaires** à chaque arrêt, mis à jour en cas de retard.")
-    submit(page, "button[value=preview]")
-    assert page.locator("main strong", has_text="les horaires").count() == 1
+    page.click("button[value=preview]")  # shown in place by JavaScript, the form stays
+    page.wait_for_selector("[data-preview] strong")
+    assert page.locator("[data-preview] strong", has_text="les horaires").count() == 1
+    assert page.input_value("#title") == "Un tableau des horaires du car à l'arrêt"
     submit(page, "button[value=submit]")
     if "Des idées proches existent déjà" in page.inner_text("main"):
         submit(page, "button[value=submit]")  # publish anyway
