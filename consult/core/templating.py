@@ -41,6 +41,7 @@ def init_templating(app: Flask) -> None:
                                  roles_of=roles_of, theme=app.config["THEME"],
                                  ui=theme_table(app.config["THEME"]))
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
     # WTForms writes None attributes as the text "None": drop them before rendering.
     app.jinja_env.filters["attributes"] = lambda values: {
         k: v for k, v in values.items() if v is not None and v != ""}

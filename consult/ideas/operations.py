@@ -126,12 +126,13 @@ def cast_support(user: User, idea: Idea) -> None:
         raise Refused(rules.limit_reached_message(limit)) from exc
 
 
-def withdraw_support(user: User, idea: Idea) -> None:
-    _require(rules.unsupport_problem(user, idea))
+def _remove_support(user: User, idea: Idea) -> bool:
+    """Delete the person's support of ``idea`` and give it back, counters included;
+    False when there was none."""
     removed = db.session.execute(delete(Support).where(
         Support.idea_id == idea.id, Support.user_id == user.id).returning(Support.id)).first()
     if removed is None:
-        raise Refused(_("Vous ne soutenez pas cette idée."))
+        return False
     db.session.execute(update(Participation).where(
         Participation.user_id == user.id, Participation.challenge_id == idea.challenge_id
     ).values(supports_used=Participation.supports_used - 1))
@@ -139,6 +140,13 @@ def withdraw_support(user: User, idea: Idea) -> None:
         supports_count=Idea.supports_count - 1))
     db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
         supports_count=Challenge.supports_count - 1))
+    return True
+
+
+def withdraw_support(user: User, idea: Idea) -> None:
+    _require(rules.unsupport_problem(user, idea))
+    if not _remove_support(user, idea):
+        raise Refused(_("Vous ne soutenez pas cette idée."))
 
 
 def move_support(user: User, duplicate: Idea, kept: Idea) -> None:
@@ -147,17 +155,8 @@ def move_support(user: User, duplicate: Idea, kept: Idea) -> None:
     if duplicate.merged_into_id != kept.id:
         raise Refused(_("Ces idées n’ont pas été fusionnées."))
     _require(rules.unsupport_problem(user, kept))
-    removed = db.session.execute(delete(Support).where(
-        Support.idea_id == duplicate.id, Support.user_id == user.id).returning(Support.id)).first()
-    if removed is None:
+    if not _remove_support(user, duplicate):
         raise Refused(_("Vous ne souteniez pas l’idée fusionnée."))
-    db.session.execute(update(Participation).where(
-        Participation.user_id == user.id, Participation.challenge_id == kept.challenge_id
-    ).values(supports_used=Participation.supports_used - 1))
-    db.session.execute(update(Idea).where(Idea.id == duplicate.id).values(
-        supports_count=Idea.supports_count - 1))
-    db.session.execute(update(Challenge).where(Challenge.id == kept.challenge_id).values(
-        supports_count=Challenge.supports_count - 1))
     already = db.session.scalar(select(Support.id).where(
         Support.idea_id == kept.id, Support.user_id == user.id))
     if already is None:
