@@ -13,7 +13,7 @@ from consult.db import db
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, create_admin, demo, worker, check, digest):
+    for command in (init_db, create_admin, demo, worker, check, digest, backup, restore):
         app.cli.add_command(command)
 
 
@@ -128,3 +128,34 @@ def digest() -> None:
     from consult.notifications.digest import send_digests
 
     click.echo(f"{send_digests()} résumé(s) mis en file d'envoi.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup(target: str) -> None:
+    """Write a consistent copy of the database to TARGET (SQLite file or pg_dump)."""
+    from consult.backup import backup as make_backup
+
+    db.session.remove()
+    make_backup(current_app.config["DATABASE_URL"], target)
+    click.echo(f"Sauvegarde écrite : {target}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+def restore(source: str, yes: bool) -> None:
+    """Replace the database with the backup SOURCE, then check its integrity."""
+    from consult.backup import restore as load
+    from consult.integrity import run_checks
+
+    if not yes:
+        click.confirm("Remplacer toute la base par cette sauvegarde ?", abort=True)
+    db.session.remove()
+    load(current_app.config["DATABASE_URL"], source, db.engine)
+    problems = run_checks()
+    for problem in problems:
+        click.echo(f"PROBLÈME : {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("Base restaurée et vérifiée.")
