@@ -19,7 +19,8 @@
     var labels = JSON.parse(document.body.getAttribute("data-support-labels") || "{}");
     form.action = form.action.replace(supported ? "/soutenir" : "/retirer-soutien",
                                       supported ? "/retirer-soutien" : "/soutenir");
-    button.className = "c-btn c-btn--small " + (supported ? "c-btn--secondary" : "c-btn--primary");
+    var classes = JSON.parse(document.body.getAttribute("data-button-classes") || "{}");
+    button.className = supported ? classes.secondary : classes.primary;
     button.setAttribute("aria-pressed", supported ? "true" : "false");
     button.textContent = supported ? labels.supported : labels.support;
     if (title) { button.appendChild(title); }

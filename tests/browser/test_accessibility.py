@@ -43,6 +43,14 @@ def violations(page) -> list[dict]:
              "nodes": [n["target"] for n in v["nodes"][:3]]} for v in result["violations"]]
 
 
+def watch_console(page, failures: list) -> None:
+    """Any script error or Content-Security-Policy refusal fails the test."""
+    page.on("pageerror", lambda error: failures.append(f"script error on {page.url}: {error}"))
+    page.on("console", lambda message: failures.append(
+        f"console on {page.url}: {message.text}") if message.type == "error"
+        and "Failed to load resource" not in message.text else None)
+
+
 def check(page, url: str, failures: list, label: str) -> None:
     page.goto(url)
     found = violations(page)
@@ -59,6 +67,7 @@ def test_every_page_type_has_no_axe_violation(live_servers, chromium, theme, sch
     context = chromium.new_context(color_scheme=scheme, locale="fr-FR",
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    watch_console(page, failures)
     page.goto(base + "/")
     if theme == "dsfr":  # the theme is really on: DSFR's header, and its dark theme
         assert page.locator("header.fr-header .fr-logo").count() == 1
@@ -79,6 +88,7 @@ def test_every_page_type_has_no_axe_violation(live_servers, chromium, theme, sch
     context.close()
     context = chromium.new_context(color_scheme=scheme, locale="fr-FR")
     page = context.new_page()
+    watch_console(page, failures)
     sign_in(page, base, "agnes.admin@demo.consult.example")
     for label, path in AGENT:
         check(page, base + path, failures, label)
