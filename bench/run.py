@@ -45,20 +45,9 @@ def prepare_database(args, workdir: Path) -> tuple[str, callable]:
     if args.database == "sqlite":
         path = workdir / "bench.sqlite3"
         return f"sqlite:///{path}", lambda: None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from consult.db import scratch_database
 
-    base = make_url(args.postgres_url)
-    name = f"consult_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return scratch_database(args.postgres_url, "consult_bench")
 
 
 def seed_database(env: dict, scale: float) -> dict:

@@ -152,3 +152,25 @@ def enum_type(enum_cls: type, name: str, length: int = 32):
     return Enum(enum_cls, native_enum=False, length=length, name=name,
                 values_callable=lambda e: [m.value for m in e], validate_strings=True,
                 create_constraint=True)
+
+
+def scratch_database(base_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database beside ``base_url`` (tests and the benchmark):
+    returns its URL and the function that drops it."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(base_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
 from flask.ctx import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from consult import create_app
 from consult.config import TestConfig
-from consult.db import db
+from consult.db import db, scratch_database
 from consult.migrate import upgrade
 
 DB_KIND = os.environ.get("CONSULT_TEST_DB", "sqlite")
@@ -37,15 +35,9 @@ def database_url(tmp_path_factory):
     if DB_KIND != "postgresql":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'consult-test.sqlite3'}"
         return
-    maintenance = make_url(_postgres_url())
-    name = f"consult_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(maintenance, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield maintenance.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url, drop = scratch_database(_postgres_url(), f"consult_test_{os.getpid()}")
+    yield url
+    drop()
 
 
 class IsolatedClient(FlaskClient):

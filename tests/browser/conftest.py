@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from consult.db import scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -36,19 +37,9 @@ def _free_port() -> int:
 def _new_database(tmp_path_factory, cleanups: list) -> str:
     if os.environ.get("CONSULT_TEST_DB") != "postgresql":
         return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
-    base = make_url(os.environ["CONSULT_TEST_DATABASE_URL"])
-    name = f"consult_live_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
+    url, drop = scratch_database(os.environ["CONSULT_TEST_DATABASE_URL"], "consult_live")
     cleanups.append(drop)
-    return base.set(database=name).render_as_string(hide_password=False)
+    return url
 
 
 def _start(theme: str, tmp_path_factory, cleanups: list) -> dict:
