@@ -8,7 +8,7 @@ from sqlalchemy import select
 from consult.accounts.models import User
 from consult.core.passwords import hash_password
 from consult.db import db, utcnow
-from consult.organisations.models import MembershipRole, Organisation, OrganisationKind
+from consult.organisations.models import MembershipRole, OrganisationKind
 from consult.organisations.operations import add_member, create_organisation
 from consult.territories.models import Territory, TerritoryKind
 from consult.territories.reference import search_key
@@ -97,6 +97,3 @@ def _participation(**context):
 # Each domain adds its demo content here (briefs come with issue 5).
 DEMO_EXTENSIONS: list = [_participation]
 
-
-def demo_organisation(slug_part: str) -> Organisation | None:
-    return db.session.scalar(select(Organisation).where(Organisation.slug.contains(slug_part)))

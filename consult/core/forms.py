@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
 from wtforms.validators import DataRequired, Email, Length
 
-from consult.core.passwords import MAX_LENGTH, password_problem
+from consult.core.passwords import password_problem
 
 
 def required():
@@ -41,5 +41,3 @@ class AcceptablePassword:
         if problem:
             raise ValidationError(problem)
 
-
-PASSWORD_MAX = MAX_LENGTH

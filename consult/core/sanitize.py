@@ -11,7 +11,7 @@ from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -55,7 +55,3 @@ def render_markdown(text: str | None) -> Markup:
     html = _demote_headings(_markdown().render(text))
     return Markup(clean_html(html))  # noqa: S704 - cleaned by nh3 just above
 
-
-def plain_text(text: str | None) -> Markup:
-    """Escape text that must be shown as-is (titles, names)."""
-    return escape(text or "")

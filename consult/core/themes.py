@@ -24,8 +24,6 @@ THEMES = {
         "script": "vendor/dsfr/dsfr.module.min.js",
     },
 }
-BADGE_KINDS = {"neutral": "", "success": "success", "info": "info", "warning": "warning",
-               "error": "error"}
 
 
 def theme_table(name: str) -> dict:
