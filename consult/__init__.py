@@ -71,6 +71,10 @@ def _configure_logging(app: Flask) -> None:
 def _blueprints():
     """Import each domain's views (which import its permissions) and return its blueprint."""
     from consult.accounts import views as accounts_views
+    from consult.api import actions as api_actions  # noqa: F401  (writes)
+    from consult.api import blueprint as api_blueprint
+    from consult.api import docs as api_docs  # noqa: F401  (description and its page)
+    from consult.api import views as api_views  # noqa: F401  (reads)
     from consult.briefs import views as briefs_views
     from consult.challenges import views as challenges_views
     from consult.codesign import views as codesign_views
@@ -79,10 +83,11 @@ def _blueprints():
     from consult.moderation import views as moderation_views
     from consult.notifications import personal_data  # noqa: F401  (export and erasure)
     from consult.notifications import views as notifications_views
+    from consult.opendata import views as opendata_views
     from consult.organisations import views as organisations_views
     from consult.site import views as site_views
 
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
                                      briefs_views, moderation_views, codesign_views,
-                                     dashboard_views)]
+                                     dashboard_views, opendata_views, api_blueprint)]

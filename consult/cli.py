@@ -13,7 +13,8 @@ from consult.db import db
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_db, create_admin, demo, worker, check, digest, backup, restore):
+    for command in (init_db, create_admin, demo, worker, check, digest, backup, restore,
+                    api_token):
         app.cli.add_command(command)
 
 
@@ -24,6 +25,33 @@ def init_db() -> None:
 
     upgrade(db.engine)
     click.echo("Base de données à jour.")
+
+
+@click.command("api-token")
+@click.option("--organisation", "slug", required=True, help="Identifiant de l'organisation.")
+@click.option("--by", "email", required=True, help="Adresse d'un de ses administrateurs.")
+@click.option("--name", required=True, help="L'intégration qui utilisera le jeton.")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              type=click.Choice(["challenges:write", "answers:write"]))
+def api_token(slug: str, email: str, name: str, scopes: tuple[str, ...]) -> None:
+    """Create an organisation's API token and print it once (only its hash is kept)."""
+    from consult.accounts.operations import find_user_by_email
+    from consult.api.models import ApiScope
+    from consult.api.tokens import create_token
+    from consult.core.errors_domain import Refused
+    from consult.organisations.queries import organisation_by_slug
+
+    organisation, actor = organisation_by_slug(slug), find_user_by_email(email)
+    if organisation is None or actor is None:
+        raise click.ClickException("Organisation ou administrateur inconnu.")
+    try:
+        token, secret = create_token(actor, organisation, name, {ApiScope(s) for s in scopes})
+    except Refused as refusal:
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(secret)
+    click.echo(f"Jeton n° {token.id} de {organisation.name} ; il ne sera plus affiché.",
+               err=True)
 
 
 @click.command("create-admin")

@@ -97,6 +97,9 @@ class Config:
         self.REDIS_URL = env("REDIS_URL")
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # The API's limits: per address without a token, per token with one.
+        self.API_RATELIMIT_ANONYMOUS = env("API_RATELIMIT_ANONYMOUS") or "300 per minute"
+        self.API_RATELIMIT_TOKEN = env("API_RATELIMIT_TOKEN") or "1200 per minute"
 
         self.LOAD_DEMO_IF_EMPTY = env_bool("LOAD_DEMO", False)
         self.TESTING = False

@@ -16,9 +16,9 @@ from consult.audit.operations import log_action
 from consult.challenges.models import Challenge, Participation
 from consult.challenges.phases import Phase
 from consult.core.errors_domain import Refused
+from consult.core.spreadsheet import safe_cell
 from consult.db import db, utcnow
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
-from consult.moderation.queries import safe_cell
 from consult.notifications.operations import follower_ids, notify
 
 
@@ -29,10 +29,13 @@ class Ranked:
     share: float  # supports / participants of the challenge
 
 
+# Most supported first; among equals, the earliest published (then the id) lists first.
+RANKING_ORDER = (Idea.supports_count.desc(), Idea.published_at, Idea.id)
+
+
 def ranking(challenge: Challenge, limit: int | None = None) -> list[Ranked]:
     query = select(Idea).where(Idea.challenge_id == challenge.id,
-                               Idea.status == IdeaStatus.PUBLISHED).order_by(
-        Idea.supports_count.desc(), Idea.published_at, Idea.id)
+                               Idea.status == IdeaStatus.PUBLISHED).order_by(*RANKING_ORDER)
     ideas = list(db.session.scalars(query.limit(limit) if limit else query))
     participants = max(challenge.participants_count, 1)
     ranked, rank = [], 0

@@ -32,6 +32,7 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATION = "manage_organisation"  # edit its profile
     INVITE_AGENT = "invite_agent"
     REMOVE_MEMBER = "remove_member"
+    MANAGE_API_TOKENS = "manage_api_tokens"  # create and revoke the organisation's tokens
     # Challenges run by the person's organisations
     LAUNCH_CHALLENGE = "launch_challenge"  # on an organisation
     EDIT_CHALLENGE = "edit_challenge"  # on a challenge: edit, preview, publish

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from consult.audit.models import ActionLog
 from consult.challenges.models import Challenge, challenge_organisations
 from consult.comments.models import Comment, CommentStatus, Report
+from consult.core.spreadsheet import safe_cell
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.moderation.models import CharterRule
@@ -109,11 +110,6 @@ def log_as_csv(challenge: Challenge) -> str:
             entry.target_type, entry.target_id or "", entry.reason or "",
             ", ".join(f"{k}={v}" for k, v in sorted((entry.details or {}).items())))])
     return buffer.getvalue()
-
-
-def safe_cell(value) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def public_figures(challenge: Challenge) -> dict:

@@ -26,3 +26,8 @@ def can_invite_agent(user, organisation) -> bool:
 def can_remove_member(user, membership) -> bool:
     return (membership is not None and membership.user_id != user.id
             and user.is_admin_of(membership.organisation_id))
+
+
+@rule(Permission.MANAGE_API_TOKENS)
+def can_manage_api_tokens(user, organisation) -> bool:
+    return organisation is not None and user.is_admin_of(organisation.id)

@@ -3,76 +3,20 @@ or PostgreSQL like the rest of the run) and Debian's Chromium driven by Playwrig
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from consult.db import scratch_database
+from tests.live import start_live_server
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _new_database(tmp_path_factory, cleanups: list) -> str:
-    if os.environ.get("CONSULT_TEST_DB") != "postgresql":
-        return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
-    url, drop = scratch_database(os.environ["CONSULT_TEST_DATABASE_URL"], "consult_live")
-    cleanups.append(drop)
-    return url
-
-
-def _start(theme: str, tmp_path_factory, cleanups: list) -> dict:
-    database = _new_database(tmp_path_factory, cleanups)
-    port = _free_port()
-    instance = tmp_path_factory.mktemp(f"live-instance-{theme}")
-    env = dict(os.environ, CONSULT_DATABASE_URL=database,
-               CONSULT_SECRET_KEY="live-" + uuid.uuid4().hex,
-               CONSULT_BASE_URL=f"http://127.0.0.1:{port}", CONSULT_MAIL_CONSOLE="0",
-               CONSULT_RATELIMIT_ENABLED="0", CONSULT_INSTANCE_PATH=str(instance),
-               CONSULT_THEME=theme)
-    flask = [sys.executable, "-m", "flask", "--app", "consult"]
-    subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-
-    def stop():
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-    cleanups.insert(0, stop)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/sante", timeout=2)  # noqa: S310 - loopback
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        pytest.fail(f"the live server ({theme}) did not start")
-    return {"url": base, "database": database, "env": env, "theme": theme}
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +28,7 @@ def live_servers(tmp_path_factory):
 
     def get(theme: str = "neutral") -> dict:
         if theme not in servers:
-            servers[theme] = _start(theme, tmp_path_factory, cleanups)
+            servers[theme] = start_live_server(tmp_path_factory, cleanups, theme=theme)
         return servers[theme]
 
     yield get

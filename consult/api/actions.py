@@ -1,0 +1,128 @@
+"""Writes for integrations holding an organisation's token: create and update that
+organisation's challenges, answer the ideas submitted to them. The same operations as
+the workspace pages, so the same rules, the same audit log, the same notifications.
+Citizens' actions (propose, support, comment) are not here: they stay on the site."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from consult.api import schemas as s
+from consult.api.auth import require_integration
+from consult.api.blueprint import bp
+from consult.api.errors import ApiError
+from consult.api.models import ApiScope
+from consult.api.spec import TOKEN_SCHEME, api, responses
+from consult.api.tokens import Integration
+from consult.api.views import ID, challenges_out, idea_detail_out, public_idea, visible_challenge
+from consult.challenges import operations as challenge_ops
+from consult.challenges.models import Challenge, ModerationMode
+from consult.db import db
+from consult.ideas.models import AnswerStatus
+from consult.moderation.operations import give_official_answer
+from consult.territories.models import Territory, TerritoryKind
+
+TOKEN = {TOKEN_SCHEME: []}
+DATE_FIELDS = ("submission_starts_at", "voting_starts_at", "review_starts_at", "results_at")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _territory(key: str | None) -> int | None:
+    if key is None:
+        return None
+    kind, _sep, code = key.partition(":")
+    found = db.session.scalar(select(Territory.id).where(
+        Territory.kind == TerritoryKind(kind), Territory.code == code))
+    if found is None:
+        raise ApiError(422, "unknown_territory", _("Territoire inconnu : %(key)s.", key=key),
+                       "territory")
+    return found
+
+
+def _own_challenge(integration: Integration, challenge_id: int) -> Challenge:
+    challenge = visible_challenge(challenge_id)
+    if not challenge.is_run_by(integration.organisation.id):
+        raise ApiError(403, "forbidden", _("Ce défi n'est pas porté par l'organisation du jeton."))
+    return challenge
+
+
+@bp.post("/challenges")
+@api.validate(json=s.ChallengeIn, resp=responses(201, s.ChallengeOut, 422),
+              security=TOKEN, tags=["défis"])
+def create_challenge():
+    """Créer un défi
+
+    Le défi appartient à l'organisation du jeton ; brouillon sauf si `publish` vaut
+    `true`. Les dates sont en ISO 8601 avec fuseau horaire."""
+    integration = require_integration(ApiScope.CHALLENGES)
+    data: s.ChallengeIn = request.context.json
+    challenge = challenge_ops.create_challenge(
+        integration.actor, [integration.organisation], title=data.title,
+        service=data.service, problem=data.problem,
+        dates=tuple(_utc(getattr(data, name)) for name in DATE_FIELDS),
+        audience=data.audience, context=data.context, themes=data.themes,
+        territory_id=_territory(data.territory), supports_per_person=data.supports_per_person,
+        self_support_allowed=data.self_support_allowed,
+        moderation_mode=ModerationMode(data.moderation_mode),
+        moderation_charter=data.moderation_charter, publish=data.publish)
+    if data.charter_rules:
+        challenge_ops.set_charter_rules(challenge, data.charter_rules)
+    db.session.flush()
+    location = url_for("api.challenge", challenge_id=challenge.id, _external=True)
+    return challenges_out([challenge])[0], 201, {"Location": location}
+
+
+@bp.patch(f"/challenges/<{ID}:challenge_id>")
+@api.validate(json=s.ChallengePatch, resp=responses(200, s.ChallengeOut, 404, 422),
+              security=TOKEN, tags=["défis"])
+def update_challenge(challenge_id: int):
+    """Modifier un défi
+
+    Seuls les champs envoyés changent. Les dates des phases doivent se suivre ;
+    `"publish": true` publie un brouillon."""
+    integration = require_integration(ApiScope.CHALLENGES)
+    challenge = _own_challenge(integration, challenge_id)
+    data: s.ChallengePatch = request.context.json
+    sent = data.model_dump(exclude_unset=True)
+    fields = {name: getattr(challenge, name) for name in DATE_FIELDS}
+    fields.update({name: _utc(sent[name]) for name in DATE_FIELDS if sent.get(name)})
+    for name in ("title", "service", "problem", "audience", "context",
+                 "supports_per_person", "moderation_charter"):
+        if sent.get(name) is not None:
+            fields[name] = sent[name].strip() if isinstance(sent[name], str) else sent[name]
+    challenge_ops.update_challenge(integration.actor, challenge, challenge.organisations,
+                                   **fields)
+    if data.themes is not None:
+        challenge_ops.set_themes(challenge, data.themes)
+    if data.charter_rules is not None:
+        challenge_ops.set_charter_rules(challenge, data.charter_rules)
+    if data.publish and challenge.published_at is None:
+        challenge_ops.publish_challenge(integration.actor, challenge)
+    db.session.flush()
+    db.session.refresh(challenge)
+    return challenges_out([challenge])[0]
+
+
+@bp.put(f"/ideas/<{ID}:idea_id>/answer")
+@api.validate(json=s.AnswerIn, resp=responses(200, s.IdeaDetail, 404, 422),
+              security=TOKEN, tags=["idées"])
+def answer_idea(idea_id: int):
+    """Publier la réponse officielle à une idée
+
+    Remplace la réponse précédente ; l'auteur, les soutiens et les abonnés sont
+    prévenus comme depuis le site. Le texte est obligatoire pour `not_retained`."""
+    integration = require_integration(ApiScope.ANSWERS)
+    idea = public_idea(idea_id)
+    if not idea.challenge.is_run_by(integration.organisation.id):
+        raise ApiError(403, "forbidden", _("Cette idée répond à un défi d'une autre organisation."))
+    data: s.AnswerIn = request.context.json
+    give_official_answer(integration.actor, idea, AnswerStatus(data.status), data.text)
+    db.session.flush()
+    return idea_detail_out(idea)

@@ -1,0 +1,56 @@
+"""The ``/api/v1`` blueprint and what every API answer shares: JSON errors, ``ETag``
+and ``Cache-Control``, rate limits per address or per token."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from flask_limiter.util import get_remote_address
+
+from consult import csrf
+from consult.api.auth import current_integration, rate_limit_key
+from consult.api.errors import ApiError
+from consult.core.errors_domain import Refused
+from consult.core.ratelimit import limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookie is ever read by the API: tokens only (see api.auth)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    return error.response()
+
+
+@bp.errorhandler(Refused)
+def _refused(error: Refused):
+    return ApiError(422, "refused", error.message, error.field).response()
+
+
+@bp.after_request
+def _cacheable(response):
+    if request.method == "GET" and response.status_code == 200 and response.is_json:
+        response.add_etag()
+        response.headers["Cache-Control"] = (
+            "private, no-cache" if request.headers.get("Authorization")
+            else "public, max-age=30")
+        response.vary.update({"Authorization", "Accept-Language"})
+        response.make_conditional(request)
+    return response
+
+
+def _anonymous_limit() -> str:
+    return current_app.config["API_RATELIMIT_ANONYMOUS"]
+
+
+def _token_limit() -> str:
+    return current_app.config["API_RATELIMIT_TOKEN"]
+
+
+def _with_token() -> bool:
+    return current_integration() is not None
+
+
+limiter.limit(_anonymous_limit, key_func=lambda: "api-address:" + get_remote_address(),
+              exempt_when=_with_token, scope="api-anonymous")(bp)
+limiter.limit(_token_limit, key_func=rate_limit_key, exempt_when=lambda: not _with_token(),
+              scope="api-token")(bp)

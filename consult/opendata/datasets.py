@@ -1,0 +1,267 @@
+"""What is published, column by column. One table drives the CSV, the JSON, the Table
+Schema and the README, so they always agree. Only published content appears, authors by
+display name only; nobody's e-mail, territory or supports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import Select, select
+
+from consult.briefs.models import Brief, BriefStatus, brief_ideas
+from consult.challenges.models import Challenge, challenge_organisations
+from consult.challenges.results import RANKING_ORDER
+from consult.comments.models import Comment, CommentStatus
+from consult.db import db
+from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
+from consult.organisations.models import Organisation
+
+BATCH = 1000  # rows read at a time: exports of 200,000 ideas stream in constant memory
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Table Schema type: integer, number, string, boolean, datetime, date
+    title: str
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    columns: list[Column]
+    rows: Callable[[Challenge | None], Iterator[list[Any]]]
+    primary_key: list[str] = field(default_factory=lambda: ["id"])
+    foreign_keys: list[dict] = field(default_factory=list)
+
+    def table_schema(self) -> dict[str, Any]:
+        fields = []
+        for column in self.columns:
+            entry: dict[str, Any] = {"name": column.name, "type": column.type,
+                                     "title": column.title, "description": column.description}
+            if column.type == "datetime":
+                entry["format"] = "%Y-%m-%dT%H:%M:%SZ"
+            if column.required:
+                entry["constraints"] = {"required": True}
+            fields.append(entry)
+        schema: dict[str, Any] = {"fields": fields, "missingValues": [""],
+                                  "primaryKey": self.primary_key}
+        if self.foreign_keys:
+            schema["foreignKeys"] = self.foreign_keys
+        return schema
+
+
+def _challenges(scope: Challenge | None) -> Select:
+    query = select(Challenge).where(Challenge.published_at.is_not(None))
+    return query.where(Challenge.id == scope.id) if scope else query
+
+
+def _published_ideas(scope: Challenge | None) -> Select:
+    query = select(Idea).join(Challenge, Challenge.id == Idea.challenge_id).where(
+        Idea.status == IdeaStatus.PUBLISHED, Challenge.published_at.is_not(None))
+    return query.where(Idea.challenge_id == scope.id) if scope else query
+
+
+def _stream(query: Select) -> Iterator[Any]:
+    """Rows in id order, a batch at a time (keyset), so memory stays flat."""
+    entity = query.column_descriptions[0]["entity"]
+    last = 0
+    while True:
+        batch = list(db.session.scalars(query.where(entity.id > last).order_by(entity.id)
+                                        .limit(BATCH)))
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        last = batch[-1].id
+
+
+def _url(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def _organisation_rows(scope: Challenge | None) -> Iterator[list[Any]]:
+    query = select(Organisation)
+    if scope:
+        query = query.where(Organisation.id.in_(select(
+            challenge_organisations.c.organisation_id).where(
+            challenge_organisations.c.challenge_id == scope.id)))
+    for o in _stream(query):
+        yield [o.id, o.slug, o.name, o.kind.value, o.website or "",
+               o.territory.code if o.territory else "",
+               _url("organisations.public_page", slug=o.slug)]
+
+
+def _challenge_rows(scope: Challenge | None) -> Iterator[list[Any]]:
+    for c in _stream(_challenges(scope)):
+        yield [c.id, c.slug, c.title, c.service, c.problem,
+               " ; ".join(str(o.id) for o in c.organisations),
+               c.territory.code if c.territory else "", c.territory.name if c.territory else "",
+               c.phase.value, c.submission_starts_at, c.voting_starts_at, c.review_starts_at,
+               c.results_at, c.supports_per_person, c.ideas_count, c.supports_count,
+               c.participants_count, _url("challenges.show", slug=c.slug)]
+
+
+def _idea_rows(scope: Challenge | None) -> Iterator[list[Any]]:
+    for i in _stream(_published_ideas(scope)):
+        yield [i.id, i.challenge_id, i.title, i.body, i.author.public_name,
+               i.theme.name if i.theme else "", i.territory.code if i.territory else "",
+               i.territory.name if i.territory else "", i.supports_count, i.comments_count,
+               i.answer_status.value if i.answer_status else "", i.answer_text or "",
+               i.answered_at, i.published_at, _url("ideas.show", idea_id=i.id)]
+
+
+def _comment_rows(scope: Challenge | None) -> Iterator[list[Any]]:
+    query = select(Comment).join(Idea, Idea.id == Comment.idea_id).join(
+        Challenge, Challenge.id == Idea.challenge_id).where(
+        Comment.status == CommentStatus.PUBLISHED, Idea.status == IdeaStatus.PUBLISHED,
+        Challenge.published_at.is_not(None))
+    if scope:
+        query = query.where(Idea.challenge_id == scope.id)
+    for c in _stream(query):
+        yield [c.id, c.idea_id, c.parent_id, c.author.public_name, c.body, c.created_at,
+               c.edited_at]
+
+
+def _brief_rows(scope: Challenge | None) -> Iterator[list[Any]]:
+    query = select(Brief).join(Challenge, Challenge.id == Brief.challenge_id).where(
+        Brief.status != BriefStatus.DRAFT, Challenge.published_at.is_not(None))
+    if scope:
+        query = query.where(Brief.challenge_id == scope.id)
+    for b in _stream(query):
+        sources = db.session.scalars(select(brief_ideas.c.idea_id).join(
+            Idea, Idea.id == brief_ideas.c.idea_id).where(
+            brief_ideas.c.brief_id == b.id, Idea.status == IdeaStatus.PUBLISHED)
+            .order_by(brief_ideas.c.idea_id))
+        yield [b.id, b.challenge_id, b.organisation_id, b.title, b.status.value,
+               b.problem_statement, b.proposed_solution, b.abandon_reason or "",
+               " ; ".join(str(i) for i in sources), b.published_at,
+               _url("briefs.show", brief_id=b.id)]
+
+
+def _result_rows(scope: Challenge | None) -> Iterator[list[Any]]:
+    """The same ranking as the results page (``challenges.results.ranking``), read as
+    plain rows so that a challenge of 200,000 ideas streams instead of loading."""
+    query = _challenges(scope).where(Challenge.results_published_at.is_not(None))
+    for c in list(_stream(query)):
+        participants = max(c.participants_count, 1)
+        rows = db.session.execute(
+            select(Idea.id, Idea.supports_count, Idea.answer_status, Idea.answer_text)
+            .where(Idea.challenge_id == c.id, Idea.status == IdeaStatus.PUBLISHED)
+            .order_by(*RANKING_ORDER).execution_options(yield_per=BATCH))
+        rank, previous = 0, None
+        for position, (idea_id, supports, answer, text) in enumerate(rows, start=1):
+            if supports != previous:
+                rank, previous = position, supports
+            selected = answer == AnswerStatus.SELECTED
+            yield [c.id, rank, idea_id, supports, round(supports / participants, 4),
+                   selected, (text or "") if selected else ""]
+
+
+def _fk(field_: str, resource: str) -> dict:
+    return {"fields": field_, "reference": {"resource": resource, "fields": "id"}}
+
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (
+    Dataset("organisations", "Organisations",
+            "Les administrations, collectivités et laboratoires qui portent les défis.", [
+                Column("id", "integer", "Identifiant", required=True),
+                Column("slug", "string", "Identifiant lisible", required=True),
+                Column("nom", "string", "Nom", required=True),
+                Column("nature", "string", "Nature (ministere, region, commune…)"),
+                Column("site_web", "string", "Site web"),
+                Column("territoire_code", "string", "Code INSEE du territoire"),
+                Column("url", "string", "Page sur la plateforme")], _organisation_rows),
+    Dataset("defis", "Défis", "Les défis publiés : service, problème, phases, chiffres.", [
+        Column("id", "integer", "Identifiant", required=True),
+        Column("slug", "string", "Identifiant lisible", required=True),
+        Column("titre", "string", "Titre", required=True),
+        Column("service", "string", "Service public concerné"),
+        Column("probleme", "string", "Problème posé (Markdown)"),
+        Column("organisations", "string", "Identifiants des organisations, séparés par « ; »"),
+        Column("territoire_code", "string", "Code INSEE du territoire"),
+        Column("territoire_nom", "string", "Territoire"),
+        Column("phase", "string", "Phase à la date de l'export"),
+        Column("debut_depot", "datetime", "Début du dépôt des idées (UTC)"),
+        Column("debut_vote", "datetime", "Début du vote (UTC)"),
+        Column("debut_etude", "datetime", "Début de l'étude par l'administration (UTC)"),
+        Column("resultats", "datetime", "Date des résultats (UTC)"),
+        Column("soutiens_par_personne", "integer", "Soutiens par personne (vide : sans limite)"),
+        Column("nombre_idees", "integer", "Idées publiées"),
+        Column("nombre_soutiens", "integer", "Soutiens"),
+        Column("nombre_participants", "integer", "Participants"),
+        Column("url", "string", "Page du défi")], _challenge_rows),
+    Dataset("idees", "Idées", "Les idées publiées, avec leurs soutiens et la réponse "
+            "officielle de l'administration.", [
+                Column("id", "integer", "Identifiant", required=True),
+                Column("defi_id", "integer", "Défi", required=True),
+                Column("titre", "string", "Titre", required=True),
+                Column("texte", "string", "Texte (Markdown)"),
+                Column("auteur", "string", "Nom affiché de l'auteur"),
+                Column("theme", "string", "Thème"),
+                Column("territoire_code", "string", "Code INSEE du territoire concerné"),
+                Column("territoire_nom", "string", "Territoire concerné"),
+                Column("soutiens", "integer", "Soutiens"),
+                Column("commentaires", "integer", "Commentaires publiés"),
+                Column("reponse_statut", "string", "Réponse officielle (under_study, selected, "
+                       "not_retained, implemented)"),
+                Column("reponse_texte", "string", "Texte de la réponse officielle"),
+                Column("reponse_date", "datetime", "Date de la réponse (UTC)"),
+                Column("publiee_le", "datetime", "Publication (UTC)"),
+                Column("url", "string", "Page de l'idée")], _idea_rows,
+            foreign_keys=[_fk("defi_id", "defis")]),
+    Dataset("commentaires", "Commentaires", "Les commentaires publiés sur les idées "
+            "publiées ; « reponse_a » désigne le commentaire auquel une réponse s'adresse "
+            "(il peut avoir été masqué ou supprimé depuis).", [
+                Column("id", "integer", "Identifiant", required=True),
+                Column("idee_id", "integer", "Idée", required=True),
+                Column("reponse_a", "integer", "Commentaire auquel il répond"),
+                Column("auteur", "string", "Nom affiché de l'auteur"),
+                Column("texte", "string", "Texte (Markdown)"),
+                Column("cree_le", "datetime", "Écrit le (UTC)"),
+                Column("modifie_le", "datetime", "Modifié le (UTC)")], _comment_rows,
+            foreign_keys=[_fk("idee_id", "idees")]),
+    Dataset("cahiers", "Cahiers des charges de prototype", "Les cahiers des charges "
+            "publiés, leur état et leurs idées sources.", [
+                Column("id", "integer", "Identifiant", required=True),
+                Column("defi_id", "integer", "Défi", required=True),
+                Column("organisation_id", "integer", "Équipe ou laboratoire en charge"),
+                Column("titre", "string", "Titre", required=True),
+                Column("etat", "string", "État (published, prototyping, testing, adopted, "
+                       "abandoned)"),
+                Column("probleme", "string", "Problème (Markdown)"),
+                Column("solution_proposee", "string", "Solution proposée (Markdown)"),
+                Column("raison_abandon", "string", "Raison de l'abandon"),
+                Column("idees_sources", "string", "Identifiants des idées sources, séparés "
+                       "par « ; »"),
+                Column("publie_le", "datetime", "Publication (UTC)"),
+                Column("url", "string", "Page du cahier")], _brief_rows,
+            foreign_keys=[_fk("defi_id", "defis"), _fk("organisation_id", "organisations")]),
+    Dataset("resultats", "Résultats", "Le classement final des idées des défis dont les "
+            "résultats sont publiés, et la justification des idées retenues.", [
+                Column("defi_id", "integer", "Défi", required=True),
+                Column("rang", "integer", "Rang (les ex aequo partagent le même)", required=True),
+                Column("idee_id", "integer", "Idée", required=True),
+                Column("soutiens", "integer", "Soutiens"),
+                Column("part_des_participants", "number", "Soutiens / participants"),
+                Column("retenue", "boolean", "Retenue par l'administration"),
+                Column("justification", "string", "Justification publique")], _result_rows,
+            primary_key=["defi_id", "idee_id"],
+            foreign_keys=[_fk("defi_id", "defis"), _fk("idee_id", "idees")]),
+)}
+
+
+def plain(value: Any) -> Any:
+    """A cell's JSON value: dates in ISO 8601 UTC."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

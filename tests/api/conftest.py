@@ -1,0 +1,28 @@
+"""The API against a real gunicorn with the demo loaded, and an organisation token for
+its writes (created through ``flask api-token``, as an administrator would)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.live import ROOT, start_live_server
+
+DEMO_ORGANISATION = "departement-du-val-d-oise-demo"
+DEMO_ADMIN = "agnes.admin@demo.consult.example"
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory):
+    cleanups: list = []
+    server = start_live_server(tmp_path_factory, cleanups)
+    created = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "consult", "api-token", "--organisation",
+         DEMO_ORGANISATION, "--by", DEMO_ADMIN, "--name", "Schemathesis",
+         "--scope", "challenges:write", "--scope", "answers:write"],
+        cwd=ROOT, env=server["env"], check=True, capture_output=True, text=True)
+    yield {**server, "token": created.stdout.strip()}
+    for cleanup in cleanups:
+        cleanup()
