@@ -74,6 +74,7 @@ def _blueprints():
     from consult.api import actions as api_actions  # noqa: F401  (writes)
     from consult.api import blueprint as api_blueprint
     from consult.api import docs as api_docs  # noqa: F401  (description and its page)
+    from consult.api import token_views as api_token_views
     from consult.api import views as api_views  # noqa: F401  (reads)
     from consult.briefs import views as briefs_views
     from consult.challenges import views as challenges_views
@@ -90,4 +91,5 @@ def _blueprints():
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
                                      briefs_views, moderation_views, codesign_views,
-                                     dashboard_views, opendata_views, api_blueprint)]
+                                     dashboard_views, opendata_views, api_blueprint,
+                                     api_token_views)]

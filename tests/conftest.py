@@ -46,6 +46,7 @@ class IsolatedClient(FlaskClient):
     otherwise Flask would reuse it and share ``g`` between requests."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # streamed bodies are read inside the request
         outer = _cv_app.get(None)
         if outer is None:
             return super().open(*args, **kwargs)
@@ -105,7 +106,7 @@ COMMITTED_TABLES = (  # children first
     "feedback", "registrations", "test_sessions", "volunteers", "brief_updates", "milestones",
     "brief_ideas", "briefs", "notifications", "follows", "reports", "comments", "supports",
     "ideas", "participations", "themes", "challenge_organisations", "challenges",
-    "auth_sessions", "memberships", "invitations", "outbox_messages", "users",
+    "api_tokens", "auth_sessions", "memberships", "invitations", "outbox_messages", "users",
     "organisations",
 )
 

@@ -38,6 +38,8 @@ POST_ADMIN_OF_A = (LOGIN, 403, 403, 403, OK, OK)
 POST_PLATFORM = (LOGIN, 403, 403, 403, 403, OK)
 POST_AUTHOR = (LOGIN, 403, 403, 403, 403, 403)
 POST_ANYONE = (OK,) * 6
+TOKEN_ONLY = (401,) * 6  # API writes: a session cookie never stands for a token
+NOT_PUBLISHED = (404,) * 6
 
 # endpoint: (path template, GET policy or None, POST policy or None)
 ROUTES = {
@@ -122,6 +124,29 @@ ROUTES = {
     "moderation.comment": ("/moderation/commentaires/{comment}", None, POST_AGENT_OF_A),
     "moderation.settings": ("/moderation/defis/{challenge}", AGENT_OF_A, POST_AGENT_OF_A),
     "moderation.log": ("/moderation/defis/{challenge}/journal", AGENT_OF_A, None),
+    "opendata.index": ("/donnees", PUBLIC, None),
+    "opendata.dataset_csv": ("/donnees/idees.csv", PUBLIC, None),
+    "opendata.dataset_json": ("/donnees/defis/{challenge}/idees.json", PUBLIC, None),
+    "opendata.dataset_schema": ("/donnees/idees.schema.json", PUBLIC, None),
+    "opendata.package": ("/donnees/datapackage.json", PUBLIC, None),
+    "opendata.archive": ("/donnees/defis/{challenge}.zip", PUBLIC, None),
+    "api.openapi": ("/api/v1/openapi.json", PUBLIC, None),
+    "api.docs": ("/api/v1/docs", PUBLIC, None),
+    "api.organisations": ("/api/v1/organisations", PUBLIC, None),
+    "api.organisation": ("/api/v1/organisations/{org_a_id}", PUBLIC, None),
+    "api.challenges": ("/api/v1/challenges", PUBLIC, None),
+    "api.create_challenge": ("/api/v1/challenges", None, TOKEN_ONLY),
+    "api.challenge": ("/api/v1/challenges/{challenge_id}", PUBLIC, None),
+    "api.update_challenge": ("/api/v1/challenges/{challenge_id}", None, None),  # PATCH
+    "api.results": ("/api/v1/challenges/{challenge_id}/results", NOT_PUBLISHED, None),
+    "api.ideas": ("/api/v1/challenges/{challenge_id}/ideas", PUBLIC, None),
+    "api.idea": ("/api/v1/ideas/{idea}", PUBLIC, None),
+    "api.answer_idea": ("/api/v1/ideas/{idea}/answer", None, None),  # PUT
+    "api.comments": ("/api/v1/ideas/{idea}/comments", PUBLIC, None),
+    "api.briefs": ("/api/v1/briefs", PUBLIC, None),
+    "api.brief": ("/api/v1/briefs/{brief}", PUBLIC, None),
+    "api_tokens.index": ("/espace/{org_a}/jetons-api", ADMIN_OF_A, POST_ADMIN_OF_A),
+    "api_tokens.revoke": ("/espace/{org_a}/jetons-api/{token}/revoquer", None, POST_ADMIN_OF_A),
 }
 
 
@@ -158,8 +183,13 @@ def world():
     invitation = Invitation(organisation=org_a, email="x@exemple.fr", role=MembershipRole.AGENT,
                             token_hash="0" * 64, expires_at=utcnow() + timedelta(days=1))
     db.session.add(invitation)
+    from consult.api.models import ApiScope
+    from consult.api.tokens import create_token
+
+    token, _secret = create_token(people["admin_a"], org_a, "Site", {ApiScope.ANSWERS})
     db.session.flush()
-    values = {"org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
+    values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
+              "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
               "duplicate": duplicate.id, "comment": comment.id, "brief": brief.id,
               "membership": people["agent_a"].membership_in(org_a.id).id,
               "invitation": invitation.id, "session": session.id}
@@ -234,4 +264,4 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, world):
             response = browser.post(template.format(**values), data={})
         finally:
             savepoint.rollback()
-        assert response.status_code == 400, endpoint
+        assert response.status_code == (401 if endpoint.startswith("api.") else 400), endpoint

@@ -75,6 +75,7 @@ def create_challenge():
     if data.charter_rules:
         challenge_ops.set_charter_rules(challenge, data.charter_rules)
     db.session.flush()
+    db.session.expire(challenge)  # read back as stored (themes in order)
     location = url_for("api.challenge", challenge_id=challenge.id, _external=True)
     return challenges_out([challenge])[0], 201, {"Location": location}
 
@@ -106,7 +107,7 @@ def update_challenge(challenge_id: int):
     if data.publish and challenge.published_at is None:
         challenge_ops.publish_challenge(integration.actor, challenge)
     db.session.flush()
-    db.session.refresh(challenge)
+    db.session.expire(challenge)
     return challenges_out([challenge])[0]
 
 

@@ -4,6 +4,7 @@ and ``Cache-Control``, rate limits per address or per token."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from consult import csrf
@@ -24,6 +25,14 @@ def _api_error(error: ApiError):
 @bp.errorhandler(Refused)
 def _refused(error: Refused):
     return ApiError(422, "refused", error.message, error.field).response()
+
+
+@bp.before_request
+def _writes_need_a_token():
+    """Every write needs a valid token, checked before the body is (401 comes first)."""
+    if request.method not in {"GET", "HEAD", "OPTIONS"} and current_integration() is None:
+        raise ApiError(401, "unauthorized",
+                       _("Jeton d'organisation absent, inconnu ou révoqué."))
 
 
 @bp.after_request

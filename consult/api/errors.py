@@ -20,7 +20,8 @@ class ApiError(Exception):
     def response(self):
         body = {"code": self.code, "message": self.message, "field": self.field,
                 "details": self.details}
-        return jsonify({"error": body}), self.status
+        headers = {"WWW-Authenticate": 'Bearer realm="consult"'} if self.status == 401 else {}
+        return jsonify({"error": body}), self.status, headers
 
 
 def _location(loc: tuple) -> str | None:

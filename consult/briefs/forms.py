@@ -7,8 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from consult.briefs.models import BRIEF_STATUS_LABELS
-from consult.challenges.forms import CheckboxList
-from consult.core.forms import length, required
+from consult.core.forms import CheckboxList, length, required
 
 
 class MilestoneForm(FlaskForm):

@@ -7,22 +7,15 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.core.forms import length, required
+from consult.core.forms import CheckboxList, length, required
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ChallengeForm(FlaskForm):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from wtforms import SelectMultipleField, ValidationError
 from wtforms.validators import DataRequired, Email, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.core.passwords import password_problem
 
@@ -41,3 +42,10 @@ class AcceptablePassword:
         if problem:
             raise ValidationError(problem)
 
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as checkboxes (rendered by the ``checkboxes`` macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -24,6 +24,7 @@ ANONYMOUS = [
     ("forgot", "/mot-de-passe-oublie"), ("accessibility", "/accessibilite"),
     ("not-found", "/nexiste-pas"),
     ("organisation", "/organisations/departement-du-val-d-oise-demo"),
+    ("open-data", "/donnees"), ("api-docs", "/api/v1/docs"),
 ]
 CITIZEN = [("my-space", "/mon-espace"), ("profile", "/compte"),
            ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer")]
@@ -32,7 +33,8 @@ AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1")
          ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord"),
          ("editor", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/modifier"),
          ("brief-editor", "/cahiers/1/modifier"),
-         ("new-challenge", "/espace/departement-du-val-d-oise-demo/defis/nouveau")]
+         ("new-challenge", "/espace/departement-du-val-d-oise-demo/defis/nouveau"),
+         ("api-tokens", "/espace/departement-du-val-d-oise-demo/jetons-api")]
 
 
 def violations(page) -> list[dict]:
