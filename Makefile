@@ -104,15 +104,18 @@ extract-messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations --no-fuzzy-matching --ignore-obsolete
 
 ## bench: seed, serve, load with wrk, write bench/results/*.md (SCALE, BENCH_DB, DURATION)
-SCALE ?= 0.02
-BENCH_DB ?= sqlite
+## By default the national scale (1.0) on SQLite then PostgreSQL; SCALE=0.02 for a quick run.
+SCALE ?= 1
+BENCH_DB ?= sqlite postgresql
 DURATION ?= 5
 bench: $(VENV)/.installed-dev translations
 	@if ! command -v wrk >/dev/null; then
 	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y -q wrk >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null)); \
 	  else echo "wrk manque : installez le paquet Debian 'wrk'." >&2; exit 1; fi
 	fi
-	$(BIN)/python -m bench.run --scale $(SCALE) --database $(BENCH_DB) --duration $(DURATION)
+	for database in $(BENCH_DB); do
+	  $(BIN)/python -m bench.run --scale $(SCALE) --database $$database --duration $(DURATION)
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO) node_modules static/vendor

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import UTC, datetime
@@ -24,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "report.lua"
+SUPPORT_LUA = ROOT / "bench" / "support.lua"
+PASSWORD = "banc-d-essai-2026"  # noqa: S105  (the invented citizens of bench.seed)
+PEOPLE = 128  # logged-in sessions for the support load
 
 
 def parse_args(argv=None):
@@ -105,13 +109,51 @@ class MemoryWatch(threading.Thread):
             time.sleep(0.2)
 
 
-def wrk(url: str, connections: int, duration: int) -> dict:
+def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
+        sessions: Path | None = None) -> dict:
     threads = max(1, min(connections, os.cpu_count() or 1))
-    result = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-         "-s", str(LUA), url], capture_output=True, text=True, check=True)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    if sessions:
+        command += ["-s", str(SUPPORT_LUA), url, "--", str(sessions), str(threads)]
+    else:
+        command += ["-s", str(LUA), url]
+    result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     line = [x for x in result.stdout.splitlines() if x.startswith("{")][-1]
     return json.loads(line)
+
+
+def _token(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(base: str, email: str) -> tuple[str, str]:
+    """Log in through the pages; returns the session cookie and a CSRF token for it."""
+    import http.cookiejar
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = opener.open(base + "/connexion").read().decode()
+    data = urllib.parse.urlencode({"csrf_token": _token(login), "email": email,
+                                   "password": PASSWORD}).encode()
+    opener.open(base + "/connexion", data=data).read()
+    page = opener.open(base + "/mon-espace").read().decode()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return cookie, _token(page)
+
+
+def support_sessions(base: str, ideas: dict[str, int], workdir: Path) -> Path:
+    """People signed in (e-mail → the idea each supports and withdraws)."""
+    path = workdir / "sessions.tsv"
+    lines = []
+    for email, idea_id in ideas.items():
+        cookie, token = sign_in(base, email)
+        lines.append(f"{cookie}\t{token}\t{idea_id}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def machine() -> dict:
@@ -140,6 +182,10 @@ PAGES = [  # (label, path)
 ]
 
 
+SUPPORT = "Soutenir puis retirer (POST connecté, CSRF)"
+MODERATION = "File de modération (agent connecté)"
+
+
 def main(argv=None) -> Path:
     args = parse_args(argv)
     connections = [int(c) for c in args.connections.split(",")]
@@ -155,13 +201,37 @@ def main(argv=None) -> Path:
     hello = start_gunicorn("bench.hello:app", 5602, args.workers, env)
     rows, peak = [], 0.0
     try:
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import bindparam, create_engine, text
 
+        people_count = min(PEOPLE, summary["citizens"] - 1)  # citoyen0 is the agent
         engine = create_engine(url)
         with engine.connect() as conn:
             idea_id = conn.execute(text(
                 "SELECT id FROM ideas ORDER BY supports_count DESC LIMIT 1")).scalar_one()
+            # for each signed-in person, a popular idea they neither wrote nor support yet
+            # (the seed is random): each support really inserts, each withdrawal deletes
+            emails = [f"citoyen{n}@bench.consult.example" for n in range(1, people_count + 1)]
+            people = dict(conn.execute(text("SELECT email, id FROM users WHERE email IN :emails")
+                                       .bindparams(bindparam("emails", expanding=True)),
+                                       {"emails": emails}).all())
+            top = list(conn.execute(text(
+                "SELECT id FROM ideas WHERE challenge_id = (SELECT id FROM challenges WHERE "
+                "slug = 'grand-debat') ORDER BY supports_count DESC, id LIMIT 300")).scalars())
+            taken = set(conn.execute(text(
+                "SELECT user_id, idea_id FROM supports WHERE idea_id IN :ideas AND user_id IN "
+                ":people").bindparams(bindparam("ideas", expanding=True),
+                                      bindparam("people", expanding=True)),
+                {"ideas": top, "people": list(people.values())}).all())
+            taken |= set(conn.execute(text(  # nobody supports their own idea
+                "SELECT author_id, id FROM ideas WHERE id IN :ideas")
+                .bindparams(bindparam("ideas", expanding=True)), {"ideas": top}).all())
+            choice = {email: next(i for n, i in enumerate(top * 2)
+                                  if n >= position % len(top) and (people[email], i) not in taken)
+                      for position, email in enumerate(emails)}
         engine.dispose()
+        base = "http://127.0.0.1:5601"
+        sessions = support_sessions(base, choice, workdir)
+        agent_cookie, _ = sign_in(base, "citoyen0@bench.consult.example")
         watch = MemoryWatch(consult.pid)
         watch.start()
         for c in connections:
@@ -170,6 +240,15 @@ def main(argv=None) -> Path:
             for label, path in PAGES:
                 measured = wrk("http://127.0.0.1:5601" + path.format(idea_id=idea_id), c,
                                args.duration)
+                rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
+                print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
+                      f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs",
+                      flush=True)
+            for label, kwargs in (
+                    (SUPPORT, {"sessions": sessions}),
+                    (MODERATION, {"cookie": agent_cookie})):
+                path = "/moderation" if label == MODERATION else "/"
+                measured = wrk(base + path, c, args.duration, **kwargs)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
                       f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs",

@@ -21,7 +21,13 @@ from consult.core.passwords import hash_password
 from consult.core.search import search_text
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, Support
-from consult.organisations.models import Organisation, OrganisationKind
+from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
+from consult.organisations.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+)
 
 BATCH = 5_000
 WORDS = (
@@ -78,9 +84,13 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
         "is_platform_admin": False, "digest_opt_in": False, "created_at": now,
     } for i in range(n_citizens)), n_citizens, "citoyens")
     user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+    # citoyen0 is also an agent of the organisation: the moderation queue is measured as them
+    db.session.execute(insert(Membership).values(user_id=user_ids[0],
+                                                 organisation_id=organisation_id,
+                                                 role=MembershipRole.AGENT, created_at=now))
 
     def challenge(title, slug, phase_days):
-        return db.session.execute(insert(Challenge).values(
+        challenge_id = db.session.execute(insert(Challenge).values(
             slug=slug, title=title, service="Accueil du public", problem="Un problème.",
             audience="", context="", submission_starts_at=now + timedelta(days=phase_days[0]),
             voting_starts_at=now + timedelta(days=phase_days[1]),
@@ -90,6 +100,10 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
             auto_hide_threshold=5, published_at=now, created_at=now, ideas_count=0,
             supports_count=0, participants_count=0, announced_phase="voting",
         ).returning(Challenge.id)).scalar_one()
+        db.session.execute(insert(CharterRule), [
+            {"challenge_id": challenge_id, "label": label, "position": n}
+            for n, label in enumerate(DEFAULT_CHARTER_RULES)])
+        return challenge_id
 
     large = challenge("Le grand débat du banc d'essai", "grand-debat", (-30, -5, 20, 40))
     db.session.execute(insert(challenge_organisations).values(

@@ -58,6 +58,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     def _remember_scheme():
         g.scheme = request.cookies.get("consult_scheme", "system")
 
+    from consult.core.pagecache import init_page_cache
+
+    init_page_cache(app)  # last: its key needs the person, the language and the scheme
     return app
 
 

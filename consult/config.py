@@ -101,6 +101,9 @@ class Config:
         self.API_RATELIMIT_ANONYMOUS = env("API_RATELIMIT_ANONYMOUS") or "300 per minute"
         self.API_RATELIMIT_TOKEN = env("API_RATELIMIT_TOKEN") or "1200 per minute"
 
+        # Anonymous pages kept in each worker's memory (core.pagecache); 0: off.
+        self.PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
+
         self.LOAD_DEMO_IF_EMPTY = env_bool("LOAD_DEMO", False)
         self.TESTING = False
 
@@ -122,5 +125,6 @@ class TestConfig(Config):
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
         self.ARGON2_PARALLELISM = 1
+        self.PAGE_CACHE_SECONDS = 0  # on in tests/core/test_pagecache.py only
         # Initialised (so tests can switch it on) but off: tests/conftest.py disables it.
         self.RATELIMIT_ENABLED = True

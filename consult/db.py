@@ -60,6 +60,9 @@ def _request_will_write() -> bool:
     return bool(getattr(view, "_consult_writes", False))
 
 
+WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -100,6 +103,18 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         if will_write is None:
             will_write = _request_will_write()
         connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if will_write else 'DEFERRED'}")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _reads_stay_reads(_conn, _cursor, statement, _parameters, _context, _many):
+        # A write inside a read transaction must upgrade its lock, and SQLite refuses
+        # that at once ("database is locked") when another writer holds it, whatever
+        # the busy timeout: a GET view that writes must say so (@writes_on_get).
+        if (has_request_context() and statement.lstrip()[:6].upper() in WRITES
+                and not _request_will_write()):
+            message = f"{request.method} {request.endpoint} writes: {statement[:60]}"
+            if current_app.testing:
+                raise RuntimeError(message + " — mark the view @writes_on_get")
+            current_app.logger.warning(message)
 
 
 class Database:

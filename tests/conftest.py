@@ -188,3 +188,14 @@ def same_page(first, second, *replacements: tuple[str, str]) -> bool:
     if len(texts) < 2:
         texts.append(_VARYING.sub(r'\1X"', second.get_data(as_text=True)))
     return texts[0] == texts[1]
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """A real gunicorn on the demo data, production settings (page cache on)."""
+    from tests.live import start_live_server
+
+    cleanups: list = []
+    yield start_live_server(tmp_path_factory, cleanups)
+    for cleanup in cleanups:
+        cleanup()

@@ -106,6 +106,16 @@ class ChallengeFactory(Base):
     results_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)["results_at"])
     organisations = factory.LazyFunction(lambda: [OrganisationFactory()])
 
+    @factory.post_generation
+    def charter(obj, create, extracted, **kwargs):
+        """The default charter rules, as ``create_challenge`` gives every challenge."""
+        if create:
+            from consult.challenges.operations import set_charter_rules
+
+            db.session.flush()
+            set_charter_rules(obj, [])
+            db.session.flush()
+
 
 class ThemeFactory(Base):
     class Meta:

@@ -19,5 +19,6 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     assert "| Flask nu (« hello ») | 2 |" in text
     assert "Idées du grand défi, par soutiens" in text and "Mémoire résidente" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "|---" not in line]
-    assert len(rows) == 1 + 7  # header + ceiling + six pages
+    assert len(rows) == 1 + 9  # header + ceiling + six pages + support + moderation queue
+    assert "Soutenir puis retirer" in text and "File de modération" in text
     assert all(line.rstrip(" |").endswith("| 0") for line in rows[1:]), "no errors"

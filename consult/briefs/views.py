@@ -15,6 +15,7 @@ from consult.briefs.models import NEXT_STATUSES, Brief, BriefStatus
 from consult.challenges.permissions import is_agent_for
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused
+from consult.core.pagecache import anonymous_cache
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
@@ -39,6 +40,7 @@ def brief_or_404(brief_id: int) -> Brief:
 
 
 @bp.route("/cahiers/<int:brief_id>")
+@anonymous_cache()
 def show(brief_id: int):
     brief = brief_or_404(brief_id)
     editable = can(current_user, Permission.EDIT_BRIEF, brief)

@@ -51,6 +51,7 @@ def create_challenge(actor: User | None, organisations: list[Organisation], *, t
     challenge.announced_phase = challenge.phase.value if publish else None
     db.session.add(challenge)
     db.session.flush()
+    set_charter_rules(challenge, [])  # the default charter, until the editor changes it
     log_action(actor, "challenge.create", challenge, organisation_id=organisations[0].id,
                challenge_id=challenge.id, title=challenge.title, published=publish)
     return challenge
@@ -106,9 +107,12 @@ def set_themes(challenge: Challenge, names: list[str]) -> None:
 
 
 def set_charter_rules(challenge: Challenge, labels: list[str]) -> None:
-    from consult.moderation.models import CharterRule
+    """The rules a rejection cites; none given: the default charter (a challenge always
+    has rules, so pages that show them never have to create them)."""
+    from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 
     wanted = [label.strip()[:200] for label in labels if label.strip()]
+    wanted = wanted or list(DEFAULT_CHARTER_RULES)
     existing = {r.label: r for r in db.session.scalars(select(CharterRule).where(
         CharterRule.challenge_id == challenge.id))}
     for label, rule_ in existing.items():

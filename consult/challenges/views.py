@@ -11,6 +11,7 @@ from consult.accounts.sessions import person
 from consult.challenges import bp, editor, permissions, queries  # noqa: F401
 from consult.challenges.operations import supports_left
 from consult.challenges.phases import Phase
+from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
 from consult.ideas.models import AnswerStatus, IdeaStatus
@@ -34,14 +35,25 @@ def challenge_or_404(slug: str):
     return challenge
 
 
+RANDOM_ORDERS = 64
+
+
 def visitor_seed() -> int:
-    """A random number kept in the session: the visitor's own stable random order."""
+    """The visitor's random order, kept in the session so it is stable from page to page:
+    one of 64 permutations drawn at random, so that no idea wins by being seen first
+    while the pages stay cacheable (see core.pagecache)."""
     if "order_seed" not in session:
-        session["order_seed"] = secrets.randbelow(2_000_000_000) + 1
+        session["order_seed"] = secrets.randbelow(RANDOM_ORDERS) + 1
     return session["order_seed"]
 
 
+def _random_order_key() -> int | None:
+    """The page cache's key part: the visitor's order, unless another sort was asked."""
+    return visitor_seed() if request.args.get("tri") in (None, "", IdeaSort.RANDOM) else None
+
+
 @bp.route("/defis")
+@anonymous_cache()
 def index():
     filters = queries.ChallengeFilters(
         organisation_id=int_arg("organisation"), theme=text_arg("theme", 80),
@@ -54,6 +66,7 @@ def index():
 
 
 @bp.route("/defis/<slug>")
+@anonymous_cache(vary=_random_order_key)
 def show(slug: str):
     challenge = challenge_or_404(slug)
     sort = enum_arg("tri", IdeaSort) or default_sort(challenge)

@@ -16,6 +16,7 @@ from consult.challenges.views import challenge_or_404
 from consult.comments import operations as comment_ops
 from consult.comments.models import Comment, CommentStatus, ReportReason
 from consult.core.errors_domain import Refused
+from consult.core.pagecache import anonymous_cache
 from consult.core.sanitize import render_markdown
 from consult.db import db
 from consult.ideas import bp
@@ -90,6 +91,7 @@ def new(slug: str):
 
 
 @bp.route("/idees/<int:idea_id>")
+@anonymous_cache()
 def show(idea_id: int):
     return idea_page(idea_or_404(idea_id))
 

@@ -52,6 +52,13 @@ def _tell_author(idea: Idea, kind: str, **params) -> None:
                    idea=idea, idea_url=external_url("ideas.show", idea_id=idea.id), **params)
 
 
+def charter_of(challenge: Challenge) -> list[CharterRule]:
+    """The challenge's charter rules, read only (every challenge is created with its
+    rules; migration 0011 gave the default ones to older challenges)."""
+    return list(db.session.scalars(select(CharterRule).where(
+        CharterRule.challenge_id == challenge.id).order_by(CharterRule.position)))
+
+
 def ensure_charter(challenge: Challenge) -> list[CharterRule]:
     rules = list(db.session.scalars(select(CharterRule).where(
         CharterRule.challenge_id == challenge.id).order_by(CharterRule.position)))

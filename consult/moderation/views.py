@@ -71,9 +71,8 @@ def queue():
     items = queries.queue(current_user, challenge_id=challenge_id, kind=kind,
                           oldest_first=oldest)
     form = BulkForm()
-    rules = {c.id: ops.ensure_charter(c) for c in challenges}
     chosen = next((c for c in challenges if c.id == challenge_id), None)
-    form.set_rules(rules.get(challenge_id, []) if chosen else [])
+    form.set_rules(ops.charter_of(chosen) if chosen else [])
     return render_template("moderation/queue.html", items=items, challenges=challenges,
                            chosen=chosen, kind=kind, oldest=oldest, form=form)
 
@@ -137,7 +136,7 @@ def ngettext_done(count: int) -> str:
 def idea(idea_id: int):
     target = _idea(idea_id)
     challenge = target.challenge
-    rules = ops.ensure_charter(challenge)
+    rules = ops.charter_of(challenge)
     forms = {"decision": DecisionForm(prefix="d"), "theme": ThemeForm(prefix="t"),
              "merge": MergeForm(prefix="m"), "answer": AnswerForm(prefix="a")}
     forms["title"] = TitleForm(prefix="ti")
@@ -231,7 +230,7 @@ def settings(slug: str):
         flash(_("Réglages de modération enregistrés."), "success")
         return redirect(url_for("moderation.settings", slug=slug))
     return form_page("moderation/settings.html", form, challenge=challenge,
-                     rules=ops.ensure_charter(challenge),
+                     rules=ops.charter_of(challenge),
                      figures=queries.public_figures(challenge))
 
 

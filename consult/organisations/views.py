@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
+from consult.core.pagecache import anonymous_cache
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.organisations import bp, permissions, personal_data, queries  # noqa: F401
@@ -35,6 +36,7 @@ def organisation_or_404(slug: str):
 
 
 @bp.route("/organisations/<slug>")
+@anonymous_cache()
 def public_page(slug: str):
     organisation = organisation_or_404(slug)
     return render_template("organisations/public.html", organisation=organisation)

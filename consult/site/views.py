@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from consult.core.http import safe_next
 from consult.core.i18n import LANG_COOKIE
+from consult.core.pagecache import anonymous_cache
 from consult.db import db
 from consult.site import bp
 
@@ -16,6 +17,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.route("/")
+@anonymous_cache()
 def home():
     from consult.challenges.queries import open_challenges
 

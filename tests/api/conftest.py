@@ -8,21 +8,18 @@ import sys
 
 import pytest
 
-from tests.live import ROOT, start_live_server
+from tests.live import ROOT
 
 DEMO_ORGANISATION = "departement-du-val-d-oise-demo"
 DEMO_ADMIN = "agnes.admin@demo.consult.example"
 
 
 @pytest.fixture(scope="session")
-def api_server(tmp_path_factory):
-    cleanups: list = []
-    server = start_live_server(tmp_path_factory, cleanups)
+def api_server(demo_server):
+    server = demo_server
     created = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "consult", "api-token", "--organisation",
          DEMO_ORGANISATION, "--by", DEMO_ADMIN, "--name", "Schemathesis",
          "--scope", "challenges:write", "--scope", "answers:write"],
         cwd=ROOT, env=server["env"], check=True, capture_output=True, text=True)
-    yield {**server, "token": created.stdout.strip()}
-    for cleanup in cleanups:
-        cleanup()
+    return {**server, "token": created.stdout.strip()}

@@ -1,0 +1,107 @@
+"""A short-lived cache of the pages anonymous visitors read, so that a media peak on a
+consultation is served from memory instead of rendering the same page thousands of
+times a second.
+
+Only GET views marked ``@anonymous_cache`` are cached, only for visitors who are not
+signed in and have no message waiting, per address, language, display scheme and
+whatever the view declares it varies on (the visitor's random order). A page embeds two
+per-request secrets — the CSP nonce and the visitor's CSRF token — so the cached copy
+keeps the ones it was rendered with and each hit swaps in fresh ones: every visitor
+gets a page that works with their own session. Signed-in people never see a cached
+page (their supports, their notifications). Entries live ``CONSULT_PAGE_CACHE_SECONDS``
+(10 s by default, 0 turns the cache off), in each worker's memory (cachetools)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from cachetools import TTLCache
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from consult.core.templating import csp_nonce
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def anonymous_cache(vary: Callable[[], Any] | None = None) -> Callable[[F], F]:
+    """Mark a GET view whose page is the same for every anonymous visitor (once
+    ``vary()`` — e.g. the visitor's random order — is part of the key)."""
+
+    def mark(view: F) -> F:
+        view._page_cache_vary = vary or (lambda: None)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: str
+    mimetype: str
+    nonce: str
+    csrf: str | None
+
+
+class PageCache:
+    def __init__(self, seconds: int, size: int) -> None:
+        self.entries: TTLCache = TTLCache(maxsize=size, ttl=seconds)
+        self.lock = threading.Lock()  # gthread workers share it
+        self.hits = self.misses = 0
+
+    def get(self, key) -> Entry | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, key, entry: Entry) -> None:
+        with self.lock:
+            self.entries[key] = entry
+
+
+def _key() -> tuple | None:
+    if request.method != "GET" or current_user.is_authenticated or session.get("_flashes"):
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    vary = getattr(view, "_page_cache_vary", None)
+    if vary is None:
+        return None
+    return (request.host, request.full_path, str(get_locale()), g.get("scheme"), vary())
+
+
+def init_page_cache(app: Flask) -> None:
+    seconds = app.config.get("PAGE_CACHE_SECONDS", 10)
+    if not seconds:
+        return
+    cache = PageCache(seconds, app.config.get("PAGE_CACHE_SIZE", 512))
+    app.extensions["consult_page_cache"] = cache
+
+    @app.before_request
+    def _serve_from_cache():
+        key = _key()
+        if key is None:
+            return None
+        entry = cache.get(key)
+        if entry is None:
+            g.page_cache_key = key
+            cache.misses += 1
+            return None
+        cache.hits += 1
+        body = entry.body.replace(entry.nonce, csp_nonce())
+        if entry.csrf:
+            body = body.replace(entry.csrf, generate_csrf())
+        response = app.response_class(body, mimetype=entry.mimetype)
+        response.headers["X-Consult-Cache"] = "hit"
+        return response
+
+    @app.after_request
+    def _store(response):
+        key = g.pop("page_cache_key", None)
+        if key is not None and response.status_code == 200 and not response.is_streamed:
+            cache.put(key, Entry(response.get_data(as_text=True), response.mimetype,
+                                 csp_nonce(), g.get("csrf_token")))
+        return response
