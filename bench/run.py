@@ -120,8 +120,13 @@ def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
     else:
         command += ["-s", str(LUA), url]
     result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    refused = [int(x.split()[1]) for x in result.stderr.splitlines()
+               if x.startswith("refused_409 ")]
+    other = [x for x in result.stderr.splitlines() if not x.startswith("refused_409 ")]
+    if other:
+        print("\n".join(other)[:2000], file=sys.stderr)
     line = [x for x in result.stdout.splitlines() if x.startswith("{")][-1]
-    return json.loads(line)
+    return {**json.loads(line), "refused": sum(refused)}
 
 
 def _token(html: str) -> str:
@@ -287,10 +292,17 @@ def report(args, summary, rows, peak) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, c, m, ratio in rows:
+        if m.get("refused"):
+            label = f"{label} ({m['refused']} refus 409)"
         lines.append(f"| {label} | {c} | {m['rps']:.0f} | {ratio * 100:.0f} % | "
                      f"{m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | "
                      f"{m['errors']} |")
-    lines += ["", "Chiffres d'une seule exécution : à comparer entre eux (même machine, même "
+    lines += ["", "Refus 409 : gunicorn (workers synchrones) ferme chaque connexion ; en se "
+              "reconnectant, wrk abandonne parfois une requête déjà préparée, ce qui décale "
+              "d'un cran l'alternance soutenir/retirer d'une personne : l'application refuse "
+              "alors à bon droit de retirer un soutien qu'elle n'a jamais reçu. Ces refus sont "
+              "comptés à part ; toute autre réponse ≥ 400 est une erreur.",
+              "", "Chiffres d'une seule exécution : à comparer entre eux (même machine, même "
               "exécution), pas à prendre comme absolus.", ""]
     return "\n".join(lines)
 
