@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from consult.api import schemas as s
 from consult.api.auth import require_integration
@@ -24,7 +23,7 @@ from consult.challenges.models import Challenge, ModerationMode
 from consult.db import db
 from consult.ideas.models import AnswerStatus
 from consult.moderation.operations import give_official_answer
-from consult.territories.models import Territory, TerritoryKind
+from consult.territories.reference import territory_id_by_key
 
 TOKEN = {TOKEN_SCHEME: []}
 DATE_FIELDS = ("submission_starts_at", "voting_starts_at", "review_starts_at", "results_at")
@@ -37,9 +36,7 @@ def _utc(value: datetime) -> datetime:
 def _territory(key: str | None) -> int | None:
     if key is None:
         return None
-    kind, _sep, code = key.partition(":")
-    found = db.session.scalar(select(Territory.id).where(
-        Territory.kind == TerritoryKind(kind), Territory.code == code))
+    found = territory_id_by_key(key)
     if found is None:
         raise ApiError(422, "unknown_territory", _("Territoire inconnu : %(key)s.", key=key),
                        "territory")

@@ -26,7 +26,7 @@ from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
 from consult.ideas.queries import IdeaFilters, ideas_query
 from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 from consult.organisations.models import Organisation, OrganisationKind
-from consult.territories.models import Territory, TerritoryKind
+from consult.territories.reference import territory_id_by_key
 
 ID = "int(min=1, max=2147483647)"  # ids fit in 32 bits: larger ones are simply not found
 
@@ -43,9 +43,7 @@ def _territory_id(key: str | None) -> int | None:
     """``departement:93`` → the territory's id; -1 (matches nothing) when unknown."""
     if not key:
         return None
-    kind, _sep, code = key.partition(":")
-    found = db.session.scalar(select(Territory.id).where(
-        Territory.kind == TerritoryKind(kind), Territory.code == code))
+    found = territory_id_by_key(key)
     return found if found is not None else -1
 
 

@@ -105,3 +105,13 @@ def resolve_territory(text: str) -> tuple[Territory | None, list[Territory]]:
     if not exact and len(candidates) == 1:
         return candidates[0], []
     return None, exact or candidates
+
+
+def territory_id_by_key(key: str) -> int | None:
+    """``departement:93`` (kind:INSEE code, as the API and open data write it) → the
+    territory's id, or None when no territory has that code."""
+    kind, _sep, code = key.partition(":")
+    if kind not in {k.value for k in TerritoryKind}:
+        return None
+    return db.session.scalar(select(Territory.id).where(
+        Territory.kind == TerritoryKind(kind), Territory.code == code))
