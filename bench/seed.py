@@ -8,8 +8,10 @@ supports, plus 50 ordinary challenges with their ideas and comments.
 from __future__ import annotations
 
 import random
+import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from tqdm import tqdm
@@ -44,8 +46,23 @@ THEMES = ["Accueil", "Démarches en ligne", "Transports", "Éducation", "Solidar
           "Santé", "Environnement", "Logement"]
 
 
+def vocabulary() -> tuple[list[str], list[float]]:
+    """Real French words (the domain's, and those of Consult's own French catalogue),
+    drawn with Zipf's law as in real text: a search for two words finds a few hundred
+    ideas out of 200,000, not most of them."""
+    catalogue = (Path(__file__).resolve().parent.parent / "consult" / "translations"
+                 / "messages.pot").read_text(encoding="utf-8")
+    words = sorted({w.lower() for w in re.findall(r"msgid \"([^\"]*)\"", catalogue)
+                    for w in re.findall(r"[^\W\d_]{4,}", w)} | set(WORDS))
+    random.Random(7).shuffle(words)  # the domain's words somewhere among the others
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+VOCABULARY, WEIGHTS = vocabulary()
+
+
 def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize()
+    return " ".join(rng.choices(VOCABULARY, WEIGHTS, k=n)).capitalize()
 
 
 def _batches(rows, size=BATCH):
@@ -125,15 +142,17 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
     idea_ids = list(db.session.scalars(select(Idea.id).where(Idea.challenge_id == large)))
 
     # Supports: distinct (idea, person) pairs; popular ideas get more (a skewed draw).
-    per_person = max(1, n_supports // len(user_ids))
+    per_person = max(1, min(len(idea_ids), n_supports // len(user_ids)))
     supports_per_idea: dict[int, int] = {}
     used: dict[int, int] = {}
 
     def supports():
         for user_id in user_ids:
-            chosen = {idea_ids[min(len(idea_ids) - 1, int(rng.paretovariate(1.2)) - 1
-                                   if rng.random() < 0.3 else rng.randrange(len(idea_ids)))]
-                      for _ in range(per_person)}
+            chosen: set[int] = set()
+            while len(chosen) < per_person:  # distinct ideas: exactly per_person each
+                chosen.add(idea_ids[min(len(idea_ids) - 1, int(rng.paretovariate(1.2)) - 1
+                                        if rng.random() < 0.3
+                                        else rng.randrange(len(idea_ids)))])
             used[user_id] = len(chosen)
             for idea_id in chosen:
                 supports_per_idea[idea_id] = supports_per_idea.get(idea_id, 0) + 1

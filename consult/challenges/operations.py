@@ -60,6 +60,10 @@ def create_challenge(actor: User | None, organisations: list[Organisation], *, t
 def ensure_participation(user: User, challenge: Challenge) -> int:
     """The person's participation row in the challenge (created once, race-safe);
     counts a new participant when it is created."""
+    existing = db.session.scalar(select(Participation.id).where(
+        Participation.user_id == user.id, Participation.challenge_id == challenge.id))
+    if existing is not None:  # the usual case: one read, no write
+        return existing
     inserted = insert_ignore(Participation.__table__, user_id=user.id,
                              challenge_id=challenge.id, supports_used=0, created_at=utcnow())
     if inserted:

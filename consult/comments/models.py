@@ -21,6 +21,7 @@ class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_idea_created", "idea_id", "created_at"),
+        Index("ix_comments_status_idea", "status", "idea_id"),  # hidden ones, per challenge
         CheckConstraint("status != 'deleted' OR body = ''", name="deleted_is_erased"),
     )
 

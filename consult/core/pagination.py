@@ -40,11 +40,15 @@ def page_number(value: Any) -> int:
         return 1
 
 
+def count_rows(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).subquery())) or 0
+
+
 def paginate(query: Select, number: int, size: int = 20, total: int | None = None) -> Page:
     """One page of ``query``; ``total`` may be given when a counter already holds it."""
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(
-            query.order_by(None).subquery())) or 0
+        total = count_rows(query)
     number = min(number, max(1, ceil(total / size)))
     items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
     return Page(items=items, number=number, size=size, total=total)

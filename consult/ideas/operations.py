@@ -3,9 +3,10 @@ rows it counts, through SQL increments (never read-modify-write in Python)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
 
 from consult.accounts.models import User
 from consult.challenges.models import Challenge, ModerationMode, Participation
@@ -14,6 +15,7 @@ from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
 from consult.core.errors_domain import Refused
 from consult.core.search import search_text
+from consult.core.sql import insert_ignore
 from consult.db import db, utcnow
 from consult.ideas import permissions as rules
 from consult.ideas.models import Idea, IdeaStatus, Support
@@ -92,61 +94,69 @@ def release_supports(idea: Idea) -> list[int]:
     return supporters
 
 
-class _LimitReached(Exception):
-    pass
+@dataclass(frozen=True)
+class SupportTally:
+    """What the support button shows after a click, read back from the writes themselves."""
+
+    supports: int  # the idea's supports now
+    supported: bool  # whether the person supports it now
+    supports_left: int | None  # what remains of the person's supports (None: no limit)
 
 
-def cast_support(user: User, idea: Idea) -> None:
-    """Support an idea. Safe under concurrency: the unique (idea, user) constraint stops a
-    second support, and a conditional UPDATE on the participation row stops supports
-    beyond the challenge's limit; all or nothing, in a savepoint."""
-    _require(rules.support_problem(user, idea))
+def cast_support(user: User, idea: Idea) -> SupportTally:
+    """Support an idea. Safe under concurrency without a savepoint: a conditional UPDATE
+    on the person's participation row spends one support (it locks that row, and stops
+    at the challenge's limit), then INSERT … ON CONFLICT DO NOTHING adds the support; a
+    support that already existed gives the spent one back. Counters move in the same
+    transaction as the rows."""
+    _require(rules.support_problem(user, idea, limit=False))  # the UPDATE below checks it
     challenge = idea.challenge
     participation_id = ensure_participation(user, challenge)
     limit = challenge.supports_per_person
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(Support).values(
-                idea_id=idea.id, user_id=user.id, challenge_id=challenge.id,
-                created_at=utcnow()))
-            spend = update(Participation).where(Participation.id == participation_id)
-            if limit is not None:
-                spend = spend.where(Participation.supports_used < limit)
-            spent = db.session.execute(spend.values(
-                supports_used=Participation.supports_used + 1).returning(Participation.id))
-            if spent.first() is None:
-                raise _LimitReached
-            db.session.execute(update(Idea).where(Idea.id == idea.id).values(
-                supports_count=Idea.supports_count + 1))
-            db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
-                supports_count=Challenge.supports_count + 1))
-    except IntegrityError as exc:
-        raise Refused(_("Vous soutenez déjà cette idée.")) from exc
-    except _LimitReached as exc:
-        raise Refused(rules.limit_reached_message(limit)) from exc
+    spend = update(Participation).where(Participation.id == participation_id)
+    if limit is not None:
+        spend = spend.where(Participation.supports_used < limit)
+    used = db.session.scalar(spend.values(supports_used=Participation.supports_used + 1)
+                             .returning(Participation.supports_used))
+    if used is None:
+        raise Refused(rules.limit_reached_message(limit))
+    if not insert_ignore(Support.__table__, idea_id=idea.id, user_id=user.id,
+                         challenge_id=challenge.id, created_at=utcnow()):
+        db.session.execute(update(Participation).where(Participation.id == participation_id)
+                           .values(supports_used=Participation.supports_used - 1))
+        raise Refused(_("Vous soutenez déjà cette idée."))
+    supports = db.session.scalar(update(Idea).where(Idea.id == idea.id).values(
+        supports_count=Idea.supports_count + 1).returning(Idea.supports_count))
+    db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
+        supports_count=Challenge.supports_count + 1))
+    return SupportTally(supports, True, None if limit is None else max(0, limit - used))
 
 
-def _remove_support(user: User, idea: Idea) -> bool:
+def _remove_support(user: User, idea: Idea) -> SupportTally | None:
     """Delete the person's support of ``idea`` and give it back, counters included;
-    False when there was none."""
+    None when there was none."""
     removed = db.session.execute(delete(Support).where(
         Support.idea_id == idea.id, Support.user_id == user.id).returning(Support.id)).first()
     if removed is None:
-        return False
-    db.session.execute(update(Participation).where(
+        return None
+    used = db.session.scalar(update(Participation).where(
         Participation.user_id == user.id, Participation.challenge_id == idea.challenge_id
-    ).values(supports_used=Participation.supports_used - 1))
-    db.session.execute(update(Idea).where(Idea.id == idea.id).values(
-        supports_count=Idea.supports_count - 1))
+    ).values(supports_used=Participation.supports_used - 1)
+        .returning(Participation.supports_used))
+    supports = db.session.scalar(update(Idea).where(Idea.id == idea.id).values(
+        supports_count=Idea.supports_count - 1).returning(Idea.supports_count))
     db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
         supports_count=Challenge.supports_count - 1))
-    return True
+    limit = idea.challenge.supports_per_person
+    return SupportTally(supports, False, None if limit is None else max(0, limit - used))
 
 
-def withdraw_support(user: User, idea: Idea) -> None:
+def withdraw_support(user: User, idea: Idea) -> SupportTally:
     _require(rules.unsupport_problem(user, idea))
-    if not _remove_support(user, idea):
+    tally = _remove_support(user, idea)
+    if tally is None:
         raise Refused(_("Vous ne soutenez pas cette idée."))
+    return tally
 
 
 def move_support(user: User, duplicate: Idea, kept: Idea) -> None:

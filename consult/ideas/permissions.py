@@ -31,7 +31,7 @@ def can_view_idea(user: Any, idea: Idea) -> bool:
     return is_author(user, idea) or is_agent_for(user, idea.challenge)
 
 
-def support_problem(user: Any, idea: Idea) -> str | None:
+def support_problem(user: Any, idea: Idea, limit: bool = True) -> str | None:
     problem = participation_problem(user, idea.challenge, Action.SUPPORT)
     if problem:
         return problem
@@ -41,7 +41,7 @@ def support_problem(user: Any, idea: Idea) -> str | None:
         return _("Les règles de ce défi ne permettent pas de soutenir sa propre idée.")
     from consult.challenges.operations import supports_left
 
-    if supports_left(user, idea.challenge) == 0:
+    if limit and supports_left(user, idea.challenge) == 0:
         return limit_reached_message(idea.challenge.supports_per_person)
     return None
 

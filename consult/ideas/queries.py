@@ -5,13 +5,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Select, cast, func, literal_column, select, text
+from sqlalchemy import Select, case, func, literal_column, select, text
+from sqlalchemy.orm import lazyload
 
 from consult.challenges.models import Challenge
-from consult.core.pagination import Page, paginate
+from consult.core.pagination import Page, count_rows, paginate
 from consult.core.search import fts5_any_query, fts5_query
 from consult.db import db
-from consult.ideas.models import AnswerStatus, Idea, IdeaStatus, Support
+from consult.ideas.models import SHUFFLE_RING, AnswerStatus, Idea, IdeaStatus, Support
 
 
 class IdeaSort(enum.StrEnum):
@@ -56,7 +57,10 @@ def _search_clause(query: Select, terms: str, any_term: bool = False) -> Select 
 
 
 def ideas_query(challenge: Challenge, filters: IdeaFilters) -> Select:
-    query = select(Idea).where(Idea.challenge_id == challenge.id, Idea.status == filters.status)
+    # the challenge is already loaded: its ideas find it in the session, instead of
+    # joining it again and reloading its organisations and themes for every query
+    query = (select(Idea).options(lazyload(Idea.challenge))
+             .where(Idea.challenge_id == challenge.id, Idea.status == filters.status))
     if filters.theme_id:
         query = query.where(Idea.theme_id == filters.theme_id)
     if filters.territory_id:
@@ -77,20 +81,46 @@ def _ordering(filters: IdeaFilters):
     if filters.sort == IdeaSort.COMMENTS:
         return (Idea.comments_count.desc(), Idea.id.desc())
     if filters.sort == IdeaSort.RANDOM:
-        # id -> id * m mod p (p prime) is a permutation of the ids; the visitor's seed
-        # chooses the multiplier m, so each visitor has an order of their own, stable
-        # from one page to the next.
-        prime = 2_147_483_647
-        multiplier = (filters.seed * 2_654_435_761) % prime or 1
-        return ((cast(Idea.id, BigInteger) * multiplier) % prime, Idea.id)
+        # Every idea has a random place on a ring (shuffle_key); the visitor's seed picks
+        # where their walk round it starts: an order of their own, stable from page to
+        # page. (idea_page reads it as two index ranges; this is the same order.)
+        start = shuffle_start(filters.seed)
+        return (case((Idea.shuffle_key >= start, 0), else_=1), Idea.shuffle_key, Idea.id)
     return (Idea.supports_count.desc(), Idea.id.desc())
+
+
+def shuffle_start(seed: int) -> int:
+    return (seed * 2_654_435_761) % SHUFFLE_RING
 
 
 def idea_page(challenge: Challenge, filters: IdeaFilters, number: int, size: int = 20) -> Page:
     query = ideas_query(challenge, filters)
     simple = (not filters.theme_id and not filters.territory_id and not filters.search.strip()
               and not filters.answer and filters.status == IdeaStatus.PUBLISHED)
-    return paginate(query, number, size, total=challenge.ideas_count if simple else None)
+    total = challenge.ideas_count if simple else None
+    if filters.sort == IdeaSort.RANDOM:
+        return _ring_page(query.order_by(None), shuffle_start(filters.seed), number, size,
+                          total)
+    return paginate(query, number, size, total=total)
+
+
+def _ring_page(query: Select, start: int, number: int, size: int, total: int | None) -> Page:
+    """A page of the random order without sorting every idea: the ideas from the
+    visitor's starting point to the end of the ring, then those from its beginning."""
+    if total is None:
+        total = count_rows(query)
+    number = min(number, max(1, -(-total // size)))
+    offset = (number - 1) * size
+    order = (Idea.shuffle_key, Idea.id)
+    items = list(db.session.scalars(query.where(Idea.shuffle_key >= start).order_by(*order)
+                                    .limit(size).offset(offset)))
+    # Past the end of the ring, go on from its beginning. Always asked (LIMIT 0 when the
+    # page is full), so a page costs the same queries however the ideas fall on the ring.
+    after = (offset + len(items) if items or not offset
+             else count_rows(query.where(Idea.shuffle_key >= start)))
+    items += db.session.scalars(query.where(Idea.shuffle_key < start).order_by(*order)
+                                .limit(size - len(items)).offset(max(0, offset - after)))
+    return Page(items=items, number=number, size=size, total=total)
 
 
 def similar_ideas(challenge: Challenge, title: str, body: str = "", limit: int = 5) -> list[Idea]:
@@ -126,10 +156,14 @@ def idea_territories(challenge: Challenge) -> list:
     """The territories that the challenge's published ideas name, for the filter."""
     from consult.territories.models import Territory
 
-    return list(db.session.scalars(select(Territory).where(Territory.id.in_(
-        select(Idea.territory_id).where(Idea.challenge_id == challenge.id,
-                                        Idea.status == IdeaStatus.PUBLISHED)
-    )).order_by(Territory.name)))
+    named = (select(Idea.territory_id).distinct()
+             .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED,
+                    Idea.territory_id.is_not(None)))  # from the index, ideas without skipped
+    ids = list(db.session.scalars(named))
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Territory).where(Territory.id.in_(ids))
+                                   .order_by(Territory.name)))
 
 
 def credited_authors(idea: Idea) -> list:

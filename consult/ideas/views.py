@@ -24,6 +24,7 @@ from consult.ideas import operations as ops
 from consult.ideas import permissions as rules
 from consult.ideas.forms import CommentForm, IdeaForm, ReportForm
 from consult.ideas.models import Idea
+from consult.ideas.operations import SupportTally
 from consult.ideas.queries import (
     credited_authors,
     movable_supports,
@@ -153,7 +154,7 @@ def _post_action(idea: Idea, operation, success: str):
     FlaskForm().validate_on_submit() or abort(400)
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        operation(person(), idea)
+        tally = operation(person(), idea)
     except Refused as refused:
         if wants_json:
             return jsonify({"error": {"code": "refused", "message": refused.message,
@@ -161,11 +162,13 @@ def _post_action(idea: Idea, operation, success: str):
         flash(refused.message, "error")
         return redirect(url_for("ideas.show", idea_id=idea.id)), 303
     if wants_json:
-        db.session.refresh(idea)
-        return jsonify({"supports": idea.supports_count,
-                        "supported": idea.id in supported_idea_ids(current_user, [idea.id]),
-                        "supports_left": supports_left(current_user, idea.challenge),
-                        "message": success})
+        if not isinstance(tally, SupportTally):  # other buttons: read the counts back
+            db.session.refresh(idea)
+            tally = SupportTally(idea.supports_count,
+                                 idea.id in supported_idea_ids(current_user, [idea.id]),
+                                 supports_left(current_user, idea.challenge))
+        return jsonify({"supports": tally.supports, "supported": tally.supported,
+                        "supports_left": tally.supports_left, "message": success})
     flash(success, "success")
     return redirect(request.form.get("back") if request.form.get("back", "").startswith(
         ("/defis/", "/idees/")) and not request.form["back"].startswith("//")

@@ -114,8 +114,12 @@ def log_as_csv(challenge: Challenge) -> str:
 
 def public_figures(challenge: Challenge) -> dict:
     """What the challenge page shows: published and rejected ideas, per charter rule."""
+    # published ideas are the challenge's counter; the others are few and counted from
+    # the index (a GROUP BY over every idea cost 10 ms at 200,000 ideas)
     statuses = dict(db.session.execute(select(Idea.status, func.count()).where(
-        Idea.challenge_id == challenge.id).group_by(Idea.status)).all())
+        Idea.challenge_id == challenge.id, Idea.status.in_(
+            [s for s in IdeaStatus if s != IdeaStatus.PUBLISHED])).group_by(Idea.status)).all())
+    statuses[IdeaStatus.PUBLISHED] = challenge.ideas_count
     by_rule = db.session.execute(select(CharterRule.label, func.count(Idea.id)).join(
         Idea, Idea.rejection_rule_id == CharterRule.id).where(
         Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.REJECTED).group_by(
