@@ -139,6 +139,8 @@ class Database:
 
         @app.after_request
         def _commit_on_success(response):
+            if not self.session.registry.has():
+                return response  # the request never touched the database
             if response.status_code < 400:
                 self.session.commit()
             else:

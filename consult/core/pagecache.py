@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 from cachetools import TTLCache
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from consult.core.templating import csp_nonce
@@ -64,13 +63,17 @@ class PageCache:
 
 
 def _key() -> tuple | None:
-    if request.method != "GET" or current_user.is_authenticated or session.get("_flashes"):
+    # Runs before anything else of the request: a session naming a server-side session
+    # ("sid") is a signed-in person (or one whose session just expired: no cache either),
+    # without loading them from the database.
+    if request.method != "GET" or "sid" in session or session.get("_flashes"):
         return None
     view = current_app.view_functions.get(request.endpoint or "")
     vary = getattr(view, "_page_cache_vary", None)
     if vary is None:
         return None
-    return (request.host, request.full_path, str(get_locale()), g.get("scheme"), vary())
+    return (request.host, request.full_path, str(get_locale()),
+            request.cookies.get("consult_scheme", "system"), vary())
 
 
 def init_page_cache(app: Flask) -> None:
@@ -80,7 +83,6 @@ def init_page_cache(app: Flask) -> None:
     cache = PageCache(seconds, app.config.get("PAGE_CACHE_SIZE", 512))
     app.extensions["consult_page_cache"] = cache
 
-    @app.before_request
     def _serve_from_cache():
         key = _key()
         if key is None:
@@ -97,6 +99,9 @@ def init_page_cache(app: Flask) -> None:
         response = app.response_class(body, mimetype=entry.mimetype)
         response.headers["X-Consult-Cache"] = "hit"
         return response
+
+    # first of the request's steps: a hit costs no database query and no user loading
+    app.before_request_funcs.setdefault(None, []).insert(0, _serve_from_cache)
 
     @app.after_request
     def _store(response):
