@@ -35,7 +35,7 @@ def _new_database(tmp_path_factory, cleanups: list) -> str:
 
 
 def start_live_server(tmp_path_factory, cleanups: list, theme: str = "neutral",
-                      **settings: str) -> dict:
+                      workers: int = 2, **settings: str) -> dict:
     """Migrate, load the demo, start gunicorn; ``settings``: more CONSULT_* variables."""
     database = _new_database(tmp_path_factory, cleanups)
     port = _free_port()
@@ -50,9 +50,9 @@ def start_live_server(tmp_path_factory, cleanups: list, theme: str = "neutral",
     subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = instance / "gunicorn.log"  # the server's errors, to read when a test fails
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True,
-        stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env,
+        start_new_session=True, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
 
     def stop():
@@ -68,6 +68,52 @@ def start_live_server(tmp_path_factory, cleanups: list, theme: str = "neutral",
             time.sleep(0.2)
     else:
         pytest.fail(f"the live server ({theme}) did not start")
-    return {"url": base, "database": database, "env": env, "theme": theme, "log": log}
+    return {"url": base, "database": database, "env": env, "theme": theme, "log": log,
+            "master": server.pid}
 
 
+
+
+class Visitor:
+    """One person's browser as far as HTTP goes: cookies kept, CSRF token read from the
+    pages, answers returned as (status, text) whatever the status."""
+
+    def __init__(self, base: str) -> None:
+        import http.cookiejar
+
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.token = ""
+
+    def request(self, path: str, data: dict | None = None,
+                headers: dict | None = None) -> tuple[int, str]:
+        import urllib.error
+        import urllib.parse
+
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+            self.base + path, data=body, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                text = response.read().decode()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+        import re
+
+        found = re.search(r'name="csrf_token" value="([^"]+)"', text)
+        if found:
+            self.token = found.group(1)
+        return status, text
+
+    def sign_in(self, email: str, password: str) -> None:
+        self.request("/connexion")
+        status, page = self.request("/connexion", {"csrf_token": self.token, "email": email,
+                                                   "password": password})
+        assert status == 200 and "/deconnexion" in page, f"{email} could not sign in"
+
+    def post_json(self, path: str) -> int:
+        """A button pressed with JavaScript on (the support button): the status."""
+        return self.request(path, {"csrf_token": self.token},
+                            {"Accept": "application/json"})[0]

@@ -49,6 +49,8 @@ def visitor_seed() -> int:
 
 def _random_order_key() -> int | None:
     """The page cache's key part: the visitor's order, unless another sort was asked."""
+    if request.args.get("q", "").strip() and not request.args.get("tri"):
+        return None  # a search comes most supported first (challenges.queries.default_sort)
     return visitor_seed() if request.args.get("tri") in (None, "", IdeaSort.RANDOM) else None
 
 
@@ -69,7 +71,7 @@ def index():
 @anonymous_cache(vary=_random_order_key)
 def show(slug: str):
     challenge = challenge_or_404(slug)
-    sort = enum_arg("tri", IdeaSort) or default_sort(challenge)
+    sort = enum_arg("tri", IdeaSort) or default_sort(challenge, bool(text_arg("q").strip()))
     filters = IdeaFilters(theme_id=int_arg("theme"), territory_id=int_arg("territoire"),
                           answer=text_arg("reponse", 20), search=text_arg("q"), sort=sort,
                           seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)

@@ -33,12 +33,15 @@ class IdeaFilters:
     seed: int = 1  # the visitor's own random order
 
 
-def default_sort(challenge: Challenge) -> IdeaSort:
+def default_sort(challenge: Challenge, searching: bool = False) -> IdeaSort:
     """While voting is open, a random order (stable for each visitor), so that early
-    ideas do not win by being seen first."""
+    ideas do not win by being seen first. A search is an answer to a question: the
+    matches come most supported first (and the page is the same for every visitor)."""
     from consult.challenges.phases import Phase
 
-    return IdeaSort.RANDOM if challenge.phase == Phase.VOTING else IdeaSort.SUPPORTS
+    if challenge.phase == Phase.VOTING and not searching:
+        return IdeaSort.RANDOM
+    return IdeaSort.SUPPORTS
 
 
 def _search_clause(query: Select, terms: str, any_term: bool = False) -> Select | None:

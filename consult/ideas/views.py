@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import defaultload
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
 from consult.briefs.queries import public_briefs_of_idea
+from consult.challenges.models import Challenge
 from consult.challenges.operations import supports_left
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
@@ -36,7 +38,11 @@ from consult.territories.reference import resolve_territory
 
 
 def idea_or_404(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
+    # the idea with its challenge, author, theme and territory in one query; the
+    # challenge's organisations and themes only when a page asks for them
+    idea = db.session.get(Idea, idea_id, options=[
+        defaultload(Idea.challenge).lazyload(Challenge.organisations),
+        defaultload(Idea.challenge).lazyload(Challenge.themes)])
     if idea is None or not rules.can_view_idea(current_user, idea):
         abort(404)
     return idea
