@@ -69,6 +69,9 @@ def _configure_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    from consult.core import logredact
+
+    logredact.install()  # whoever configured the handlers, none writes a secret
 
 
 def _blueprints():
