@@ -13,20 +13,20 @@ WORKERS ?= 2
 PO := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint bench tools assets screenshots translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint audit lock bench tools assets screenshots translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-run: pyproject.toml requirements.lock | $(BIN)/python
 	@echo "Installation de Consult dans $(VENV)…"
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e . -c requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 	@echo "Installation de Consult et des outils de test dans $(VENV)…"
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev]" -c requirements.lock
 	touch $@ $(VENV)/.installed-run
 
 ## assets: front-end packages from the npm registry (pinned in package-lock.json)
@@ -73,6 +73,7 @@ tools:
 ## test: the whole suite on SQLite, then on PostgreSQL when CONSULT_TEST_DATABASE_URL is set
 test: $(VENV)/.installed-dev translations tools assets
 	@$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory audit
 	$(MAKE) --no-print-directory test-sqlite
 	if [ -n "$${CONSULT_TEST_DATABASE_URL:-}" ]; then
 	  $(MAKE) --no-print-directory test-postgres
@@ -97,6 +98,25 @@ screenshots: $(VENV)/.installed-dev translations tools assets
 
 lint: $(VENV)/.installed-dev
 	@$(BIN)/ruff check consult tests migrations bench
+
+## audit: bandit on the code (nothing above low severity unless justified in place), and
+## pip-audit on the locked dependencies when PyPI's vulnerability service answers
+audit: $(VENV)/.installed-dev
+	@echo "== bandit (sévérité moyenne et haute)"
+	$(BIN)/bandit -q -c pyproject.toml -r consult -ll
+	echo "== pip-audit (requirements.lock)"
+	if $(BIN)/python -c "import urllib.request as u; u.urlopen('https://pypi.org/pypi/flask/3.1.3/json', timeout=10)" 2>/dev/null; then
+	  $(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --progress-spinner off --strict
+	else
+	  echo "pip-audit ne peut pas lire les pages de version de PyPI d'ici (réseau restreint) :" \
+	       "repli sur les alertes publiées pour la dernière version de chaque paquet."
+	  $(BIN)/python tools/audit_lock.py requirements.lock
+	fi
+
+## lock: pin every installed package into requirements.lock (after changing pyproject.toml)
+lock: $(VENV)/.installed-dev
+	{ sed -n 1,2p requirements.lock; $(BIN)/pip freeze --exclude-editable | grep -iv '^consult\b\|^-e'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 ## extract-messages: refresh the English catalogue after changing translatable strings
 extract-messages: $(VENV)/.installed-dev
