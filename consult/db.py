@@ -13,6 +13,8 @@ upgrades a read transaction.
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -97,12 +99,28 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    lock_path = _writer_lock_path(engine)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         will_write = connection.info.pop("write", None)
         if will_write is None:
             will_write = _request_will_write()
+        if will_write and lock_path:
+            _take_writer_turn(connection.connection._connection_record, lock_path)
         connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if will_write else 'DEFERRED'}")
+
+    @event.listens_for(engine, "checkin")
+    def _end_writer_turn(_dbapi_connection, record):
+        descriptor = record.info.get("writer_lock") if record is not None else None
+        if descriptor is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    @event.listens_for(engine, "close")
+    def _forget_writer_lock(_dbapi_connection, record):
+        descriptor = record.info.pop("writer_lock", None)
+        if descriptor is not None:
+            os.close(descriptor)  # closing also releases it
 
     @event.listens_for(engine, "before_cursor_execute")
     def _reads_stay_reads(_conn, _cursor, statement, _parameters, _context, _many):
@@ -115,6 +133,26 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             if current_app.testing:
                 raise RuntimeError(message + " — mark the view @writes_on_get")
             current_app.logger.warning(message)
+
+
+def _writer_lock_path(engine: Engine) -> str | None:
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database + "-writers.lock"
+
+
+def _take_writer_turn(record, lock_path: str) -> None:
+    """Writers of every process queue on a file lock before BEGIN IMMEDIATE: the next
+    one wakes the instant the lock is free (the kernel's queue), where SQLite's own busy
+    handler sleeps and retries (up to 100 ms a time: the 600 ms p99 of supports under
+    load). The lock is released when the connection goes back to the pool, after its
+    commit or rollback, and by the kernel if the process dies (SIGKILL included)."""
+    descriptor = record.info.get("writer_lock")
+    if descriptor is None:
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        record.info["writer_lock"] = descriptor
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
 
 
 class Database:

@@ -92,7 +92,11 @@ def new(slug: str):
             i.id for i in db.session.scalars(select(Idea).where(
                 Idea.challenge_id == challenge.id, Idea.answer_status == AnswerStatus.SELECTED))]
         form.ideas.data = chosen
-        ideas = list(db.session.scalars(select(Idea).where(Idea.id.in_(chosen))))
+        # only this challenge's ideas: an id from elsewhere (another organisation's
+        # pending idea) must not have its text copied into the form
+        ideas = list(db.session.scalars(select(Idea).where(
+            Idea.id.in_(chosen), Idea.challenge_id == challenge.id)))
+        form.ideas.data = [idea.id for idea in ideas]
         if ideas:
             for name, value in ops.prefill(challenge, ideas).items():
                 getattr(form, name).data = value

@@ -1,0 +1,48 @@
+"""Brute force against several gunicorn workers: the per-account login limit counts in
+Redis, so an attacker whose attempts land on four different workers is stopped after
+exactly the limit, not four times it."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult.core.ratelimit import LOGIN_PER_ACCOUNT
+from tests.live import Visitor, start_live_server
+
+pytestmark = pytest.mark.slow
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis does not answer on 127.0.0.1:6379 (.ci/run starts it)")
+    cleanups: list = []
+    yield start_live_server(tmp_path_factory, cleanups, workers=4, RATELIMIT_ENABLED="1",
+                            REDIS_URL=REDIS)
+    for cleanup in cleanups:
+        cleanup()
+    redis.Redis.from_url(REDIS).flushdb()
+
+
+def test_login_limit_per_account_holds_across_workers(server):
+    limit = int(LOGIN_PER_ACCOUNT.split()[0])
+    statuses = []
+    for _ in range(limit + 3):  # each attempt a new visitor, a new connection
+        visitor = Visitor(server["url"])
+        visitor.request("/connexion")
+        statuses.append(visitor.request("/connexion", {
+            "csrf_token": visitor.token, "email": "camille@demo.consult.example",
+            "password": "pas le bon mot de passe"})[0])
+    assert statuses == [422] * limit + [429] * 3, statuses
+    # the right password does not get through the lock either: the account is protected
+    visitor = Visitor(server["url"])
+    visitor.request("/connexion")
+    assert visitor.request("/connexion", {"csrf_token": visitor.token,
+                                          "email": "camille@demo.consult.example",
+                                          "password": "demo-consult-2026"})[0] == 429
+    log = server["log"].read_text(errors="replace")
+    assert "pas le bon mot de passe" not in log
