@@ -122,7 +122,18 @@ def test_the_whole_loop(app):
     assert kinds["session_scheduled"] == 1  # the volunteer
     assert {n.kind for n in notes if n.user_id == citizens[4].id} >= {"new_phase", "results"}
 
-    # 7. the public page and the PDF
+    # 7. every administration and brief action of the loop left its line in the
+    # append-only log, with who did it
+    from consult.audit.models import ActionLog
+
+    logged = Counter(e.action for e in db.session.scalars(select(ActionLog)))
+    assert {"challenge.create", "challenge.publish", "challenge.close_phase",
+            "challenge.publish_results", "brief.create", "brief.status",
+            "session.create"} <= logged.keys(), logged
+    assert logged["challenge.close_phase"] == 2 and logged["brief.status"] >= 4
+    assert all(e.actor_id is not None for e in db.session.scalars(select(ActionLog)))
+
+    # 8. the public page and the PDF
     page = app.test_client().get(f"/cahiers/{brief.id}").text
     assert "Adopté" in page and "Généralisé à la rentrée." in page and "4.5" in page
     pdf = app.test_client().get(f"/cahiers/{brief.id}.pdf")

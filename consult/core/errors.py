@@ -32,10 +32,18 @@ def init_errors(app: Flask) -> None:
     def _http(error: HTTPException):
         return _render(error, error.code or 500)
 
-    if app.testing:
-        return  # let tests see the real exception
+    if not app.testing:  # tests see the real exception (and call the handler directly)
+        app.register_error_handler(Exception, unexpected_error)
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        return _render(InternalServerError(), 500)
+
+def unexpected_error(error: Exception):
+    """Nothing half-saved, then a page: the transaction is rolled back first, so that the
+    page can be drawn even when the error was a failed flush (the session would refuse
+    every query until rolled back: PendingRollbackError while rendering the 500)."""
+    from consult.db import db
+
+    if isinstance(error, HTTPException):
+        return _render(error, error.code or 500)
+    db.session.rollback()
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return _render(InternalServerError(), 500)

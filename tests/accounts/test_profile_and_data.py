@@ -120,3 +120,22 @@ def test_unconfirmed_people_see_how_to_confirm(client):
     assert "Confirmez votre adresse e-mail" in page
     response = post_form(client, "/compte/renvoyer-confirmation")
     assert response.status_code == 302
+
+
+def test_deleting_an_account_keeps_the_vote_totals(client):
+    from consult.ideas.models import Idea
+    from consult.integrity import run_checks
+    from tests.factories import ChallengeFactory, IdeaFactory
+
+    challenge = ChallengeFactory(phase="voting", supports_per_person=None)
+    ideas = [IdeaFactory(challenge=challenge) for _ in range(2)]
+    user = UserFactory(email="votant@exemple.fr")
+    login(client, user)
+    for idea in ideas:
+        assert post_form(client, f"/idees/{idea.id}/soutenir").status_code == 302
+    response = post_form(client, "/compte/supprimer", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [db.session.get(Idea, i.id).supports_count for i in ideas] == [1, 1]
+    assert db.session.get(User, user.id).email is None
+    assert run_checks() == []  # counters still equal their rows
