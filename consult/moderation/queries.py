@@ -124,9 +124,12 @@ def public_figures(challenge: Challenge) -> dict:
         Idea, Idea.rejection_rule_id == CharterRule.id).where(
         Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.REJECTED).group_by(
         CharterRule.label).order_by(func.count(Idea.id).desc())).all()
-    hidden_comments = db.session.scalar(select(func.count(Comment.id)).join(
-        Idea, Idea.id == Comment.idea_id).where(Idea.challenge_id == challenge.id,
-                                                Comment.status == CommentStatus.HIDDEN))
+    # from the few hidden comments to their ideas (EXISTS), never from every idea of a
+    # large challenge to its comments
+    hidden_comments = db.session.scalar(select(func.count(Comment.id)).where(
+        Comment.status == CommentStatus.HIDDEN,
+        select(Idea.id).where(Idea.id == Comment.idea_id,
+                              Idea.challenge_id == challenge.id).exists()))
     return {"published": statuses.get(IdeaStatus.PUBLISHED, 0),
             "rejected": statuses.get(IdeaStatus.REJECTED, 0),
             "hidden": statuses.get(IdeaStatus.HIDDEN, 0),
