@@ -97,13 +97,31 @@ def test_query_count_does_not_grow_with_the_number_of_ideas(client):
     login(client, user)
     IdeaFactory(challenge=challenge)
     idea = IdeaFactory(challenge=challenge)
+    theme = challenge.themes[0].id if challenge.themes else ""
     urls = [f"/defis/{challenge.slug}", f"/defis/{challenge.slug}?tri=soutiens",
+            f"/defis/{challenge.slug}?tri=hasard", f"/defis/{challenge.slug}?q=idee",
+            f"/defis/{challenge.slug}?theme={theme}", f"/defis/{challenge.slug}?tri=recentes",
             f"/idees/{idea.id}", "/", "/defis", "/mon-espace"]
     small = {url: count_queries(client, url) for url in urls}
     for _ in range(40):
         IdeaFactory(challenge=challenge, author=UserFactory(), comments_count=1)
     large = {url: count_queries(client, url) for url in urls}
     assert small == large, (small, large)
+
+
+def test_moderation_queue_query_count_does_not_grow_with_the_number_of_ideas(client):
+    from consult.ideas.models import IdeaStatus
+    from tests.factories import OrganisationFactory, agent_of
+
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    login(client, agent_of(organisation))
+    IdeaFactory(challenge=challenge, status=IdeaStatus.PENDING, published_at=None)
+    small = count_queries(client, "/moderation")
+    for _ in range(30):
+        IdeaFactory(challenge=challenge, author=UserFactory(), status=IdeaStatus.PENDING,
+                    published_at=None)
+    assert count_queries(client, "/moderation") == small
 
 
 def test_challenge_list_filters(client):
