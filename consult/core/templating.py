@@ -69,6 +69,7 @@ def init_templating(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if getattr(current_user, "is_authenticated", False):
+        # the person as loaded for this request (a page-cache hit loads nobody: anonymous)
+        if getattr(g.get("_login_user"), "is_authenticated", False):
             headers.setdefault("Cache-Control", "private, no-store")
         return response

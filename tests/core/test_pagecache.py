@@ -53,3 +53,13 @@ def test_signed_in_people_never_get_a_cached_page(demo_server):
         page = person.get(base + PAGE, timeout=10)
         assert "X-Consult-Cache" not in page.headers
         assert "Se déconnecter" in page.text
+
+
+def test_pages_of_signed_in_people_are_never_stored_by_a_cache(client):
+    from tests.conftest import login
+    from tests.factories import UserFactory
+
+    assert "no-store" not in client.get("/defis").headers.get("Cache-Control", "")
+    login(client, UserFactory())
+    for path in ("/defis", "/mon-espace", "/page-qui-n-existe-pas"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
