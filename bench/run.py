@@ -211,6 +211,9 @@ def main(argv=None) -> Path:
         people_count = min(PEOPLE, summary["citizens"] - 1)  # citoyen0 is the agent
         engine = create_engine(url)
         with engine.connect() as conn:
+            summary["server"] = conn.execute(text(
+                "SELECT version()" if args.database == "postgresql"
+                else "SELECT 'SQLite ' || sqlite_version()")).scalar_one().split(" on ")[0]
             idea_id = conn.execute(text(
                 "SELECT id FROM ideas ORDER BY supports_count DESC LIMIT 1")).scalar_one()
             # for each signed-in person, a popular idea they neither wrote nor support yet
@@ -284,6 +287,7 @@ def report(args, summary, rows, peak) -> str:
         f"- Machine : {info['cores']} cœurs, {info['memory_mb']} Mio, {info['platform']}",
         f"- Versions : Python {info['python']}, Flask {info['flask']}, "
         f"SQLAlchemy {info['sqlalchemy']}, SQLite {info['sqlite']}, {info['wrk']}",
+        f"- Base : {summary.get('server', args.database)}",
         f"- gunicorn : {args.workers} workers synchrones, pour Consult comme pour le Flask nu",
         f"- Données : {summary['citizens']} citoyens, {summary['ideas']} idées dans le grand "
         f"défi, {summary['supports']} soutiens, {summary['comments']} commentaires ; "
