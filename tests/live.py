@@ -44,7 +44,8 @@ def start_live_server(tmp_path_factory, cleanups: list, theme: str = "neutral",
                CONSULT_SECRET_KEY="live-" + uuid.uuid4().hex,
                CONSULT_BASE_URL=f"http://127.0.0.1:{port}", CONSULT_MAIL_CONSOLE="0",
                CONSULT_RATELIMIT_ENABLED="0", CONSULT_INSTANCE_PATH=str(instance),
-               CONSULT_THEME=theme, **{f"CONSULT_{k}": v for k, v in settings.items()})
+               CONSULT_THEME=theme)
+    env.update({f"CONSULT_{k}": v for k, v in settings.items()})
     flask = [sys.executable, "-m", "flask", "--app", "consult"]
     subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -128,7 +128,8 @@ def test_many_people_supporting_at_once_lose_nothing_and_count_nothing_twice(ser
     # the only refusals: people supporting their own idea (the seed drew the authors)
     refused = {pair for pair, status in answered if status == 409}
     assert refused == {pair for pair, _ in answered if pair in authors(server)}
-    assert len(accepted) >= PEOPLE * IDEAS - 2 * PEOPLE, len(accepted)
+    assert accepted == {pair for pair, _ in answered} - authors(server)
+    assert len(accepted) > 100, len(accepted)  # (the seed already gave some of the pairs)
     result = integrity_check(server)
     assert result.returncode == 0, result.stderr
 
