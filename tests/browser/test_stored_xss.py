@@ -12,7 +12,6 @@ import sys
 
 import pytest
 
-from tests.browser.conftest import chromium  # noqa: F401  (the fixture)
 from tests.live import ROOT, start_live_server
 from tests.security.xss_seed import vectors
 
@@ -70,7 +69,7 @@ def server(tmp_path_factory):
         cleanup()
 
 
-def test_no_stored_vector_runs_in_a_real_browser(server, chromium):  # noqa: F811
+def test_no_stored_vector_runs_in_a_real_browser(server, chromium):
     seeded = subprocess.run([sys.executable, "-m", "tests.security.xss_seed"], cwd=ROOT,
                             env=server["env"], check=True, capture_output=True, text=True)
     pages = json.loads(seeded.stdout.strip().splitlines()[-1])
@@ -96,3 +95,22 @@ def test_no_stored_vector_runs_in_a_real_browser(server, chromium):  # noqa: F81
     assert not problems, problems
     assert not dialogs, dialogs
     assert not errors, errors
+
+
+def test_the_detector_sees_a_script_that_runs(chromium):
+    """The hooks above are not blind: on a page without sanitiser or CSP they catch an
+    injected handler and its leftovers."""
+    context = chromium.new_context()
+    context.add_init_script(HOOK)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    try:
+        page.set_content('<main><img src="x:" onerror="alert(7)">'
+                         '<a href="javascript:alert(8)">x</a></main>')
+        page.wait_for_timeout(50)
+        assert "alert(7)" in page.evaluate("window.__xss")
+        leftovers = page.evaluate(LEFTOVERS)
+        assert any("onerror" in item for item in leftovers)
+        assert any("javascript:alert(8)" in item for item in leftovers)
+    finally:
+        context.close()
