@@ -63,10 +63,23 @@ def show(brief_id: int):
                            BriefStatus=BriefStatus)
 
 
-def _choices(form: BriefForm, challenge) -> None:
-    ideas = list(db.session.scalars(select(Idea).where(
-        Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED).order_by(
-        (Idea.answer_status == AnswerStatus.SELECTED).desc(), Idea.supports_count.desc())))
+CHOICES_MOST_SUPPORTED = 100
+
+
+def _choices(form: BriefForm, challenge, named: list[int] | tuple = ()) -> None:
+    """The ideas a brief may come from: the challenge's selected ideas, the ideas named
+    (by the link that opened the form, by the brief itself, by the submitted form) and
+    the most supported ones — not every idea of a challenge of 200,000."""
+    named = [int(v) for v in (*named, *request.form.getlist("ideas"),
+                              *request.args.getlist("idee")) if str(v).isdigit()]
+    published = select(Idea).where(Idea.challenge_id == challenge.id,
+                                   Idea.status == IdeaStatus.PUBLISHED)
+    ideas = list(db.session.scalars(published.where(
+        (Idea.answer_status == AnswerStatus.SELECTED) | Idea.id.in_(named))))
+    ideas += [i for i in db.session.scalars(published.order_by(Idea.supports_count.desc())
+                                            .limit(CHOICES_MOST_SUPPORTED))
+              if i not in ideas]
+    ideas.sort(key=lambda i: (i.answer_status != AnswerStatus.SELECTED, -i.supports_count))
     form.ideas.choices = [SelectChoice(i.id, f"{i.title} ({i.supports_count})") for i in ideas]
     form.organisation.choices = [SelectChoice(o.id, o.name) for o in challenge.organisations]
 
@@ -120,7 +133,7 @@ def edit(brief_id: int):
     brief = brief_or_404(brief_id)
     _require(brief)
     form = BriefForm(obj=brief if request.method == "GET" else None)
-    _choices(form, brief.challenge)
+    _choices(form, brief.challenge, [i.id for i in brief.ideas])
     if request.method == "GET":
         form.ideas.data = [i.id for i in brief.ideas]
         form.organisation.data = brief.organisation_id

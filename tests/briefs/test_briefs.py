@@ -130,3 +130,21 @@ def test_brief_exports_as_markdown_and_tagged_pdf(client):
     assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]  # tagged PDF
     assert catalog["/Lang"] == "fr"
     assert reader.metadata.title == "Un cahier"
+
+
+def test_the_brief_form_offers_the_selected_named_and_most_supported_ideas_not_all(client):
+    from consult.briefs.views import CHOICES_MOST_SUPPORTED
+    from consult.ideas.models import AnswerStatus
+    from tests.conftest import login
+    from tests.factories import agent_of
+
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase="results", organisations=[organisation])
+    for n in range(CHOICES_MOST_SUPPORTED + 5):
+        IdeaFactory(challenge=challenge, supports_count=n + 10)
+    selected = IdeaFactory(challenge=challenge, answer_status=AnswerStatus.SELECTED)
+    named = IdeaFactory(challenge=challenge, title="Idée peu soutenue mais choisie")
+    login(client, agent_of(organisation))
+    page = client.get(f"/defis/{challenge.slug}/cahiers/nouveau?idee={named.id}").text
+    assert page.count('name="ideas"') == CHOICES_MOST_SUPPORTED + 2
+    assert f'value="{selected.id}"' in page and "Idée peu soutenue mais choisie" in page
