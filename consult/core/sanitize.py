@@ -53,5 +53,5 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = _demote_headings(_markdown().render(text))
-    return Markup(clean_html(html))  # noqa: S704  # nosec B704 - cleaned by nh3 just above
+    return Markup(clean_html(html))  # cleaned by nh3 just above  # noqa: S704  # nosec B704
 
