@@ -47,10 +47,15 @@ def visitor_seed() -> int:
     return session["order_seed"]
 
 
+def _searching() -> bool:
+    return bool(text_arg("q").strip())
+
+
 def _random_order_key() -> int | None:
-    """The page cache's key part: the visitor's order, unless another sort was asked."""
-    if request.args.get("q", "").strip() and not request.args.get("tri"):
-        return None  # a search comes most supported first (challenges.queries.default_sort)
+    """The page cache's key part: the visitor's order, unless another sort was asked
+    (a search without a sort comes most supported first: ideas.queries.default_sort)."""
+    if _searching() and not request.args.get("tri"):
+        return None
     return visitor_seed() if request.args.get("tri") in (None, "", IdeaSort.RANDOM) else None
 
 
@@ -71,7 +76,7 @@ def index():
 @anonymous_cache(vary=_random_order_key)
 def show(slug: str):
     challenge = challenge_or_404(slug)
-    sort = enum_arg("tri", IdeaSort) or default_sort(challenge, bool(text_arg("q").strip()))
+    sort = enum_arg("tri", IdeaSort) or default_sort(challenge, _searching())
     filters = IdeaFilters(theme_id=int_arg("theme"), territory_id=int_arg("territoire"),
                           answer=text_arg("reponse", 20), search=text_arg("q"), sort=sort,
                           seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)

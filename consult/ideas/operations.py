@@ -103,6 +103,11 @@ class SupportTally:
     supports_left: int | None  # what remains of the person's supports (None: no limit)
 
 
+def _tally(challenge: Challenge, supports: int, supported: bool, used: int) -> SupportTally:
+    limit = challenge.supports_per_person
+    return SupportTally(supports, supported, None if limit is None else max(0, limit - used))
+
+
 def cast_support(user: User, idea: Idea) -> SupportTally:
     """Support an idea. Safe under concurrency without a savepoint: a conditional UPDATE
     on the person's participation row spends one support (it locks that row, and stops
@@ -129,7 +134,7 @@ def cast_support(user: User, idea: Idea) -> SupportTally:
         supports_count=Idea.supports_count + 1).returning(Idea.supports_count))
     db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
         supports_count=Challenge.supports_count + 1))
-    return SupportTally(supports, True, None if limit is None else max(0, limit - used))
+    return _tally(challenge, supports, True, used)
 
 
 def _remove_support(user: User, idea: Idea) -> SupportTally | None:
@@ -147,8 +152,7 @@ def _remove_support(user: User, idea: Idea) -> SupportTally | None:
         supports_count=Idea.supports_count - 1).returning(Idea.supports_count))
     db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
         supports_count=Challenge.supports_count - 1))
-    limit = idea.challenge.supports_per_person
-    return SupportTally(supports, False, None if limit is None else max(0, limit - used))
+    return _tally(idea.challenge, supports, False, used)
 
 
 def withdraw_support(user: User, idea: Idea) -> SupportTally:
