@@ -9,11 +9,11 @@ from flask_wtf import FlaskForm
 
 from consult.accounts.sessions import person
 from consult.challenges import bp, editor, permissions, queries  # noqa: F401
-from consult.challenges.operations import supports_left
 from consult.challenges.phases import Phase
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
+from consult.ideas.ballot import ballot_for
 from consult.ideas.models import AnswerStatus, IdeaStatus
 from consult.ideas.queries import (
     IdeaFilters,
@@ -87,8 +87,7 @@ def show(slug: str):
     return render_template(
         "challenges/show.html", challenge=challenge, page=page, filters=filters,
         supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,
-        supports_left=supports_left(current_user, challenge)
-        if current_user.is_authenticated else None,
+        ballot=ballot_for(current_user, challenge),
         following=following, IdeaStatus=IdeaStatus, form=FlaskForm(),
         territories=idea_territories(challenge), answers=list(AnswerStatus),
         moderation=public_figures(challenge))

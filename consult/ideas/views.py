@@ -11,7 +11,6 @@ from consult.accounts.sessions import person
 from consult.accounts.views import form_page
 from consult.briefs.queries import public_briefs_of_idea
 from consult.challenges.models import Challenge
-from consult.challenges.operations import supports_left
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
 from consult.challenges.views import challenge_or_404
@@ -24,6 +23,7 @@ from consult.db import db
 from consult.ideas import bp
 from consult.ideas import operations as ops
 from consult.ideas import permissions as rules
+from consult.ideas.ballot import ballot_for
 from consult.ideas.forms import CommentForm, IdeaForm, ReportForm
 from consult.ideas.models import Idea
 from consult.ideas.operations import SupportTally
@@ -121,7 +121,7 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         supported=idea.id in supported_idea_ids(current_user, [idea.id]),
         support_problem=rules.support_problem(current_user, idea),
         comment_problem=rules.comment_problem(current_user, idea),
-        supports_left=supports_left(current_user, idea.challenge) if authenticated else None,
+        ballot=ballot_for(current_user, idea.challenge),
         following=authenticated and current_user.id in follower_ids(idea=idea),
         rules=rules, merged_into=merged_into, briefs=public_briefs_of_idea(idea.id),
         credits=credited_authors(idea), movable=movable_supports(current_user, idea)), status
@@ -156,29 +156,44 @@ def edit(idea_id: int):
 
 
 def _post_action(idea: Idea, operation, success: str):
-    """Run one operation from a POST button; refusals come back as a clear message."""
+    """Run one operation from a POST button; refusals come back as a clear message.
+
+    The JSON answer (the button's script) carries the person's whole ballot as the
+    server holds it after the operation, refused or not, so the page can show it."""
     FlaskForm().validate_on_submit() or abort(400)
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
         tally = operation(person(), idea)
     except Refused as refused:
         if wants_json:
+            db.session.rollback()  # the state below is what stays
             return jsonify({"error": {"code": "refused", "message": refused.message,
-                                      "field": refused.field}}), 409
+                                      "field": refused.field},
+                            **_ballot_json(idea)}), 409
         flash(refused.message, "error")
         return redirect(url_for("ideas.show", idea_id=idea.id)), 303
-    if wants_json:
-        if not isinstance(tally, SupportTally):  # other buttons: read the counts back
-            db.session.refresh(idea)
-            tally = SupportTally(idea.supports_count,
-                                 idea.id in supported_idea_ids(current_user, [idea.id]),
-                                 supports_left(current_user, idea.challenge))
-        return jsonify({"supports": tally.supports, "supported": tally.supported,
-                        "supports_left": tally.supports_left, "message": success})
+    if wants_json:  # other buttons than the support's: the counts are read back
+        return jsonify({"message": success, **_ballot_json(
+            idea, tally if isinstance(tally, SupportTally) else None)})
     flash(success, "success")
     return redirect(request.form.get("back") if request.form.get("back", "").startswith(
         ("/defis/", "/idees/")) and not request.form["back"].startswith("//")
         else url_for("ideas.show", idea_id=idea.id))
+
+
+def _ballot_json(idea: Idea, tally: SupportTally | None = None) -> dict:
+    """The person's ballot after the operation, as the writes read it back (``tally``:
+    no extra query), else read now."""
+    if tally is None:
+        ballot = ballot_for(current_user, idea.challenge)
+        db.session.refresh(idea)
+        tally = SupportTally(idea.supports_count,
+                             idea.id in supported_idea_ids(current_user, [idea.id]),
+                             ballot.left)
+    else:
+        ballot = ballot_for(current_user, idea.challenge, tally.supports_left)
+    return {**ballot.as_json(), "supported": tally.supported, "supports": tally.supports,
+            "option": ballot.option(idea, tally.supported)}
 
 
 @bp.route("/idees/<int:idea_id>/soutenir", methods=["POST"])

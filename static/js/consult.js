@@ -50,12 +50,31 @@
     }).catch(fallback);
   });
 
-  // Supporting an idea without reloading: the same POST, answered in JSON.
+  // Supporting an idea without reloading: the same POST, answered in JSON with the
+  // person's whole ballot as the server holds it (ideas.ballot), success or refusal, so
+  // the page shows that state: what remains, which buttons are possible, the refusal.
+  function showBallot(data) {
+    var left = document.querySelector("[data-supports-left]");
+    if (left && data.supports_left_text) { left.textContent = data.supports_left_text; }
+    document.querySelectorAll("form[data-support]").forEach(function (other) {
+      if (other.action.indexOf("/soutenir") !== -1) { other.hidden = !data.can_support_more; }
+    });
+  }
+
+  function showRefusal(message) {
+    var alert = document.querySelector("[data-support-alert]");
+    if (!alert) { window.alert(message); return; }
+    alert.querySelector("p").textContent = message;
+    alert.hidden = false;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-support]") || !window.fetch) { return; }
     event.preventDefault();
     var button = form.querySelector("button");
+    var alert = document.querySelector("[data-support-alert]");
+    if (alert) { alert.hidden = true; }
     button.disabled = true;
     fetch(form.getAttribute("action"), {
       method: "POST", body: new FormData(form), credentials: "same-origin",
@@ -63,24 +82,29 @@
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
-      if (!result.ok) {
-        live.textContent = result.data.error ? result.data.error.message : "";
-        window.alert(live.textContent);
-        return;
-      }
+      var data = result.data;
       var card = form.closest(".c-idea-card, .c-support-box") || document;
       var count = card.querySelector("[data-supports-count]");
-      if (count) { count.textContent = result.data.supports; }
-      var left = document.querySelector("[data-supports-left]");
-      if (left && result.data.supports_left !== null) {
-        left.textContent = left.textContent.replace(/\d+/, result.data.supports_left);
+      if (count && typeof data.supports === "number") {
+        count.textContent = data.supports.toLocaleString(document.documentElement.lang);
       }
-      swap(form, result.data.supported);
-      live.textContent = result.data.message;
-    }).catch(function () {
-      form.submit();  // fall back to the ordinary form
-    }).finally(function () {
+      swap(form, data.supported);
+      showBallot(data);
+      if (["withdraw", "support", "limit"].indexOf(data.option) === -1) { form.hidden = true; }
       button.disabled = false;
+      if (!result.ok) {
+        var message = data.error ? data.error.message : "";
+        showRefusal(message);
+        live.textContent = message;
+        var shown = document.querySelector("[data-support-alert]:not([hidden])");
+        if (shown) { shown.focus(); } else if (!form.hidden) { button.focus(); }
+      } else {
+        live.textContent = data.message;
+        if (!form.hidden) { button.focus(); }  // the focus stays on the control pressed
+      }
+    }).catch(function () {
+      button.disabled = false;
+      form.submit();  // fall back to the ordinary form
     });
   });
 })();

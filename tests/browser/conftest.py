@@ -73,3 +73,17 @@ def last_link(database_url: str, address: str, marker: str) -> str:
     engine.dispose()
     assert body, f"no mail to {address}"
     return re.search(r"https?://\S*" + re.escape(marker) + r"\S*", body).group(0)
+
+
+def register(page, live: dict, name: str, email: str,
+             password: str = "un mot de passe bien long") -> None:
+    """A new confirmed citizen, through the registration form and the mailed link."""
+    base = live["url"]
+    page.goto(base + "/inscription")
+    page.fill("#display_name", name)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main form.c-form button[type=submit]")
+    page.goto(last_link(live["database"], email, "/compte/confirmer/"))
+    sign_in(page, base, email, password)

@@ -19,7 +19,7 @@ def test_support_and_take_it_back(client):
     db.session.refresh(idea)
     assert idea.supports_count == 1
     page = client.get(f"/idees/{idea.id}").text
-    assert "Il vous reste 2 soutiens pour ce défi." in page
+    assert "Il vous reste 2 soutiens sur 3." in page
     assert post_form(client, f"/idees/{idea.id}/retirer-soutien").status_code == 302
     db.session.refresh(idea)
     db.session.refresh(challenge)
@@ -120,8 +120,60 @@ def test_no_support_buttons_once_the_supports_are_used(client):
     login(client, UserFactory())
     support(client, first)
     listing = client.get(f"/defis/{challenge.slug}").text
-    assert f"/idees/{second.id}/soutenir" not in listing
-    assert f"/idees/{first.id}/retirer-soutien" in listing
+    assert _forms(listing) == {second.id: "hidden support", first.id: "withdraw"}
     page = client.get(f"/idees/{second.id}").text
-    assert "Vous avez utilisé votre soutien pour ce défi." in page
-    assert f"/idees/{second.id}/soutenir" not in page
+    assert "Vous avez utilisé votre soutien. Retirez-le pour soutenir une autre idée." in page
+    assert _forms(page) == {second.id: "hidden support"}  # shown again when one is free
+
+
+def _forms(page: str) -> dict[int, str]:
+    """Each support form of a page: idea id -> 'support', 'hidden support' or 'withdraw'."""
+    import re
+
+    found = {}
+    for match in re.finditer(r'<form method="post" action="/idees/(\d+)/(soutenir|retirer-soutien)"'
+                             r'[^>]*?( hidden)?>', page):
+        kind = "withdraw" if match.group(2) == "retirer-soutien" else "support"
+        found[int(match.group(1))] = ("hidden " if match.group(3) else "") + kind
+    return found
+
+
+def test_the_page_shows_the_ballot_at_the_limit_and_after_taking_one_back(client):
+    """Without JavaScript: at the limit every other Soutenir button is gone and the banner
+    says so; after taking one back every button returns (issue 14)."""
+    challenge = ChallengeFactory(phase="voting", supports_per_person=2)
+    ideas = [IdeaFactory(challenge=challenge) for _ in range(4)]
+    login(client, UserFactory())
+    support(client, ideas[0])
+    support(client, ideas[1])
+    page = client.get(f"/defis/{challenge.slug}?tri=recentes").text
+    assert "Vous avez utilisé vos 2 soutiens. Retirez-en un pour soutenir une autre idée." in page
+    assert "Il vous reste" not in page
+    forms = _forms(page)
+    assert forms == {ideas[0].id: "withdraw", ideas[1].id: "withdraw",
+                     ideas[2].id: "hidden support", ideas[3].id: "hidden support"}
+    post_form(client, f"/idees/{ideas[0].id}/retirer-soutien")
+    page = client.get(f"/defis/{challenge.slug}?tri=recentes").text
+    assert "Il vous reste 1 soutien sur 2." in page
+    assert _forms(page) == {ideas[0].id: "support", ideas[1].id: "withdraw",
+                            ideas[2].id: "support", ideas[3].id: "support"}
+
+
+def test_the_json_answer_carries_the_ballot_after_success_and_refusal(client):
+    challenge = ChallengeFactory(phase="voting", supports_per_person=1)
+    first, second = IdeaFactory(challenge=challenge), IdeaFactory(challenge=challenge)
+    login(client, UserFactory())
+    ok = support(client, first, headers={"Accept": "application/json"}).get_json()
+    assert ok["supported"] is True and ok["supports_left"] == 0
+    assert ok["can_support_more"] is False and ok["option"] == "withdraw"
+    assert ok["supports_left_text"].startswith("Vous avez utilisé votre soutien.")
+    refused = support(client, second, headers={"Accept": "application/json"})
+    assert refused.status_code == 409
+    body = refused.get_json()
+    assert "Vous avez utilisé votre soutien" in body["error"]["message"]
+    assert body["supported"] is False and body["option"] == "limit"
+    assert body["can_support_more"] is False and body["supports"] == 0
+    back = post_form(client, f"/idees/{first.id}/retirer-soutien",
+                     headers={"Accept": "application/json"}).get_json()
+    assert back["can_support_more"] is True and back["option"] == "support"
+    assert back["supports_left_text"] == "Il vous reste 1 soutien sur 1."

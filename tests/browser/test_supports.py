@@ -1,0 +1,61 @@
+"""Supporting with JavaScript on: after every click the page shows the state the server
+holds — what remains, which buttons are possible, a refusal visibly — and the focus
+stays where the person is (issues 14 and 15)."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import register
+
+CARTE = "/defis/simplifier-la-demande-de-carte-d-identite?tri=recentes"
+
+
+def _visible_support_buttons(page) -> int:
+    return page.locator("form[data-support][action$='/soutenir'] button:visible").count()
+
+
+def test_supporting_up_to_the_limit_and_back(live_server, chromium):
+    context = chromium.new_context(locale="fr-FR")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    register(page, live_server, "Inès", "ines.limite@exemple.fr")
+    page.goto(live_server["url"] + CARTE)
+    banner = page.locator("[data-supports-left]")
+    assert banner.inner_text() == "Il vous reste 3 soutiens sur 3."
+    ideas = page.locator("article.c-idea-card").count()
+    assert _visible_support_buttons(page) == ideas
+
+    for used in range(1, 4):
+        button = page.locator("form[data-support][action$='/soutenir'] button:visible").first
+        button.click()
+        page.wait_for_function("n => document.querySelectorAll("
+                               "\"form[data-support][action$='/retirer-soutien']\").length === n",
+                               arg=used)
+        # the focus stays on the button pressed, now « Soutenue — retirer mon soutien »
+        assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    assert banner.inner_text() == ("Vous avez utilisé vos 3 soutiens. Retirez-en un pour "
+                                   "soutenir une autre idée.")
+    assert _visible_support_buttons(page) == 0  # no button the server would refuse
+    page.reload()  # the same state without JavaScript's help
+    assert _visible_support_buttons(page) == 0
+    assert "Vous avez utilisé vos 3 soutiens" in banner.inner_text()
+
+    # a refusal (forced here by showing a hidden button) is shown, not only announced
+    page.evaluate("document.querySelector(\"form[data-support][action$='/soutenir']\")"
+                  ".hidden = false")
+    page.locator("form[data-support][action$='/soutenir'] button:visible").first.click()
+    alert = page.locator("[data-support-alert]")
+    alert.wait_for(state="visible")
+    assert "Vous avez utilisé vos 3 soutiens" in alert.inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-support-alert')")
+    assert _visible_support_buttons(page) == 0  # the page took the server's state again
+
+    # taking one back brings every button back
+    page.locator("form[data-support][action$='/retirer-soutien'] button").first.click()
+    page.wait_for_function("() => document.querySelectorAll("
+                           "\"form[data-support][action$='/retirer-soutien']\").length === 2")
+    assert banner.inner_text() == "Il vous reste 1 soutien sur 3."
+    assert _visible_support_buttons(page) == ideas - 2
+    assert alert.is_hidden()
+    assert errors == []
+    context.close()
