@@ -82,6 +82,7 @@ def _blueprints():
     from consult.api import docs as api_docs  # noqa: F401  (description and its page)
     from consult.api import token_views as api_token_views
     from consult.api import views as api_views  # noqa: F401  (reads)
+    from consult.briefs import personal_data as _briefs_data  # noqa: F401  (erasure)
     from consult.briefs import views as briefs_views
     from consult.challenges import views as challenges_views
     from consult.codesign import views as codesign_views

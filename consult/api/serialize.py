@@ -4,6 +4,7 @@ fields one by one: a new column never leaks into the API by accident."""
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from consult.api import schemas as s
 from consult.briefs.models import Brief
@@ -61,7 +62,10 @@ def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:
 
 
 def idea_ref(value: Idea) -> s.IdeaRef:
-    return s.IdeaRef(id=value.id, title=value.title,
+    """A link to an idea; one hidden by moderation since keeps its place, not its title."""
+    public = value.status in {IdeaStatus.PUBLISHED, IdeaStatus.MERGED}
+    return s.IdeaRef(id=value.id,
+                     title=value.title if public else _("Idée masquée par la modération"),
                      url=url_for("ideas.show", idea_id=value.id, _external=True))
 
 

@@ -22,7 +22,7 @@ from consult.challenges.queries import ChallengeFilters, published_challenges
 from consult.challenges.results import ranking
 from consult.comments.models import Comment, CommentStatus
 from consult.db import db
-from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
+from consult.ideas.models import Idea, IdeaStatus
 from consult.ideas.queries import IdeaFilters, ideas_query
 from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 from consult.organisations.models import Organisation, OrganisationKind
@@ -160,19 +160,15 @@ def results(challenge_id: int):
     if found.results_published_at is None:
         raise ApiError(404, "results_not_published", _("Les résultats ne sont pas encore publiés."))
     ranked = ranking(found, limit=request.context.query.limit)
-    selected = db.session.scalars(select(Idea).where(
-        Idea.challenge_id == found.id, Idea.status == IdeaStatus.PUBLISHED,
-        Idea.answer_status == AnswerStatus.SELECTED).order_by(Idea.id))
+    selected = sorted(ranking(found, selected_only=True), key=lambda r: r.idea.id)
     return s.ResultsOut(
         challenge_id=found.id, published_at=found.results_published_at,
-        message=found.results_message or "", participants=found.participants_count,
-        selected=[s.SelectedOut(idea=serialize.idea_ref(i), justification=i.answer_text or "")
-                  for i in selected],
+        message=found.results_message or "", participants=found.results_participants or 0,
+        selected=[s.SelectedOut(idea=serialize.idea_ref(r.idea),
+                                justification=r.justification or "") for r in selected],
         ranking=[s.RankedOut(rank=r.rank, idea=serialize.idea_ref(r.idea),
-                             supports=r.idea.supports_count, share=round(r.share, 4),
-                             selected=r.idea.answer_status == AnswerStatus.SELECTED,
-                             justification=r.idea.answer_text
-                             if r.idea.answer_status == AnswerStatus.SELECTED else None)
+                             supports=r.supports, share=round(r.share, 4),
+                             selected=r.selected, justification=r.justification)
                  for r in ranked])
 
 

@@ -21,25 +21,34 @@ def _sections(brief: Brief) -> list[tuple[str, str]]:
     ) if text and text.strip()]
 
 
+def _md(text: str) -> str:
+    """Text typed by people, inert in a Markdown file: any raw HTML they wrote shows as
+    text in every Markdown renderer instead of being interpreted (issue 14)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def as_markdown(brief: Brief, url: str) -> str:
-    lines = [f"# {brief.title}", "",
+    lines = [f"# {_md(brief.title)}", "",
              f"{_('Cahier de prototypage')} — {brief.status.label} — {brief.organisation.name}",
              "", f"{_('Défi')} : {brief.challenge.title}", f"{_('Adresse')} : {url}", "",
              f"## {_('Né des idées')}", ""]
-    lines += [f"- {idea.title} — {_('proposée par %(name)s', name=idea.author.public_name)}"
+    lines += [f"- {_md(idea.title)} — "
+              f"{_md(_('proposée par %(name)s', name=idea.author.public_name))}"
+              if idea.is_viewable else f"- {_('Idée masquée par la modération')}"
               for idea in brief.ideas]
     for title, text in _sections(brief):
-        lines += ["", f"## {title}", "", text.strip()]
+        lines += ["", f"## {title}", "", _md(text.strip())]
     if brief.team:
-        lines += ["", f"## {_('Équipe')}", "", brief.team]
+        lines += ["", f"## {_('Équipe')}", "", _md(brief.team)]
     if brief.milestones:
         lines += ["", f"## {_('Jalons')}", "", f"| {_('Jalon')} | {_('Date')} |", "|---|---|"]
-        lines += [f"| {m.title} | {m.due_on.isoformat()} |" for m in brief.milestones]
+        lines += [f"| {_md(m.title).replace('|', '&#124;')} | {m.due_on.isoformat()} |"
+                  for m in brief.milestones]
     if brief.journal:
         lines += ["", f"## {_('Journal')}", ""]
         lines += [f"- {entry.created_at.date().isoformat()}"
                   f"{' — ' + entry.status.label if entry.status else ''}"
-                  f"{' : ' + entry.text if entry.text else ''}" for entry in brief.journal]
+                  f"{' : ' + _md(entry.text) if entry.text else ''}" for entry in brief.journal]
     return "\n".join(lines) + "\n"
 
 

@@ -34,6 +34,7 @@ def convert_to_brief(actor: User, ideas: list[Idea], organisation: Organisation,
                   milestones=[Milestone(title=t, due_on=d) for t, d in milestones], **fields)
     db.session.add(brief)
     db.session.flush()
+    freeze(ideas)
     log_action(actor, "brief.create", brief, organisation_id=organisation.id,
                ideas=[idea.id for idea in ideas])
     return brief
@@ -90,6 +91,7 @@ def update_brief(actor: User, brief: Brief, ideas: list[Idea], organisation: Org
         setattr(brief, name, value)
     brief.organisation = organisation
     brief.ideas = list(ideas)
+    freeze(ideas)
     existing = {(m.title, m.due_on): m for m in brief.milestones}
     brief.milestones = [existing.get((t, d)) or Milestone(title=t, due_on=d)
                         for t, d in milestones]
@@ -98,12 +100,23 @@ def update_brief(actor: User, brief: Brief, ideas: list[Idea], organisation: Org
                challenge_id=brief.challenge_id)
 
 
+def freeze(ideas: list[Idea]) -> None:
+    """Ideas a brief is born from can no longer be edited or withdrawn (its lineage
+    would point to nothing)."""
+    now = utcnow()
+    for idea in ideas:
+        if idea.frozen_at is None:
+            idea.frozen_at = now
+
+
 def prefill(challenge, ideas: list[Idea]) -> dict[str, str]:
     """A first draft of the brief from its source ideas: the writers start from what
-    citizens said, with credits."""
+    citizens said. Authors are credited by the brief's lineage (« Né des idées »), which
+    names them from their account: no name is copied into the text, so deleting an
+    account erases it everywhere (issue 14)."""
     parts = []
     for idea in ideas:
-        credit = _("Idée de %(name)s", name=idea.author.public_name)
+        credit = _("D’après l’idée n° %(id)s (voir « Né des idées »)", id=idea.id)
         parts.append(f"### {idea.title}\n\n{idea.body}\n\n_{credit}_")
     solution = "\n\n".join(parts)
     return {"title": ideas[0].title if len(ideas) == 1 else challenge.title,

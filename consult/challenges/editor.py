@@ -189,7 +189,8 @@ def results(slug: str):
     from consult.challenges.results import ranking
 
     return render_template("challenges/results.html", challenge=challenge,
-                           ranking=ranking(challenge, limit=200), agent=agent)
+                           ranking=ranking(challenge, limit=200), agent=agent,
+                           selected=ranking(challenge, selected_only=True))
 
 
 @bp.route("/defis/<slug>/resultats.csv")

@@ -84,6 +84,8 @@ class Challenge(Base):
     published_at: Mapped[datetime | None]
     results_message: Mapped[str | None] = mapped_column(Text)
     results_published_at: Mapped[datetime | None]
+    # participants when the results were published: the shares of the frozen ranking
+    results_participants: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Counters kept in the same transaction as the rows they count (lists sort by them).
     ideas_count: Mapped[int] = mapped_column(default=0)  # published ideas
@@ -160,3 +162,30 @@ class Participation(Base):
         ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
     supports_used: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResultEntry(Base):
+    """One line of a challenge's published ranking, written once when the results are
+    published: what the results record (rank, supports, share, selection and its
+    justification) never changes afterwards, whatever happens to the idea (issue 14)."""
+
+    __tablename__ = "result_entries"
+    __table_args__ = (
+        CheckConstraint("position > 0 AND rank > 0 AND rank <= position",
+                        name="rank_positive"),
+        CheckConstraint("supports >= 0", name="supports_positive"),
+        CheckConstraint("NOT selected OR justification IS NOT NULL",
+                        name="selected_is_justified"),
+        UniqueConstraint("challenge_id", "idea_id"),
+        Index("ix_result_entries_challenge_selected", "challenge_id", "selected"),
+    )
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    rank: Mapped[int]  # ties share a rank
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"),
+                                         index=True)
+    supports: Mapped[int]
+    selected: Mapped[bool] = mapped_column(Boolean, default=False)
+    justification: Mapped[str | None] = mapped_column(Text)

@@ -9,11 +9,11 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, false, func, insert, null, select, update
 
 from consult.accounts.models import User
 from consult.audit.operations import log_action
-from consult.challenges.models import Challenge, Participation
+from consult.challenges.models import Challenge, Participation, ResultEntry
 from consult.challenges.phases import Phase
 from consult.core.errors_domain import Refused
 from consult.core.spreadsheet import safe_cell
@@ -26,24 +26,74 @@ from consult.notifications.operations import follower_ids, notify
 class Ranked:
     rank: int
     idea: Idea
+    supports: int
     share: float  # supports / participants of the challenge
+    selected: bool
+    justification: str | None
+
+    @property
+    def idea_is_public(self) -> bool:
+        """Whether the idea can still be linked to (moderation may hide it later: the
+        line stays, its title does not)."""
+        return self.idea.is_viewable
 
 
 # Most supported first; among equals, the earliest published (then the id) lists first.
 RANKING_ORDER = (Idea.supports_count.desc(), Idea.published_at, Idea.id)
 
 
-def ranking(challenge: Challenge, limit: int | None = None) -> list[Ranked]:
+def ranking(challenge: Challenge, limit: int | None = None,
+            selected_only: bool = False) -> list[Ranked]:
+    """The published ranking as it was recorded; before publication, the live one (seen
+    by the challenge's agents only)."""
+    if challenge.results_published_at is not None:
+        return _recorded(challenge, limit, selected_only)
     query = select(Idea).where(Idea.challenge_id == challenge.id,
                                Idea.status == IdeaStatus.PUBLISHED).order_by(*RANKING_ORDER)
+    if selected_only:
+        query = query.where(Idea.answer_status == AnswerStatus.SELECTED)
     ideas = list(db.session.scalars(query.limit(limit) if limit else query))
     participants = max(challenge.participants_count, 1)
     ranked, rank = [], 0
     for position, idea in enumerate(ideas, start=1):
-        if not ranked or idea.supports_count != ranked[-1].idea.supports_count:
+        if not ranked or idea.supports_count != ranked[-1].supports:
             rank = position  # ties share a rank
-        ranked.append(Ranked(rank, idea, idea.supports_count / participants))
+        selected = idea.answer_status == AnswerStatus.SELECTED
+        ranked.append(Ranked(rank, idea, idea.supports_count, idea.supports_count / participants,
+                             selected, idea.answer_text if selected else None))
     return ranked
+
+
+def _recorded(challenge: Challenge, limit: int | None, selected_only: bool) -> list[Ranked]:
+    query = (select(ResultEntry, Idea).join(Idea, Idea.id == ResultEntry.idea_id)
+             .where(ResultEntry.challenge_id == challenge.id).order_by(ResultEntry.position))
+    if selected_only:
+        query = query.where(ResultEntry.selected)
+    participants = max(challenge.results_participants or 0, 1)
+    return [Ranked(entry.rank, idea, entry.supports, entry.supports / participants,
+                   entry.selected, entry.justification)
+            for entry, idea in db.session.execute(query.limit(limit) if limit else query)]
+
+
+def record_ranking(challenge: Challenge, selections: dict[int, str]) -> None:
+    """Write the ranking as it stands, once, in SQL (200,000 ideas never load): ties
+    share a rank; the selections carry their justification."""
+    order = [Idea.supports_count.desc(), Idea.published_at, Idea.id]
+    justified = {idea_id: text.strip() for idea_id, text in selections.items()}
+    ranked = select(
+        Idea.challenge_id, func.row_number().over(order_by=order).label("position"),
+        func.rank().over(order_by=Idea.supports_count.desc()).label("rank"),
+        Idea.id, Idea.supports_count, Idea.id.in_(justified) if justified else false(),
+        case(justified, value=Idea.id, else_=null()) if justified else null(),
+    ).where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED)
+    db.session.execute(insert(ResultEntry).from_select(
+        ["challenge_id", "position", "rank", "idea_id", "supports", "selected",
+         "justification"], ranked))
+    challenge.results_participants = challenge.participants_count
+    db.session.execute(update(Idea).where(
+        Idea.id.in_(select(ResultEntry.idea_id).where(
+            ResultEntry.challenge_id == challenge.id)), Idea.frozen_at.is_(None))
+        .values(frozen_at=utcnow()))
 
 
 def publish_results(actor: User, challenge: Challenge, message: str,
@@ -72,6 +122,8 @@ def publish_results(actor: User, challenge: Challenge, message: str,
         idea.answered_at = now
     challenge.results_message = message.strip()
     challenge.results_published_at = now
+    db.session.flush()
+    record_ranking(challenge, selections)
     if challenge.phase == Phase.REVIEW:
         challenge.results_at = now  # results are out: the phase follows
     db.session.flush()
@@ -91,7 +143,7 @@ def results_csv(challenge: Challenge) -> str:
     for row in ranking(challenge):
         idea = row.idea
         writer.writerow([safe_cell(v) for v in (
-            row.rank, idea.id, idea.title, idea.author.public_name, idea.supports_count,
-            f"{row.share:.4f}", "oui" if idea.answer_status == AnswerStatus.SELECTED else "non",
-            idea.answer_text or "")])
+            row.rank, idea.id, idea.title if row.idea_is_public else "",
+            idea.author.public_name if row.idea_is_public else "", row.supports,
+            f"{row.share:.4f}", "oui" if row.selected else "non", row.justification or "")])
     return buffer.getvalue()

@@ -4,7 +4,7 @@ profile, else the language cookie, else the browser, else French."""
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_datetime, format_decimal
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent
 
 babel = Babel()
 LANG_COOKIE = "consult_lang"
@@ -32,4 +32,20 @@ def init_i18n(app: Flask) -> None:
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         number=lambda value: format_decimal(value) if value is not None else "",
+        percent=percent,
+        decimal1=lambda value: format_decimal(value, "#,##0.0") if value is not None else "",
     )
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share as the reader writes it: « 33,3 % » in French, "33.3%" in English."""
+    if share is None:
+        return ""
+    from babel import Locale
+    from flask_babel import get_locale
+
+    locale = get_locale() or Locale.parse("fr")
+    pattern = locale.percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return format_percent(share, pattern)

@@ -111,6 +111,10 @@ class Idea(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
+    # When the idea became part of a record others rely on (published results, a
+    # prototype brief's lineage): from then on its author may no longer edit or
+    # withdraw it (issue 14). Set by the results and the briefs, read by the rules.
+    frozen_at: Mapped[datetime | None]
 
     challenge: Mapped[Challenge] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
@@ -120,6 +124,11 @@ class Idea(Base):
     @property
     def is_public(self) -> bool:
         return self.status == IdeaStatus.PUBLISHED
+
+    @property
+    def is_viewable(self) -> bool:
+        """Whether anyone may open its page (a merged idea shows where it went)."""
+        return self.status in {IdeaStatus.PUBLISHED, IdeaStatus.MERGED}
 
     @property
     def has_reactions(self) -> bool:

@@ -12,7 +12,7 @@ from consult.accounts.models import User
 from consult.challenges.models import Challenge, ModerationMode, Participation
 from consult.challenges.operations import ensure_participation
 from consult.challenges.permissions import participation_problem
-from consult.challenges.phases import Action
+from consult.challenges.phases import Action, Phase
 from consult.core.errors_domain import Refused
 from consult.core.search import search_text
 from consult.core.sql import insert_ignore
@@ -65,16 +65,20 @@ def edit_idea(user: User, idea: Idea, *, title: str, body: str, theme_id: int | 
 
 
 def withdraw_idea(user: User, idea: Idea) -> None:
-    """The author withdraws the idea; its supporters get their supports back."""
+    """The author withdraws the idea. While the vote can still change, its supporters
+    get their supports back and are told; once it is over, the supports stay what they
+    were (the vote happened) and nobody is told they can use them again."""
     _require(rules.withdraw_problem(user, idea))
     was_published = idea.status == IdeaStatus.PUBLISHED
-    supporters = release_supports(idea)
+    vote_over = idea.challenge.phase in {Phase.REVIEW, Phase.RESULTS}
+    supporters = [] if vote_over else release_supports(idea)
     idea.status = IdeaStatus.WITHDRAWN
     idea.updated_at = utcnow()
     if was_published:
         _count_published(idea.challenge, -1)
     db.session.flush()
-    notify(supporters, "idea_withdrawn", challenge=idea.challenge, idea=idea)
+    if supporters:
+        notify(supporters, "idea_withdrawn", challenge=idea.challenge, idea=idea)
 
 
 def release_supports(idea: Idea) -> list[int]:

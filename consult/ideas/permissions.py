@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from consult.challenges.permissions import (
@@ -57,9 +58,16 @@ def unsupport_problem(user: Any, idea: Idea) -> str | None:
     return participation_problem(user, idea.challenge, Action.SUPPORT)
 
 
+FROZEN = _l("Cette idée fait partie des résultats publiés ou d’un cahier de prototypage : "
+             "elle ne peut plus être modifiée ni retirée. Pour que votre nom n’y figure plus, "
+             "vous pouvez supprimer votre compte (votre nom est alors effacé partout).")
+
+
 def edit_problem(user: Any, idea: Idea) -> str | None:
     if not is_author(user, idea):
         return _("Seul l’auteur peut modifier cette idée.")
+    if idea.frozen_at is not None:
+        return str(FROZEN)
     if idea.status not in EDITABLE:
         return _("Cette idée ne peut plus être modifiée (%(status)s).", status=idea.status.label)
     if idea.has_reactions:
@@ -71,6 +79,8 @@ def edit_problem(user: Any, idea: Idea) -> str | None:
 def withdraw_problem(user: Any, idea: Idea) -> str | None:
     if not is_author(user, idea):
         return _("Seul l’auteur peut retirer cette idée.")
+    if idea.frozen_at is not None:
+        return str(FROZEN)
     if idea.status not in EDITABLE:
         return _("Cette idée ne peut plus être retirée (%(status)s).", status=idea.status.label)
     return None

@@ -6,6 +6,16 @@ from flask_babel import gettext as _
 
 from consult.notifications.models import Notification
 
+
+def _person_name(params: dict) -> str:
+    """Names in notifications are read from the account when shown, never copied."""
+    from consult.accounts.models import User
+    from consult.db import db
+
+    person = db.session.get(User, params["author_id"]) if params.get("author_id") else None
+    return person.public_name if person is not None else _("Compte supprimé")
+
+
 MESSAGES = {
     "new_phase": lambda p: _("Le défi « %(challenge)s » entre dans la phase « %(phase)s ».",
                              challenge=p.get("challenge_title"), phase=p.get("phase")),
@@ -15,7 +25,7 @@ MESSAGES = {
     "new_comment": lambda p: _("Nouveau commentaire sur l’idée « %(idea)s ».",
                                idea=p.get("idea_title")),
     "reply": lambda p: _("%(name)s a répondu à votre commentaire sur « %(idea)s ».",
-                         name=p.get("author"), idea=p.get("idea_title")),
+                         name=_person_name(p), idea=p.get("idea_title")),
     "official_answer": lambda p: _("L’administration a répondu à l’idée « %(idea)s ».",
                                    idea=p.get("idea_title")),
     "brief_status": lambda p: _("Le cahier de prototypage « %(brief)s » est maintenant : "

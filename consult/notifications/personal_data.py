@@ -4,7 +4,9 @@ go; ideas, comments and supports stay (under « compte supprimé ») so totals h
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+import json
+
+from sqlalchemy import Text, cast, delete, select
 
 from consult.accounts.models import User
 from consult.accounts.personal_data import eraser, iso, section
@@ -53,6 +55,20 @@ def notifications(user: User) -> list[dict]:
     rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id))
     return [{"kind": n.kind, "params": n.params, "at": iso(n.created_at),
              "read_at": iso(n.read_at)} for n in rows]
+
+
+@eraser
+def erase_name_from_others_notifications(user: User) -> None:
+    """Older notifications copied the replier's name into their text: point them to the
+    account instead, so the name goes with it."""
+    if not user.display_name:
+        return
+    needle = json.dumps(user.display_name)[1:-1]
+    for notification in db.session.scalars(select(Notification).where(
+            Notification.kind == "reply", cast(Notification.params, Text).contains(needle))):
+        params = dict(notification.params)
+        if params.pop("author", None) == user.display_name:
+            notification.params = {**params, "author_id": user.id}
 
 
 @eraser

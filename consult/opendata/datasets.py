@@ -13,11 +13,10 @@ from flask import url_for
 from sqlalchemy import Select, select
 
 from consult.briefs.models import Brief, BriefStatus, brief_ideas
-from consult.challenges.models import Challenge, challenge_organisations
-from consult.challenges.results import RANKING_ORDER
+from consult.challenges.models import Challenge, ResultEntry, challenge_organisations
 from consult.comments.models import Comment, CommentStatus
 from consult.db import db
-from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
+from consult.ideas.models import Idea, IdeaStatus
 from consult.organisations.models import Organisation
 
 BATCH = 1000  # rows read at a time: exports of 200,000 ideas stream in constant memory
@@ -151,16 +150,13 @@ def _result_rows(scope: Challenge | None) -> Iterator[list[Any]]:
     plain rows so that a challenge of 200,000 ideas streams instead of loading."""
     query = _challenges(scope).where(Challenge.results_published_at.is_not(None))
     for c in list(_stream(query)):
-        participants = max(c.participants_count, 1)
+        participants = max(c.results_participants or 0, 1)
         rows = db.session.execute(
-            select(Idea.id, Idea.supports_count, Idea.answer_status, Idea.answer_text)
-            .where(Idea.challenge_id == c.id, Idea.status == IdeaStatus.PUBLISHED)
-            .order_by(*RANKING_ORDER).execution_options(yield_per=BATCH))
-        rank, previous = 0, None
-        for position, (idea_id, supports, answer, text) in enumerate(rows, start=1):
-            if supports != previous:
-                rank, previous = position, supports
-            selected = answer == AnswerStatus.SELECTED
+            select(ResultEntry.rank, ResultEntry.idea_id, ResultEntry.supports,
+                   ResultEntry.selected, ResultEntry.justification)
+            .where(ResultEntry.challenge_id == c.id).order_by(ResultEntry.position)
+            .execution_options(yield_per=BATCH))
+        for rank, idea_id, supports, selected, text in rows:
             yield [c.id, rank, idea_id, supports, round(supports / participants, 4),
                    selected, (text or "") if selected else ""]
 

@@ -80,7 +80,8 @@ def test_agents_convert_selected_ideas_into_a_prefilled_brief(client):
     page = client.get(f"/defis/{challenge.slug}/cahiers/nouveau?idee={first.id}&idee={second.id}")
     assert page.status_code == 200
     assert "Les délais sont trop longs." in page.text  # prefilled from the challenge
-    assert "Un SMS la veille." in page.text and first.author.display_name in page.text
+    assert "Un SMS la veille." in page.text and f"D’après l’idée n° {first.id}" in page.text
+    assert first.author.display_name not in page.text.split("<textarea", 1)[1]  # no copy
     response = post_form(client, f"/defis/{challenge.slug}/cahiers/nouveau", {
         "ideas": [str(first.id), str(second.id)], "organisation": str(organisation.id),
         "title": "Rendez-vous simplifiés", "problem_statement": "",
