@@ -103,7 +103,7 @@ def test_published_results_are_frozen(client, app):
     the text (issue 14)."""
     from consult.challenges.results import ranking
 
-    organisation, challenge, ideas, voters = voted_challenge(client, app)
+    organisation, challenge, ideas, _voters = voted_challenge(client, app)
     login(client, agent_of(organisation))
     _publish(client, challenge, [ideas[0]])
     db.session.refresh(challenge)
@@ -140,7 +140,7 @@ def test_published_results_are_frozen(client, app):
 def test_withdrawing_after_the_vote_keeps_the_supports_and_tells_nobody(client, app):
     from consult.challenges.models import Participation
 
-    _organisation, challenge, ideas, voters = voted_challenge(client, app)
+    _organisation, _challenge, ideas, voters = voted_challenge(client, app)
     author = app.test_client()
     login(author, ideas[0].author)
     db.session.refresh(ideas[0])
@@ -160,7 +160,7 @@ def test_withdrawing_after_the_vote_keeps_the_supports_and_tells_nobody(client, 
 def test_an_idea_a_brief_is_born_from_cannot_be_withdrawn(client, app):
     from consult.briefs.operations import convert_to_brief
 
-    organisation, challenge, ideas, _voters = voted_challenge(client, app)
+    organisation, _challenge, ideas, _voters = voted_challenge(client, app)
     convert_to_brief(agent_of(organisation), [ideas[1]], organisation, title="Cahier",
                      problem_statement="Le problème.")
     author = app.test_client()
