@@ -15,7 +15,7 @@ from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
 from consult.challenges.views import challenge_or_404
 from consult.comments import operations as comment_ops
-from consult.comments.models import Comment, CommentStatus, ReportReason
+from consult.comments.models import Comment, ReportReason
 from consult.core.errors_domain import Refused
 from consult.core.pagecache import anonymous_cache
 from consult.core.sanitize import render_markdown
@@ -104,9 +104,10 @@ def show(idea_id: int):
 
 
 def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int = 200):
+    # hidden and deleted comments stay in place (a placeholder keeps the thread and
+    # its replies); the count above them is the published ones, as in the API and data
     comments = list(db.session.scalars(
-        select(Comment).where(Comment.idea_id == idea.id,
-                              Comment.status != CommentStatus.HIDDEN)
+        select(Comment).where(Comment.idea_id == idea.id)
         .order_by(Comment.created_at, Comment.id)))
     threads = [c for c in comments if c.parent_id is None]
     replies: dict[int, list[Comment]] = {}

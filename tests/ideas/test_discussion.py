@@ -130,3 +130,38 @@ def test_my_space_lists_my_ideas_supports_and_what_remains(client):
     page = client.get("/mon-espace").text
     assert mine.title in page and other.title in page
     assert "1 soutien(s) utilisé(s) sur 3" in page
+
+
+def test_a_hidden_comment_leaves_a_placeholder_and_every_count_agrees(client, app):
+    """Hiding a comment keeps its thread: the replies stay visible under a placeholder,
+    and the page, the API, the open data and the idea's counter all count the same
+    published comments (issue 14)."""
+    import csv
+    import io
+
+    from consult.comments.operations import post_comment
+    from consult.moderation.operations import hide_comment
+    from tests.factories import OrganisationFactory, agent_of
+
+    organisation = OrganisationFactory()
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting", organisations=[organisation]))
+    parent = post_comment(UserFactory(), idea, "Un propos hors charte.", None)
+    post_comment(UserFactory(), idea, "Une réponse utile.", parent)
+    hide_comment(agent_of(organisation), parent, "Propos injurieux")
+    db.session.flush()
+    db.session.refresh(idea)
+
+    page = client.get(f"/idees/{idea.id}").text
+    assert "Ce commentaire a été masqué par la modération." in page
+    assert "Un propos hors charte." not in page
+    assert "Une réponse utile." in page
+    assert ">1 commentaire<" in page and idea.comments_count == 1
+    api = client.get(f"/api/v1/ideas/{idea.id}/comments").get_json()
+    assert [c["body"] for c in api["items"]] == ["Une réponse utile."]
+    assert client.get(f"/api/v1/ideas/{idea.id}").get_json()["comments_count"] == 1
+    rows = list(csv.DictReader(io.StringIO(
+        client.get(f"/donnees/defis/{idea.challenge.slug}/commentaires.csv").text)))
+    assert len(rows) == 1
+    ideas = list(csv.DictReader(io.StringIO(
+        client.get(f"/donnees/defis/{idea.challenge.slug}/idees.csv").text)))
+    assert ideas[0]["commentaires"] == "1"
