@@ -96,7 +96,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # uploads: a cover image at most
         self.REDIS_URL = env("REDIS_URL")
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Empty: Redis when configured, else a SQLite file shared by the machine's workers
+        # (core.ratelimit); "memory://" counts per worker, for one-process setups only.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI") or self.REDIS_URL
         # The API's limits: per address without a token, per token with one.
         self.API_RATELIMIT_ANONYMOUS = env("API_RATELIMIT_ANONYMOUS") or "300 per minute"
         self.API_RATELIMIT_TOKEN = env("API_RATELIMIT_TOKEN") or "1200 per minute"

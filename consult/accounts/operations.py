@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -10,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from consult.accounts.models import AuthSession, User
 from consult.accounts.personal_data import ERASERS, SECTIONS, iso, section
-from consult.core.outbox import OutboxMessage, queue_mail
+from consult.core.outbox import OutboxMessage, queue_mail, render_mail
 from consult.core.passwords import hash_password, needs_rehash, verify_password
 from consult.core.tokens import (
     TokenError,
@@ -46,12 +47,16 @@ def register_user(email: str, password: str, display_name: str, locale: str = "f
     """
     email = normalise_email(email)
     existing = find_user_by_email(email)
+    # the same work whatever the address: the password is hashed in both cases, so the
+    # answer's timing does not tell whether the address is registered (issue 14)
+    password_hash = hash_password(password)
     if existing is not None:
-        queue_mail(email, "accounts/already_registered", locale=existing.locale,
-                   user=existing, login_url=external_url("accounts.login"),
-                   reset_url=external_url("accounts.forgot_password"))
+        if not _mailed_recently(email, "accounts/already_registered"):
+            queue_mail(email, "accounts/already_registered", locale=existing.locale,
+                       user=existing, login_url=external_url("accounts.login"),
+                       reset_url=external_url("accounts.forgot_password"))
         return None
-    user = User(email=email, password_hash=hash_password(password),
+    user = User(email=email, password_hash=password_hash,
                 display_name=display_name.strip(), locale=locale, password_changed_at=utcnow())
     db.session.add(user)
     db.session.flush()
@@ -119,11 +124,34 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
 
 
+RESET_MAIL_SPACING = timedelta(minutes=30)  # the reset link lives 2 hours
+
+
+def _mailed_recently(address: str, kind: str) -> bool:
+    """Whether ``kind`` went to ``address`` in the last half hour: then the link it
+    carries still works and no other is sent, so nobody can flood a mailbox, nor block
+    its owner (the per-account limit that answered 429 to the owner is gone)."""
+    return db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.to_address == address, OutboxMessage.kind == kind,
+        OutboxMessage.created_at > utcnow() - RESET_MAIL_SPACING).limit(1)) is not None
+
+
 def request_password_reset(email: str) -> None:
-    """Mail a reset link when the address belongs to an account; silent otherwise."""
-    user = find_user_by_email(email)
-    if user is None or user.is_deleted:
+    """Mail a reset link when the address belongs to an account; silent otherwise. Both
+    paths read the same rows and render the same mail, so the answer takes the same time
+    whatever the address (issue 14)."""
+    address = normalise_email(email)
+    user = find_user_by_email(address)
+    known = user is not None and not user.is_deleted
+    recently = _mailed_recently(address, "accounts/reset_password")
+    if not known:
         log.info("password reset asked for an unknown address")
+        render_mail("accounts/reset_password", locale="fr", user=User(display_name=""),
+                    reset_url=external_url("accounts.reset_password", token="x" * 80))
+        return
+    if recently:
+        log.info("password reset asked again within %s: the link sent is still valid",
+                 RESET_MAIL_SPACING)
         return
     token = make_token("reset-password", {"uid": user.id, "pw": fingerprint(user.password_hash)})
     queue_mail(user.email, "accounts/reset_password", locale=user.locale, user=user,

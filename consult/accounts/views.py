@@ -147,7 +147,6 @@ def logout():
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @rl.limiter.limit(rl.RESET_PER_ADDRESS, exempt_when=rl.only_posts)
-@rl.limiter.limit(rl.RESET_PER_ACCOUNT, key_func=rl.account_key, exempt_when=rl.only_posts)
 def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():

@@ -64,10 +64,18 @@ def _has_template(name: str) -> bool:
 
 
 def queue_mail(to: str, template: str, locale: str | None = None, **context: Any) -> OutboxMessage:
-    """Render ``templates/emails/<template>.{txt,html}`` and add it to the outbox.
+    """Render ``templates/emails/<template>.{txt,html}`` and add it to the outbox."""
+    subject, text, html = render_mail(template, locale, **context)
+    message = OutboxMessage(to_address=to, subject=subject, body_text=text, body_html=html,
+                            kind=template)
+    db.session.add(message)
+    return message
 
-    The first line of the text template is ``Subject: ...``; the rest is the body.
-    """
+
+def render_mail(template: str, locale: str | None = None,
+                **context: Any) -> tuple[str, str, str]:
+    """Subject, text and HTML of a mail. The first line of the text template is
+    ``Subject: ...``; the rest is the body."""
     context.setdefault("platform_name", current_app.config["PLATFORM_NAME"])
     context.setdefault("base_url", current_app.config["BASE_URL"])
     with force_locale(locale or "fr"):
@@ -82,9 +90,4 @@ def queue_mail(to: str, template: str, locale: str | None = None, **context: Any
                                    **context)
     if not first.startswith("Subject:"):
         raise ValueError(f"emails/{template}.txt must start with 'Subject:'")
-    message = OutboxMessage(
-        to_address=to, subject=first.removeprefix("Subject:").strip(),
-        body_text=body.strip() + "\n", body_html=html, kind=template,
-    )
-    db.session.add(message)
-    return message
+    return first.removeprefix("Subject:").strip(), body.strip() + "\n", html

@@ -1,5 +1,10 @@
-"""Rate limits (Flask-Limiter): in memory on one machine, shared through Redis when
-``CONSULT_REDIS_URL`` is set, so several gunicorn workers and machines count together.
+"""Rate limits (Flask-Limiter). Counted where every worker of a deployment sees the same
+counters, so the documented limits hold in every supported setup (issue 14):
+
+- one machine, the embedded default: a small SQLite file in the instance folder shared
+  by all the workers (``core.ratelimit_sqlite``);
+- several machines: Redis (``CONSULT_REDIS_URL``); if Redis stops answering, limits fall
+  back to each worker's memory with a logged warning, and nothing else breaks.
 
 Limits are per client address and, for login and password reset, per account too (the
 e-mail typed), so that a botnet spreading its tries over many addresses still hits the
@@ -19,7 +24,6 @@ log = logging.getLogger("consult.ratelimit")
 LOGIN_PER_ADDRESS = "30 per 10 minutes"
 LOGIN_PER_ACCOUNT = "10 per 15 minutes"
 RESET_PER_ADDRESS = "10 per hour"
-RESET_PER_ACCOUNT = "3 per hour"
 REGISTER_PER_ADDRESS = "10 per hour"
 MAIL_RESEND_PER_ADDRESS = "5 per hour"
 
@@ -44,8 +48,25 @@ def only_posts() -> bool:
     return request.method != "POST"
 
 
+def default_storage_uri(app: Flask) -> str:
+    if app.config.get("REDIS_URL"):
+        return app.config["REDIS_URL"]
+    import os
+
+    from consult.core import ratelimit_sqlite  # noqa: F401  (registers consult-sqlite://)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    return "consult-sqlite://" + os.path.join(app.instance_path, "ratelimits.sqlite3")
+
+
 def init_ratelimit(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = default_storage_uri(app)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("consult-sqlite"):
+        from consult.core import ratelimit_sqlite  # noqa: F401
+    # Redis down: each worker counts on its own (logged) rather than every page failing
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)

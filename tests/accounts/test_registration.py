@@ -100,3 +100,43 @@ def test_registration_without_csrf_token_is_refused(client):
     token = csrf_token(other)
     response = client.post("/inscription", data={**GOOD, "csrf_token": token})
     assert response.status_code == 400
+
+
+def test_registration_and_reset_do_the_same_work_whatever_the_address(client, monkeypatch):
+    """Timing must not tell whether an address is registered: the password is hashed
+    (the slow part, argon2) for a known address as for a new one, and the reset renders
+    the same mail for an unknown address as for a known one (issue 14)."""
+    from consult.accounts import operations
+    from tests.conftest import post_form
+    from tests.factories import UserFactory
+
+    UserFactory(email="deja@exemple.fr")
+    work: list[str] = []
+    hash_password, render_mail = operations.hash_password, operations.render_mail
+    monkeypatch.setattr(operations, "hash_password",
+                        lambda password: work.append("hash") or hash_password(password))
+    monkeypatch.setattr(operations, "render_mail",
+                        lambda *a, **k: work.append("mail") or render_mail(*a, **k))
+    import consult.core.outbox as outbox
+
+    queue_mail = outbox.queue_mail
+    monkeypatch.setattr(operations, "queue_mail", lambda to, template, locale=None, **k: (
+        work.append("mail"), queue_mail(to, template, locale, **k))[1])
+
+    def registration(email: str) -> list[str]:
+        work.clear()
+        response = post_form(client, "/inscription", {
+            "display_name": "Quelqu'un", "email": email,
+            "password": "une phrase de passe assez longue"})
+        assert response.status_code in (200, 302)
+        return list(work)
+
+    assert registration("deja@exemple.fr") == registration("nouvelle@exemple.fr") == [
+        "hash", "mail"]
+
+    def reset(email: str) -> list[str]:
+        work.clear()
+        assert post_form(client, "/mot-de-passe-oublie", {"email": email}).status_code == 200
+        return list(work)
+
+    assert reset("deja@exemple.fr") == reset("personne@exemple.fr") == ["mail"]

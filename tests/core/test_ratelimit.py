@@ -50,11 +50,28 @@ def test_showing_the_login_form_is_never_limited(client, limits):
                           ).status_code == 200
 
 
-def test_password_reset_is_limited_per_account(client, limits):
+def test_password_resets_can_neither_flood_nor_block_the_owner(client, limits):
+    """Asking again and again from many addresses sends one mail per half hour, and the
+    owner is never answered 429: the link already mailed still works (issue 14)."""
+    from sqlalchemy import func, select
+
+    from consult.core.outbox import OutboxMessage
+    from consult.db import db
+
+    UserFactory(email="cible@exemple.fr")
     token = csrf_token(client)
     statuses = [attempt(client, "cible@exemple.fr", f"10.1.0.{i}", "/mot-de-passe-oublie",
-                        token=token).status_code for i in range(4)]
-    assert statuses == [200, 200, 200, 429]
+                        token=token).status_code for i in range(12)]
+    assert statuses == [200] * 12
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.to_address == "cible@exemple.fr")) == 1
+
+
+def test_password_reset_is_limited_per_address(client, limits):
+    token = csrf_token(client)
+    statuses = [attempt(client, f"p{i}@exemple.fr", "192.0.2.9", "/mot-de-passe-oublie",
+                        token=token).status_code for i in range(11)]
+    assert statuses[-1] == 429 and 429 not in statuses[:10]
 
 
 def test_registration_is_throttled_per_address(client, limits):

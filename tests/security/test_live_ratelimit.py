@@ -1,6 +1,7 @@
-"""Brute force against several gunicorn workers: the per-account login limit counts in
-Redis, so an attacker whose attempts land on four different workers is stopped after
-exactly the limit, not four times it."""
+"""Brute force against several gunicorn workers: the limits count where every worker
+sees the same counters — Redis for several machines, the instance's SQLite file in the
+embedded default (`make run`) — so an attacker whose attempts land on four different
+workers is stopped after exactly the limit, not four times it (issue 14)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ pytestmark = pytest.mark.slow
 REDIS = "redis://127.0.0.1:6379/15"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", params=["redis", "embedded"])
+def server(request, tmp_path_factory):
+    if request.param == "embedded":  # no Redis: the default of `make run`
+        cleanups: list = []
+        yield start_live_server(tmp_path_factory, cleanups, workers=4, RATELIMIT_ENABLED="1",
+                                API_RATELIMIT_ANONYMOUS="20 per minute")
+        for cleanup in cleanups:
+            cleanup()
+        return
     redis = pytest.importorskip("redis")
     try:
         redis.Redis.from_url(REDIS).flushdb()
@@ -22,7 +30,7 @@ def server(tmp_path_factory):
         pytest.skip("Redis does not answer on 127.0.0.1:6379 (.ci/run starts it)")
     cleanups: list = []
     yield start_live_server(tmp_path_factory, cleanups, workers=4, RATELIMIT_ENABLED="1",
-                            REDIS_URL=REDIS)
+                            REDIS_URL=REDIS, API_RATELIMIT_ANONYMOUS="20 per minute")
     for cleanup in cleanups:
         cleanup()
     redis.Redis.from_url(REDIS).flushdb()
@@ -46,3 +54,8 @@ def test_login_limit_per_account_holds_across_workers(server):
                                           "password": "demo-consult-2026"})[0] == 429
     log = server["log"].read_text(errors="replace")
     assert "pas le bon mot de passe" not in log
+
+
+def test_the_api_limit_holds_across_workers(server):
+    statuses = [Visitor(server["url"]).request("/api/v1/challenges")[0] for _ in range(24)]
+    assert statuses == [200] * 20 + [429] * 4, statuses
