@@ -24,6 +24,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
                 instance_path=env("INSTANCE_PATH"))
     settings = config if config is not None else Config(Path(app.instance_path))
     app.config.update(settings.as_dict() if isinstance(settings, Config) else settings)
+    from consult.core.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     _configure_logging(app)
 
     proxies = env_int("PROXY_COUNT", 0)

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from consult.core.forms import AcceptablePassword, email_address, length, required
+from consult.core.forms import AcceptablePassword, ConsultForm, email_address, length, required
 
 LOCALE_CHOICES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(ConsultForm):
     display_name = StringField(
         _l("Nom affiché"), [required(), length(80, 2)],
         description=_l("Visible par tous à côté de vos contributions. "
@@ -24,29 +23,29 @@ class RegisterForm(FlaskForm):
     invitation = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ConsultForm):
     email = EmailField(_l("Adresse e-mail"), [required(), email_address(), length(320)])
     password = PasswordField(_l("Mot de passe"), [required(), length(1024)])
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(ConsultForm):
     email = EmailField(_l("Adresse e-mail"), [required(), email_address(), length(320)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(ConsultForm):
     password = PasswordField(_l("Nouveau mot de passe"), [required(), AcceptablePassword(None)],
                              description=_l("Au moins 12 caractères."))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(ConsultForm):
     current_password = PasswordField(_l("Mot de passe actuel"), [required(), length(1024)])
     new_password = PasswordField(_l("Nouveau mot de passe"),
                                  [required(), AcceptablePassword(None)],
                                  description=_l("Au moins 12 caractères."))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(ConsultForm):
     display_name = StringField(_l("Nom affiché"), [required(), length(80, 2)],
                                description=_l("Visible par tous à côté de vos contributions."))
     territory = StringField(
@@ -58,16 +57,16 @@ class ProfileForm(FlaskForm):
     digest_opt_in = BooleanField(_l("Recevoir un résumé quotidien par e-mail de ce que je suis"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(ConsultForm):
     password = PasswordField(_l("Mot de passe"), [required(), length(1024)])
     confirm = BooleanField(
         _l("Je comprends que mes données personnelles seront effacées définitivement."),
         [required()])
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(ConsultForm):
     pass
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(ConsultForm):
     pass

@@ -35,6 +35,41 @@ def _writes_need_a_token():
                        _("Jeton d'organisation absent, inconnu ou révoqué."))
 
 
+MAX_JSON_DEPTH = 20
+
+
+def _depth(value, level: int = 0) -> int:
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+@bp.before_request
+def _bodies_are_json():
+    """A write's body is JSON, or the answer says so (415) in the API's error shape;
+    JSON that cannot be read, or nested past any real request, is a 400 (issue 14)."""
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type",
+                       _("Le corps de la requête doit être du JSON (Content-Type: "
+                         "application/json)."))
+    import json
+
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, "invalid_json", _("Le corps de la requête n'est pas un JSON "
+                                              "lisible.")) from exc
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise ApiError(400, "invalid_json", _("Le JSON est imbriqué trop profondément "
+                                              "(%(max)d niveaux au plus).", max=MAX_JSON_DEPTH))
+
+
 @bp.after_request
 def _cacheable(response):
     if request.method == "GET" and response.status_code == 200 and response.is_json:

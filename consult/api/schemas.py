@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from consult.core.text import ONE_LINE, PLAIN, SOME_TEXT, TEXT
+
 
 def _utc_text(value: datetime) -> str:
     """Stored as naive UTC: written with its « Z », to the second."""
@@ -46,14 +48,7 @@ CURSOR = Field(None, max_length=400, pattern=CURSOR_PATTERN,
 LIMIT = Field(20, ge=1, le=100, description="Nombre d'éléments par page (1 à 100).")
 
 
-# What is checked is what is stored: one line without surrounding spaces; text with line
-# breaks and tabs but no other control character (PostgreSQL refuses NUL in text).
-_SOLID = r"[^ \x00-\x1f\x7f]"  # explicit ASCII: JSON Schema and pydantic agree on it
-_SOFT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-ONE_LINE = rf"^{_SOLID}([^\x00-\x1f\x7f]*{_SOLID})?$"
-TEXT = rf"^{_SOFT}*$"
-SOME_TEXT = rf"^{_SOFT}*{_SOLID}{_SOFT}*$"
-PLAIN = r"^[^\x00-\x1f\x7f]*$"  # query parameters
+# What is checked is what is stored, by the same rule as the site's forms (core.text).
 
 
 def Line(low: int, high: int):

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from consult.briefs.models import BRIEF_STATUS_LABELS
-from consult.core.forms import CheckboxList, length, required
+from consult.core.forms import CheckboxList, ConsultForm, length, required
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(ConsultForm):
     class Meta:
         csrf = False
 
@@ -18,7 +17,7 @@ class MilestoneForm(FlaskForm):
     due_on = DateField(_l("Date"), [Optional()])
 
 
-class BriefForm(FlaskForm):
+class BriefForm(ConsultForm):
     ideas = CheckboxList(_l("Idées d’origine"), coerce=int,
                          description=_l("Le cahier les cite et crédite leurs auteurs ; chaque "
                                         "idée renvoie au cahier."))
@@ -54,14 +53,14 @@ class BriefForm(FlaskForm):
         return valid
 
 
-class StatusForm(FlaskForm):
+class StatusForm(ConsultForm):
     status = SelectField(_l("Nouvel état"), choices=[
         SelectChoice(k.value, v) for k, v in BRIEF_STATUS_LABELS.items()])
     text = TextAreaField(_l("Message public (facultatif)"), [Optional(), length(4000)])
     reason = TextAreaField(_l("Raison de l’abandon"), [Optional(), length(4000)])
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(ConsultForm):
     text = TextAreaField(_l("Nouvelles du cahier"), [required(), length(6000)],
                          description=_l("Publiées dans le journal et envoyées aux personnes "
                                         "qui suivent les idées d’origine."))

@@ -16,6 +16,7 @@ from consult.challenges.permissions import is_agent_for
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused
 from consult.core.pagecache import anonymous_cache
+from consult.core.params import parse_ids
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
@@ -70,8 +71,7 @@ def _choices(form: BriefForm, challenge, named: list[int] | tuple = ()) -> None:
     """The ideas a brief may come from: the challenge's selected ideas, the ideas named
     (by the link that opened the form, by the brief itself, by the submitted form) and
     the most supported ones — not every idea of a challenge of 200,000."""
-    named = [int(v) for v in (*named, *request.form.getlist("ideas"),
-                              *request.args.getlist("idee")) if str(v).isdigit()]
+    named = parse_ids((*named, *request.form.getlist("ideas"), *request.args.getlist("idee")))
     published = select(Idea).where(Idea.challenge_id == challenge.id,
                                    Idea.status == IdeaStatus.PUBLISHED)
     ideas = list(db.session.scalars(published.where(
@@ -101,7 +101,7 @@ def new(slug: str):
     form = BriefForm()
     _choices(form, challenge)
     if request.method == "GET":
-        chosen = [int(v) for v in request.args.getlist("idee") if v.isdigit()] or [
+        chosen = parse_ids(request.args.getlist("idee")) or [
             i.id for i in db.session.scalars(select(Idea).where(
                 Idea.challenge_id == challenge.id, Idea.answer_status == AnswerStatus.SELECTED))]
         form.ideas.data = chosen

@@ -14,6 +14,7 @@ from consult.challenges.models import Challenge, ModerationMode
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused
 from consult.core.media import media_dir, store_image
+from consult.core.params import parse_ids
 from consult.core.security import Permission, can
 from consult.core.timezones import local_to_utc, utc_to_local
 from consult.db import db
@@ -221,7 +222,7 @@ def publish_results(slug: str):
     form = FlaskForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        chosen = {int(v) for v in request.form.getlist("selected") if v.isdigit()}
+        chosen = set(parse_ids(request.form.getlist("selected")))
         selections = {i: request.form.get(f"justification-{i}", "") for i in chosen}
         try:
             with db.session.begin_nested():

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
@@ -13,12 +12,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
-from consult.core.forms import CheckboxList, length, required
+from consult.core.forms import CheckboxList, ConsultForm, length, required
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(ConsultForm):
     title = StringField(_l("Titre du défi"), [required(), length(160, 5)],
                         description=_l("Une question ouverte, par exemple « Comment rendre "
                                        "la demande de carte d’identité plus simple ? »"))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -16,10 +15,10 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from consult.challenges.forms import DATE_FORMAT
 from consult.codesign.models import ContactPreference, SessionMode
-from consult.core.forms import length, required
+from consult.core.forms import ConsultForm, length, required
 
 
-class VolunteerForm(FlaskForm):
+class VolunteerForm(ConsultForm):
     consent = BooleanField(_l("J’accepte d’être contacté·e par l’équipe pour tester le "
                               "prototype. Je peux retirer cet accord à tout moment."),
                            [required()])
@@ -32,7 +31,7 @@ class VolunteerForm(FlaskForm):
                         [Optional(), length(30)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(ConsultForm):
     title = StringField(_l("Titre de la séance"), [required(), length(160, 3)])
     description = TextAreaField(_l("Déroulé (facultatif)"), [Optional(), length(4000)])
     starts_at = DateTimeLocalField(_l("Début (heure de Paris)"), [required()],
@@ -46,7 +45,7 @@ class SessionForm(FlaskForm):
         NumberRange(min=1, max=10_000, message=_l("Au moins une place."))])
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(ConsultForm):
     version = StringField(_l("Version du prototype testée"), [required(), length(40)],
                           default="v1")
     worked = TextAreaField(_l("Ce qui a bien marché"), [Optional(), length(4000)])

@@ -1,13 +1,71 @@
-"""Shared form pieces: French messages, the password policy as a validator."""
+"""Shared form pieces: the base of every form (the text rule of ``core.text`` and dates
+a person can mean, on every field), French messages, the password policy."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, ValidationError
-from wtforms.validators import DataRequired, Email, Length
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.core.passwords import password_problem
+from consult.core.text import has_forbidden_characters
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates outside are typing mistakes (or attacks)
+MAX_INTEGER = 2**31 - 1  # what every integer column holds, on both databases
+
+
+def _no_control_characters(form, field) -> None:
+    if isinstance(field.data, str) and has_forbidden_characters(
+            field.data, multiline=isinstance(field, TextAreaField)):
+        raise ValidationError(_l("Ce champ contient un caractère invisible non autorisé "
+                                 "(caractère de contrôle) : retirez-le."))
+
+
+def _reasonable_date(form, field) -> None:
+    value = field.data
+    if isinstance(value, date | datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(_l("Saisissez une date entre %(first)d et %(last)d.",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+
+
+def _rules_for(field) -> list:
+    if isinstance(field, StringField):
+        return [_no_control_characters]
+    if isinstance(field, DateField | DateTimeLocalField):
+        return [_reasonable_date]
+    if isinstance(field, IntegerField):
+        return [NumberRange(max=MAX_INTEGER, message=_l("Saisissez un nombre plus petit."))]
+    return []
+
+
+class InputRules:
+    """Every field of the form checked by the same rules as the API: no control
+    character in text, integers within what the database holds, dates within reason
+    (issue 14). Mixed into every form (``ConsultForm``, and sub-forms of lists)."""
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            rules = _rules_for(field)
+            if rules:
+                extra[name] = [*extra.get(name, []), *rules]
+        return super().validate(extra_validators=extra)
+
+
+class ConsultForm(InputRules, FlaskForm):
+    """The base of every form of the site."""
 
 
 def required():

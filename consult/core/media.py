@@ -15,6 +15,7 @@ from consult.core.errors_domain import Refused
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 2400
+MAX_PIXELS = 40_000_000  # checked from the header, before any pixel is decoded
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
@@ -29,12 +30,16 @@ def store_image(stream, message_too_big: str, message_not_image: str) -> str:
     if len(data) > MAX_BYTES:
         raise Refused(message_too_big, "cover")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
+            width, height = probe.size
+            if width * height > MAX_PIXELS:  # a few kilobytes that decode to gigabytes
+                raise Refused(message_not_image, "cover")
             probe.verify()
         image = Image.open(io.BytesIO(data))
         kind = image.format
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError,
+            ValueError) as exc:
         raise Refused(message_not_image, "cover") from exc
     if kind not in FORMATS:
         raise Refused(message_not_image, "cover")

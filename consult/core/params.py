@@ -10,9 +10,25 @@ from flask import request
 E = TypeVar("E", bound=enum.Enum)
 
 
+MAX_ID = 2**31 - 1  # what an integer column holds on both databases
+
+
+def parse_id(value: object) -> int | None:
+    """A positive id from what a person sent, or None: ASCII digits only (« ² » and other
+    scripts' digits are digits to Python, not ids), within what the database holds."""
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def parse_ids(values) -> list[int]:
+    return [number for number in map(parse_id, values) if number is not None]
+
+
 def int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_id(request.args.get(name))
 
 
 def enum_arg(name: str, enum_cls: type[E], default: E | None = None) -> E | None:

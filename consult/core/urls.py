@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, url_for
+from werkzeug.routing import IntegerConverter
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -12,3 +13,14 @@ def external_url(endpoint: str, **values) -> str:
         return base + url_for(endpoint, **values)
     with current_app.test_request_context("/"):
         return base + url_for(endpoint, **values)
+
+
+class IdConverter(IntegerConverter):
+    """The site's ``<int:…>``: ASCII digits, from 0 to what an integer column holds, so
+    an id beyond 64 bits is a 404, not a database error (issue 14)."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

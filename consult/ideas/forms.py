@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from consult.core.forms import length, required
+from consult.core.forms import ConsultForm, length, required
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(ConsultForm):
     title = StringField(_l("Titre de l’idée"), [required(), length(140, 5)],
                         description=_l("Une phrase qui dit ce que vous proposez."))
     body = TextAreaField(_l("Description"), [required(), length(10_000, 20)],
@@ -27,12 +26,12 @@ class IdeaForm(FlaskForm):
             SelectChoice(str(t.id), t.name) for t in themes]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(ConsultForm):
     body = TextAreaField(_l("Votre commentaire"), [required(), length(5000, 2)])
     parent_id = HiddenField()
 
 
-class ReportForm(FlaskForm):
+class ReportForm(ConsultForm):
     reason = SelectField(_l("Raison du signalement"), [required()])
     details = TextAreaField(_l("Précisions (facultatives)"), [Optional(), length(2000)])
 

@@ -18,6 +18,7 @@ from consult.comments import operations as comment_ops
 from consult.comments.models import Comment, ReportReason
 from consult.core.errors_domain import Refused
 from consult.core.pagecache import anonymous_cache
+from consult.core.params import parse_id
 from consult.core.sanitize import render_markdown
 from consult.db import db
 from consult.ideas import bp
@@ -247,8 +248,8 @@ def comment(idea_id: int):
     if not form.validate_on_submit():
         return _refused_comment(idea, form)
     parent = None
-    if form.parent_id.data and form.parent_id.data.isdigit():
-        parent = db.session.get(Comment, int(form.parent_id.data))
+    if parse_id(form.parent_id.data):
+        parent = db.session.get(Comment, parse_id(form.parent_id.data))
     try:
         created = comment_ops.post_comment(person(), idea, form.body.data, parent)
     except Refused as refused:

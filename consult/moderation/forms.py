@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
-from consult.core.forms import length, required
+from consult.core.forms import ConsultForm, length, required
 from consult.ideas.models import ANSWER_STATUS_LABELS
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(ConsultForm):
     action = SelectField(_l("Décision"), [required()], choices=[
         SelectChoice("approve", _l("Approuver (publier ou garder publiée)")),
         SelectChoice("reject", _l("Refuser, en citant la charte")),
@@ -30,22 +29,22 @@ class BulkForm(DecisionForm):
     """The same decision applied to every ticked item."""
 
 
-class TitleForm(FlaskForm):
+class TitleForm(ConsultForm):
     title = StringField(_l("Titre corrigé"), [required(), length(140, 5)])
     note = StringField(_l("Note pour l’auteur (facultative)"), [Optional(), length(300)])
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(ConsultForm):
     theme = SelectField(_l("Thème"), [Optional()], coerce=str)
 
 
-class MergeForm(FlaskForm):
+class MergeForm(ConsultForm):
     kept = IntegerField(_l("Numéro de l’idée à garder"), [required(), NumberRange(min=1)],
                         description=_l("L’idée en double sera close ; son auteur sera crédité "
                                        "sur l’idée gardée et ses soutiens seront prévenus."))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(ConsultForm):
     status = SelectField(_l("Réponse"), [required()], choices=[
         SelectChoice(k.value, v) for k, v in ANSWER_STATUS_LABELS.items()])
     text = TextAreaField(_l("Explication publique"), [Optional(), length(4000)],
@@ -53,7 +52,7 @@ class AnswerForm(FlaskForm):
                                         "Markdown accepté."))
 
 
-class CommentDecisionForm(FlaskForm):
+class CommentDecisionForm(ConsultForm):
     action = SelectField(_l("Décision"), [required()], choices=[
         SelectChoice("hide", _l("Masquer le commentaire")),
         SelectChoice("keep", _l("Garder : les signalements ne sont pas fondés")),
@@ -62,7 +61,7 @@ class CommentDecisionForm(FlaskForm):
     reason = StringField(_l("Raison"), [Optional(), length(300)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(ConsultForm):
     mode = SelectField(_l("Modération des nouvelles idées"), choices=[
         SelectChoice("post", _l("Après publication : les idées paraissent tout de suite")),
         SelectChoice("pre", _l("Avant publication : les idées attendent une approbation")),

@@ -14,6 +14,7 @@ from consult.challenges.models import Challenge, ModerationMode, Theme
 from consult.challenges.queries import challenge_by_slug
 from consult.comments.models import Comment
 from consult.core.errors_domain import Refused
+from consult.core.params import int_arg, parse_id
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
@@ -64,7 +65,7 @@ def _decide(actor, idea: Idea, form: DecisionForm) -> None:
 def queue():
     require_moderator()
     challenges = queries.moderated_challenges(current_user)
-    challenge_id = request.args.get("defi", type=int)
+    challenge_id = int_arg("defi")
     kind = request.args.get("type", "") if request.args.get("type") in ("pending",
                                                                        "reported") else ""
     oldest = request.args.get("ordre") == "anciens"
@@ -91,13 +92,13 @@ def bulk():
     form.set_rules(rules)
     if not form.validate_on_submit():
         abort(400)
-    ids = [value.split(":", 1) for value in request.form.getlist("items")]
+    ids = [value.partition(":")[::2] for value in request.form.getlist("items")]
     done, refused = 0, []
     actor = person()
     for kind, raw in ids:
-        if not raw.isdigit():
+        if parse_id(raw) is None:
             continue
-        target = db.session.get(Idea if kind == "idea" else Comment, int(raw))
+        target = db.session.get(Idea if kind == "idea" else Comment, parse_id(raw))
         if target is None:
             continue
         try:

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Optional
 
-from consult.core.forms import email_address, length, required
+from consult.core.forms import ConsultForm, email_address, length, required
 from consult.organisations.models import ORGANISATION_KIND_LABELS, MembershipRole
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(ConsultForm):
     name = StringField(_l("Nom de l'organisation"), [required(), length(160, 2)])
     kind = SelectField(_l("Type d'organisation"), [required()],
                        choices=[SelectChoice(kind.value, label)
@@ -24,7 +23,7 @@ class OrganisationForm(FlaskForm):
                                 description=_l("Markdown accepté."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(ConsultForm):
     email = EmailField(_l("Adresse e-mail de la personne"),
                        [required(), email_address(), length(320)])
     role = SelectField(_l("Rôle"), choices=[
@@ -33,10 +32,10 @@ class InviteForm(FlaskForm):
     ], default=MembershipRole.AGENT.value)
 
 
-class AppointAdminForm(FlaskForm):
+class AppointAdminForm(ConsultForm):
     email = EmailField(_l("Adresse e-mail de l'administrateur"),
                        [required(), email_address(), length(320)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(ConsultForm):
     """A form with only its CSRF token, for POST buttons."""

@@ -1,0 +1,25 @@
+"""What text Consult accepts, for the site's forms and the API alike (issue 14: the site
+accepted NUL and control characters the API refused). One line of text: no control
+character at all; a multi-line text: line breaks and tabs, no other control character
+(PostgreSQL refuses NUL; the others are invisible and serve only to deceive).
+
+The patterns are written in explicit ASCII ranges so that JSON Schema (the API's
+description), pydantic and Python's ``re`` read them alike."""
+
+from __future__ import annotations
+
+import re
+
+_SOLID = r"[^ \x00-\x1f\x7f]"
+_SOFT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+ONE_LINE = rf"^{_SOLID}([^\x00-\x1f\x7f]*{_SOLID})?$"  # trimmed, as stored
+TEXT = rf"^{_SOFT}*$"
+SOME_TEXT = rf"^{_SOFT}*{_SOLID}{_SOFT}*$"
+PLAIN = r"^[^\x00-\x1f\x7f]*$"  # one line as typed (query parameters, form fields)
+
+_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+_TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_forbidden_characters(value: str, multiline: bool = False) -> bool:
+    return bool((_TEXT_FORBIDDEN if multiline else _LINE_FORBIDDEN).search(value))
