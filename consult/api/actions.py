@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 
 from consult.api import schemas as s
@@ -20,6 +20,7 @@ from consult.api.tokens import Integration
 from consult.api.views import ID, challenges_out, idea_detail_out, public_idea, visible_challenge
 from consult.challenges import operations as challenge_ops
 from consult.challenges.models import Challenge, ModerationMode
+from consult.core.urls import external_url
 from consult.db import db
 from consult.ideas.models import AnswerStatus
 from consult.moderation.operations import give_official_answer
@@ -73,7 +74,7 @@ def create_challenge():
         challenge_ops.set_charter_rules(challenge, data.charter_rules)
     db.session.flush()
     db.session.expire(challenge)  # read back as stored (themes in order)
-    location = url_for("api.challenge", challenge_id=challenge.id, _external=True)
+    location = external_url("api.challenge", challenge_id=challenge.id)
     return challenges_out([challenge])[0], 201, {"Location": location}
 
 

@@ -4,7 +4,7 @@ third-party viewer, the site's own accessible components."""
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request, url_for
+from flask import current_app, jsonify, render_template, url_for
 
 from consult.api.blueprint import bp
 from consult.api.spec import openapi_document
@@ -12,7 +12,7 @@ from consult.api.spec import openapi_document
 
 def _server_url() -> str:
     """The site's root: the description's paths start with ``/api/v1``."""
-    return request.url_root.rstrip("/")
+    return current_app.config["BASE_URL"]
 
 
 @bp.get("/openapi.json")

@@ -3,7 +3,6 @@ fields one by one: a new column never leaks into the API by accident."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 
 from consult.api import schemas as s
@@ -11,6 +10,7 @@ from consult.briefs.models import Brief
 from consult.challenges.models import Challenge
 from consult.challenges.phases import Phase
 from consult.comments.models import Comment
+from consult.core.urls import external_url
 from consult.ideas.models import Idea, IdeaStatus
 from consult.organisations.models import Organisation
 from consult.territories.models import Territory
@@ -32,15 +32,15 @@ def organisation(value: Organisation) -> s.OrganisationOut:
         id=value.id, slug=value.slug, name=value.name, kind=value.kind.value,
         kind_label=value.kind.label, description=value.description, website=value.website,
         territory=territory(value.territory),
-        url=url_for("organisations.public_page", slug=value.slug, _external=True))
+        url=external_url("organisations.public_page", slug=value.slug))
 
 
 def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:
     phase = value.phase
     cover = None
     if value.cover_image:
-        cover = s.CoverOut(url=url_for("challenges.media", name=value.cover_image,
-                                       _external=True), alt=value.cover_alt or "")
+        cover = s.CoverOut(url=external_url("challenges.media", name=value.cover_image),
+                           alt=value.cover_alt or "")
     return s.ChallengeOut(
         id=value.id, slug=value.slug, title=value.title, service=value.service,
         problem=value.problem, audience=value.audience, context=value.context,
@@ -58,7 +58,7 @@ def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:
                            participants=value.participants_count),
         cover=cover, published_at=value.published_at,
         results_published_at=value.results_published_at,
-        url=url_for("challenges.show", slug=value.slug, _external=True))
+        url=external_url("challenges.show", slug=value.slug))
 
 
 def idea_ref(value: Idea) -> s.IdeaRef:
@@ -66,7 +66,7 @@ def idea_ref(value: Idea) -> s.IdeaRef:
     public = value.status in {IdeaStatus.PUBLISHED, IdeaStatus.MERGED}
     return s.IdeaRef(id=value.id,
                      title=value.title if public else _("Idée masquée par la modération"),
-                     url=url_for("ideas.show", idea_id=value.id, _external=True))
+                     url=external_url("ideas.show", idea_id=value.id))
 
 
 def _answer(value: Idea) -> s.AnswerOut | None:
@@ -84,7 +84,7 @@ def _idea_fields(value: Idea) -> dict:
         theme=value.theme.name if value.theme else None, territory=territory(value.territory),
         supports_count=value.supports_count, comments_count=value.comments_count,
         answer=_answer(value), published_at=value.published_at, updated_at=value.updated_at,
-        url=url_for("ideas.show", idea_id=value.id, _external=True))
+        url=external_url("ideas.show", idea_id=value.id))
 
 
 def idea(value: Idea) -> s.IdeaOut:
@@ -119,7 +119,7 @@ def brief(value: Brief) -> s.BriefOut:
         journal=[s.JournalEntryOut(date=u.created_at,
                                    status=u.status.value if u.status else None, text=u.text)
                  for u in value.journal],
-        url=url_for("briefs.show", brief_id=value.id, _external=True))
+        url=external_url("briefs.show", brief_id=value.id))
 
 
 def is_public_challenge(value: Challenge) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
@@ -21,6 +21,7 @@ from consult.challenges.phases import Phase
 from consult.challenges.queries import ChallengeFilters, published_challenges
 from consult.challenges.results import ranking
 from consult.comments.models import Comment, CommentStatus
+from consult.core.urls import external_url
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.ideas.queries import IdeaFilters, ideas_query
@@ -36,7 +37,7 @@ def _next_link(cursor: str | None) -> str | None:
         return None
     args = request.args.to_dict()
     args["cursor"] = cursor
-    return url_for(request.endpoint, **request.view_args, **args, _external=True)
+    return external_url(request.endpoint, **request.view_args, **args)
 
 
 def _territory_id(key: str | None) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -69,7 +69,11 @@ def init_templating(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        # the person as loaded for this request (a page-cache hit loads nobody: anonymous)
-        if getattr(g.get("_login_user"), "is_authenticated", False):
-            headers.setdefault("Cache-Control", "private, no-store")
+        # the person as loaded for this request (a page-cache hit loads nobody: anonymous);
+        # and any answer that sets a cookie: a shared cache must never hand it to another
+        # visitor, whatever the view said (issue 14)
+        if getattr(g.get("_login_user"), "is_authenticated", False) or session.modified \
+                or "Set-Cookie" in headers:
+            if "no-store" not in headers.get("Cache-Control", ""):
+                headers["Cache-Control"] = "private, no-store"
         return response

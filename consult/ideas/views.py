@@ -17,6 +17,7 @@ from consult.challenges.views import challenge_or_404
 from consult.comments import operations as comment_ops
 from consult.comments.models import Comment, ReportReason
 from consult.core.errors_domain import Refused
+from consult.core.http import redirect_back
 from consult.core.pagecache import anonymous_cache
 from consult.core.params import parse_id
 from consult.core.sanitize import render_markdown
@@ -178,9 +179,7 @@ def _post_action(idea: Idea, operation, success: str):
         return jsonify({"message": success, **_ballot_json(
             idea, tally if isinstance(tally, SupportTally) else None)})
     flash(success, "success")
-    return redirect(request.form.get("back") if request.form.get("back", "").startswith(
-        ("/defis/", "/idees/")) and not request.form["back"].startswith("//")
-        else url_for("ideas.show", idea_id=idea.id))
+    return redirect_back(url_for("ideas.show", idea_id=idea.id))
 
 
 def _ballot_json(idea: Idea, tally: SupportTally | None = None) -> dict:

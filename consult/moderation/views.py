@@ -14,6 +14,7 @@ from consult.challenges.models import Challenge, ModerationMode, Theme
 from consult.challenges.queries import challenge_by_slug
 from consult.comments.models import Comment
 from consult.core.errors_domain import Refused
+from consult.core.http import redirect_back
 from consult.core.params import int_arg, parse_id
 from consult.core.security import Permission, can
 from consult.db import db
@@ -123,7 +124,7 @@ def bulk():
     flash(ngettext_done(done), "success" if done else "info")
     for message in sorted(set(refused)):
         flash(message, "error")
-    return redirect(request.form.get("back") or url_for("moderation.queue"))
+    return redirect_back(url_for("moderation.queue"))
 
 
 def ngettext_done(count: int) -> str:
@@ -213,7 +214,7 @@ def comment(comment_id: int):
         flash(refusal.message, "error")
         return redirect(url_for("moderation.queue")), 303
     flash(_("Décision enregistrée."), "success")
-    return redirect(request.form.get("back") or url_for("moderation.queue"))
+    return redirect_back(url_for("moderation.queue"))
 
 
 @bp.route("/moderation/defis/<slug>", methods=["GET", "POST"])

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import Select, select
 
 from consult.briefs.models import Brief, BriefStatus, brief_ideas
 from consult.challenges.models import Challenge, ResultEntry, challenge_organisations
 from consult.comments.models import Comment, CommentStatus
+from consult.core.urls import external_url
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.organisations.models import Organisation
@@ -83,7 +83,7 @@ def _stream(query: Select) -> Iterator[Any]:
 
 
 def _url(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+    return external_url(endpoint, **values)
 
 
 def _organisation_rows(scope: Challenge | None) -> Iterator[list[Any]]:

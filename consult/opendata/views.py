@@ -9,8 +9,8 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     render_template,
-    request,
     send_file,
     stream_with_context,
 )
@@ -87,6 +87,6 @@ def package(slug: str | None = None):
 @limiter.limit(ARCHIVES_PER_ADDRESS)
 def archive(slug: str | None = None):
     scope = _scope(slug)
-    spool = write_archive(scope, request.url_root.rstrip("/"))
+    spool = write_archive(scope, current_app.config["BASE_URL"])
     return send_file(spool, mimetype="application/zip", as_attachment=True,
                      download_name=f"{_prefix(scope)}.zip", max_age=300)

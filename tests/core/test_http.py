@@ -27,3 +27,34 @@ def test_never_an_external_url(target):
 
     decoded = unquote(unquote(result))
     assert not urlsplit(decoded).netloc and not decoded.startswith("//")
+
+
+def test_every_redirect_to_a_requested_place_goes_through_safe_next():
+    """One place checks redirect targets (core.http): no view redirects to a value read
+    from the request without it (issue 14 found `back` used as is in moderation)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "consult"
+    unchecked = []
+    for path in root.rglob("*.py"):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.search(r"redirect\((request|form)\.", line):
+                unchecked.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert not unchecked, "\n".join(unchecked)
+
+
+def test_a_response_that_sets_a_cookie_is_never_publicly_cacheable(client):
+    response = client.get("/donnees")  # a public page whose form puts a token in the session
+    if "Set-Cookie" in response.headers:
+        assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_links_use_the_configured_address_not_the_host_header(client, app):
+    from tests.factories import ChallengeFactory
+
+    challenge = ChallengeFactory(phase="voting")
+    body = client.get(f"/api/v1/challenges/{challenge.id}",
+                      headers={"Host": "piege.example"}).get_json()
+    assert body["url"].startswith(app.config["BASE_URL"] + "/")
+    assert "piege.example" not in str(body)

@@ -59,7 +59,9 @@ def test_pages_of_signed_in_people_are_never_stored_by_a_cache(client):
     from tests.conftest import login
     from tests.factories import UserFactory
 
-    assert "no-store" not in client.get("/defis").headers.get("Cache-Control", "")
+    anonymous = client.get("/defis")  # its forms put a CSRF token in a new session cookie
+    assert "Set-Cookie" in anonymous.headers
+    assert anonymous.headers["Cache-Control"] == "private, no-store"  # never shared
     login(client, UserFactory())
     for path in ("/defis", "/mon-espace", "/page-qui-n-existe-pas"):
         assert client.get(path).headers["Cache-Control"] == "private, no-store", path
