@@ -32,7 +32,11 @@ class AccountError(Exception):
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """One spelling per address: compatibility forms folded (NFKC: full-width letters,
+    ligatures), then lower case, so two spellings of one address are one account."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:

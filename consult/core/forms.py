@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectMultipleField,
     StringField,
@@ -41,6 +42,8 @@ def _reasonable_date(form, field) -> None:
 
 
 def _rules_for(field) -> list:
+    if isinstance(field, HiddenField):
+        return []  # set by the page, not typed: each is read by its own rule (safe_next…)
     if isinstance(field, StringField):
         return [_no_control_characters]
     if isinstance(field, DateField | DateTimeLocalField):
@@ -72,9 +75,32 @@ def required():
     return DataRequired(message=_l("Ce champ est obligatoire."))
 
 
+class EmailAddress(Email):
+    """A valid address that cannot pass for another: addresses mixing look-alike letters
+    of several scripts (a Cyrillic « а » in a Latin name) are refused, so that
+    « саmille@… » cannot open a second account beside « camille@… » (issue 14; the
+    Unicode TR39 confusables data, through confusable-homoglyphs). Width and
+    compatibility forms (« ｃａｍｉｌｌｅ ») are folded by ``normalise_email``."""
+
+    def __call__(self, form, field) -> None:
+        super().__call__(form, field)
+        if looks_like_another_address(field.data or ""):
+            raise ValidationError(_l("Cette adresse mêle des lettres d’écritures différentes "
+                                     "qui se ressemblent : saisissez-la avec un seul "
+                                     "alphabet."))
+
+
+def looks_like_another_address(address: str) -> bool:
+    from confusable_homoglyphs import confusables
+
+    local, _, domain = address.partition("@")
+    return any(part and not part.isascii() and confusables.is_dangerous(part)
+               for part in (local, domain))
+
+
 def email_address():
-    return Email(message=_l("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."),
-                 check_deliverability=False)
+    return EmailAddress(message=_l("Saisissez une adresse e-mail valide, par exemple "
+                                   "nom@exemple.fr."), check_deliverability=False)
 
 
 def length(maximum: int, minimum: int = -1):

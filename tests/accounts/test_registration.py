@@ -140,3 +140,30 @@ def test_registration_and_reset_do_the_same_work_whatever_the_address(client, mo
         return list(work)
 
     assert reset("deja@exemple.fr") == reset("personne@exemple.fr") == ["mail"]
+
+
+def test_addresses_that_only_look_alike_are_one_account_or_refused(client):
+    """« ｃamille@ » (full width) is camille@; « саmille@ » (Cyrillic с and а) is refused
+    instead of opening a second account that passes for the first (issue 14)."""
+    from sqlalchemy import func, select
+
+    from consult.accounts.models import User
+    from consult.db import db
+    from tests.conftest import post_form
+    from tests.factories import UserFactory
+
+    UserFactory(email="camille@exemple.fr")
+    for address in ("ｃａｍｉｌｌｅ@exemple.fr", "CAMILLE@Exemple.fr"):
+        response = post_form(client, "/inscription", {
+            "display_name": "Camille", "email": address,
+            "password": "une phrase de passe assez longue"})
+        assert response.status_code == 200 and "Consultez vos e-mails" in response.text
+    lookalike = post_form(client, "/inscription", {
+        "display_name": "Camille", "email": "саmille@exemple.fr",
+        "password": "une phrase de passe assez longue"})
+    assert lookalike.status_code == 422 and "écritures différentes" in lookalike.text
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    accented = post_form(client, "/inscription", {
+        "display_name": "Zoé", "email": "zoé@exemple.fr",
+        "password": "une phrase de passe assez longue"})
+    assert accented.status_code == 200  # one script with accents is fine
