@@ -29,6 +29,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     _configure_logging(app)
 
+    from consult.core.http import ChunkedBodyLimit
+
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     proxies = env_int("PROXY_COUNT", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

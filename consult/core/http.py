@@ -38,3 +38,28 @@ def redirect_back(default: str):
     from flask import redirect, request
 
     return redirect(safe_next(request.form.get("back") or request.form.get("next"), default))
+
+
+class ChunkedBodyLimit:
+    """WSGI middleware: a body sent in chunks (no Content-Length) is held to the same
+    limit as any other and answered 413 when it passes it, instead of being cut silently
+    to the limit and read as a shorter request (issue 14)."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    def __call__(self, environ, start_response):
+        import io
+
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not environ.get("CONTENT_LENGTH"):
+            body = environ["wsgi.input"].read(self.limit + 1)
+            if len(body) > self.limit:
+                start_response("413 Request Entity Too Large",
+                               [("Content-Type", "text/plain; charset=utf-8"),
+                                ("Connection", "close")])
+                return [b"Request body too large.\n"]
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ["wsgi.input_terminated"] = False
+        return self.app(environ, start_response)

@@ -58,3 +58,25 @@ def test_links_use_the_configured_address_not_the_host_header(client, app):
                       headers={"Host": "piege.example"}).get_json()
     assert body["url"].startswith(app.config["BASE_URL"] + "/")
     assert "piege.example" not in str(body)
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_cut(app):
+    import io
+
+    from consult.core.http import ChunkedBodyLimit
+
+    seen = {}
+
+    def inner(environ, start_response):
+        seen["body"] = environ["wsgi.input"].read()
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    middleware = ChunkedBodyLimit(inner, limit=10)
+    statuses = []
+    for body in (b"x" * 11, b"y" * 10):
+        environ = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(body)}
+        middleware(environ, lambda status, headers: statuses.append(status))
+    assert statuses == ["413 Request Entity Too Large", "200 OK"]
+    assert seen["body"] == b"y" * 10  # under the limit: passed on whole
+    assert app.wsgi_app.__class__.__name__ in {"ChunkedBodyLimit", "ProxyFix"}
