@@ -103,6 +103,7 @@ def _transaction(request, app):
 
 
 COMMITTED_TABLES = (  # children first
+    "result_entries", "co_ownership_proposals",
     "feedback", "registrations", "test_sessions", "volunteers", "brief_updates", "milestones",
     "brief_ideas", "briefs", "notifications", "follows", "reports", "comments", "supports",
     "ideas", "participations", "themes", "challenge_organisations", "challenges",

@@ -77,6 +77,9 @@ ROUTES = {
     "challenges.toggle_follow": ("/defis/{challenge}/suivre", None, POST_SIGNED_IN),
     "challenges.new": ("/espace/{org_a}/defis/nouveau", AGENT_OF_A, POST_AGENT_OF_A),
     "challenges.edit": ("/defis/{challenge}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
+    "challenges.co_ownership": ("/espace/{org_a}/co-portage", ADMIN_OF_A, None),
+    "challenges.decide_co_ownership": ("/espace/{org_a}/co-portage/{proposal}", None,
+                                       POST_ADMIN_OF_A),
     "challenges.publish": ("/defis/{challenge}/publier", None, POST_AGENT_OF_A),
     "challenges.close_phase": ("/defis/{challenge}/clore-phase", None, POST_ADMIN_OF_A),
     "challenges.media": ("/medias/absente.png", (404,) * 6, None),
@@ -187,12 +190,17 @@ def world():
     from consult.api.tokens import create_token
 
     token, _secret = create_token(people["admin_a"], org_a, "Site", {ApiScope.ANSWERS})
+    from consult.challenges.models import CoOwnershipProposal
+
+    proposal = CoOwnershipProposal(challenge=ChallengeFactory(organisations=[org_b]),
+                                   organisation=org_a)
+    db.session.add(proposal)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
               "duplicate": duplicate.id, "comment": comment.id, "brief": brief.id,
               "membership": people["agent_a"].membership_in(org_a.id).id,
-              "invitation": invitation.id, "session": session.id}
+              "invitation": invitation.id, "session": session.id, "proposal": proposal.id}
     return people, values
 
 

@@ -135,7 +135,7 @@ def test_the_whole_loop(app):
 
     # 8. the public page and the PDF
     page = app.test_client().get(f"/cahiers/{brief.id}").text
-    assert "Adopté" in page and "Généralisé à la rentrée." in page and "4.5" in page
+    assert "Adopté" in page and "Généralisé à la rentrée." in page and "4,5" in page
     pdf = app.test_client().get(f"/cahiers/{brief.id}.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Inscription unique et tarif automatique" in text

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
 from consult.challenges import bp, operations
+from consult.challenges.co_ownership import pending_proposals
 from consult.challenges.forms import ChallengeForm
 from consult.challenges.models import Challenge, ModerationMode
 from consult.challenges.queries import challenge_by_slug
@@ -107,7 +108,8 @@ def new(slug: str):
                     flash(_("Brouillon enregistré. Relisez l’aperçu, puis publiez le défi."),
                           "success")
                     return redirect(url_for("challenges.show", slug=challenge.slug))
-    return form_page("challenges/editor.html", form, organisation=organisation, challenge=None)
+    return form_page("challenges/editor.html", form, organisation=organisation, challenge=None,
+                     pending=[])
 
 
 @bp.route("/defis/<slug>/modifier", methods=["GET", "POST"])
@@ -140,9 +142,13 @@ def edit(slug: str):
                 _refused(form, refusal)
             else:
                 flash(_("Défi enregistré."), "success")
+                invited = pending_proposals(challenge)
+                if invited:
+                    flash(_("En attente de l’accord de : %(names)s.",
+                            names=", ".join(p.organisation.name for p in invited)), "info")
                 return redirect(url_for("challenges.show", slug=challenge.slug))
     return form_page("challenges/editor.html", form, organisation=challenge.organisations[0],
-                     challenge=challenge)
+                     challenge=challenge, pending=pending_proposals(challenge))
 
 
 def _post_action(slug: str, permission: Permission, action, message: str):

@@ -189,3 +189,31 @@ class ResultEntry(Base):
     supports: Mapped[int]
     selected: Mapped[bool] = mapped_column(Boolean, default=False)
     justification: Mapped[str | None] = mapped_column(Text)
+
+
+class CoOwnershipProposal(Base):
+    """An organisation asked to co-own a challenge (issue 14): it appears among the
+    challenge's organisations only once one of its administrators accepts, so nobody
+    can publish a challenge in another organisation's name."""
+
+    __tablename__ = "co_ownership_proposals"
+    __table_args__ = (
+        CheckConstraint("(decided_at IS NULL) = (accepted IS NULL)", name="decision_dated"),
+        Index("ix_co_ownership_pending", "organisation_id", "decided_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted: Mapped[bool | None] = mapped_column(Boolean)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    challenge: Mapped[Challenge] = relationship()
+    organisation: Mapped[Organisation] = relationship()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from consult.accounts.models import User
 from consult.audit.operations import log_action
+from consult.challenges.co_ownership import may_attach, set_organisations
 from consult.challenges.models import Challenge, ModerationMode, Participation, Theme
 from consult.challenges.phases import Phase
 from consult.core.errors_domain import Refused
@@ -45,16 +46,34 @@ def create_challenge(actor: User | None, organisations: list[Organisation], *, t
         submission_starts_at=dates[0], voting_starts_at=dates[1], review_starts_at=dates[2],
         results_at=dates[3], supports_per_person=supports_per_person,
         self_support_allowed=self_support_allowed, moderation_mode=moderation_mode,
-        moderation_charter=moderation_charter, organisations=list(organisations),
+        moderation_charter=moderation_charter,
+        organisations=[o for o in organisations if actor is None or may_attach(actor, o)],
         themes=[Theme(name=name) for name in themes],
         published_at=utcnow() if publish else None)
     challenge.announced_phase = challenge.phase.value if publish else None
+    if not challenge.organisations:
+        raise Refused(_("Un défi appartient à au moins une organisation dont vous faites "
+                        "partie."), "organisations")
     db.session.add(challenge)
     db.session.flush()
+    for organisation in organisations:
+        if organisation not in challenge.organisations:
+            set_organisations(actor, challenge, [*challenge.organisations, organisation])
     set_charter_rules(challenge, [])  # the default charter, until the editor changes it
-    log_action(actor, "challenge.create", challenge, organisation_id=organisations[0].id,
+    log_action(actor, "challenge.create", challenge,
+               organisation_id=acting_organisation(actor, challenge),
                challenge_id=challenge.id, title=challenge.title, published=publish)
     return challenge
+
+
+def acting_organisation(actor: User | None, challenge: Challenge) -> int:
+    """The organisation an action on the challenge is filed under: the actor's own."""
+    ids = sorted(challenge.organisation_ids)
+    if actor is not None:
+        own = [oid for oid in ids if actor.is_agent_of(oid)]
+        if own:
+            return own[0]
+    return ids[0]
 
 
 def ensure_participation(user: User, challenge: Challenge) -> int:
@@ -93,7 +112,7 @@ def close_phase_early(actor: User, challenge: Challenge) -> Phase:
     setattr(challenge, fields[phase], now)
     db.session.flush()
     log_action(actor, "challenge.close_phase", challenge,
-               organisation_id=min(challenge.organisation_ids), challenge_id=challenge.id,
+               organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id,
                phase=str(phase))
     return challenge.phase_at(now)
 
@@ -141,10 +160,10 @@ def update_challenge(actor: User, challenge: Challenge, organisations: list[Orga
         raise Refused(_("Un défi appartient à au moins une organisation."), "organisations")
     for name, value in fields.items():
         setattr(challenge, name, value)
-    challenge.organisations = list(organisations)
+    set_organisations(actor, challenge, list(organisations))
     db.session.flush()
-    log_action(actor, "challenge.update", challenge, organisation_id=organisations[0].id,
-               challenge_id=challenge.id)
+    log_action(actor, "challenge.update", challenge,
+               organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id)
 
 
 def publish_challenge(actor: User, challenge: Challenge) -> None:
@@ -154,4 +173,4 @@ def publish_challenge(actor: User, challenge: Challenge) -> None:
     challenge.announced_phase = challenge.phase.value
     db.session.flush()
     log_action(actor, "challenge.publish", challenge,
-               organisation_id=min(challenge.organisation_ids), challenge_id=challenge.id)
+               organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id)

@@ -14,6 +14,7 @@ from sqlalchemy import case, false, func, insert, null, select, update
 from consult.accounts.models import User
 from consult.audit.operations import log_action
 from consult.challenges.models import Challenge, Participation, ResultEntry
+from consult.challenges.operations import acting_organisation
 from consult.challenges.phases import Phase
 from consult.core.errors_domain import Refused
 from consult.core.spreadsheet import safe_cell
@@ -128,7 +129,7 @@ def publish_results(actor: User, challenge: Challenge, message: str,
         challenge.results_at = now  # results are out: the phase follows
     db.session.flush()
     log_action(actor, "challenge.publish_results", challenge,
-               organisation_id=min(challenge.organisation_ids), challenge_id=challenge.id,
+               organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id,
                selected=sorted(selections))
     took_part = set(db.session.scalars(select(Participation.user_id).where(
         Participation.challenge_id == challenge.id)))

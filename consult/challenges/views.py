@@ -8,7 +8,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from consult.accounts.sessions import person
-from consult.challenges import bp, editor, permissions, queries  # noqa: F401
+from consult.challenges import (  # noqa: F401  (routes)
+    bp,
+    co_ownership_views,
+    editor,
+    permissions,
+    queries,
+)
 from consult.challenges.phases import Phase
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number

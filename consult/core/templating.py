@@ -72,8 +72,8 @@ def init_templating(app: Flask) -> None:
         # the person as loaded for this request (a page-cache hit loads nobody: anonymous);
         # and any answer that sets a cookie: a shared cache must never hand it to another
         # visitor, whatever the view said (issue 14)
-        if getattr(g.get("_login_user"), "is_authenticated", False) or session.modified \
-                or "Set-Cookie" in headers:
-            if "no-store" not in headers.get("Cache-Control", ""):
-                headers["Cache-Control"] = "private, no-store"
+        personal = (getattr(g.get("_login_user"), "is_authenticated", False)
+                    or session.modified or "Set-Cookie" in headers)
+        if personal and "no-store" not in headers.get("Cache-Control", ""):
+            headers["Cache-Control"] = "private, no-store"
         return response

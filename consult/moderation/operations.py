@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from consult.accounts.models import User
 from consult.audit.operations import log_action
 from consult.challenges.models import Challenge, ModerationMode, Theme
+from consult.challenges.operations import acting_organisation
 from consult.comments.models import Comment, CommentStatus, Report
 from consult.core.errors_domain import Refused
 from consult.core.outbox import queue_mail
@@ -29,7 +30,7 @@ def _require_moderator(actor: User, challenge: Challenge) -> None:
 
 def _log(actor: User, action: str, target, challenge: Challenge, reason: str | None = None,
          **details) -> None:
-    log_action(actor, action, target, organisation_id=min(challenge.organisation_ids),
+    log_action(actor, action, target, organisation_id=acting_organisation(actor, challenge),
                challenge_id=challenge.id, reason=reason, **details)
 
 

@@ -62,6 +62,10 @@ MESSAGES = {
     "seat_available": lambda p: _("Une place s’est libérée : vous êtes inscrit·e à « %(session)s »"
                                   " (%(brief)s).", session=p.get("session"),
                                   brief=p.get("brief_title")),
+    "co_ownership_proposed": lambda p: _("%(organisation)s est invitée à co-porter le défi "
+                                         "« %(challenge)s » : acceptez ou déclinez.",
+                                         organisation=p.get("organisation_name"),
+                                         challenge=p.get("challenge_title")),
     "results": lambda p: _("Les résultats du défi « %(challenge)s » sont publiés.",
                            challenge=p.get("challenge_title")),
 }

@@ -49,7 +49,10 @@ def test_an_agent_launches_a_challenge_as_a_draft_then_publishes_it(client, app)
     assert response.status_code == 302, response.text
     challenge = db.session.scalar(select(Challenge))
     assert challenge.published_at is None and challenge.phase == Phase.DRAFT
-    assert {o.id for o in challenge.organisations} == {organisation.id, partner.id}
+    assert {o.id for o in challenge.organisations} == {organisation.id}  # partner: invited
+    from consult.challenges.co_ownership import pending_proposals
+
+    assert [p.organisation_id for p in pending_proposals(challenge)] == [partner.id]
     assert sorted(t.name for t in challenge.themes) == ["Accueil", "Rendez-vous"]
     assert challenge.moderation_mode == ModerationMode.PRE and challenge.supports_per_person == 3
     assert challenge.submission_starts_at.hour == 8  # 9:00 in Paris in winter is 8:00 UTC

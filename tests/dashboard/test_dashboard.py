@@ -29,7 +29,7 @@ def test_dashboard_shows_participation_answers_and_delays(client, app):
     ChallengeFactory(phase="voting", title="Défi d'une autre organisation")
     login(client, agent_of(organisation))
     page = client.get(f"/espace/{organisation.slug}/tableau-de-bord").text
-    assert "50 %" in page  # 2 answered of 4 published
+    assert "50\xa0%" in page  # 2 answered of 4 published (French: no-break space)
     assert "(2 sur 4)" in page
     assert "3.0 j" in page  # median of 2 and 4 days
     assert 'role="img"' in page and "<title id=\"participation-title\">" in page
