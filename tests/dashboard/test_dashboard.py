@@ -31,7 +31,7 @@ def test_dashboard_shows_participation_answers_and_delays(client, app):
     page = client.get(f"/espace/{organisation.slug}/tableau-de-bord").text
     assert "50\xa0%" in page  # 2 answered of 4 published (French: no-break space)
     assert "(2 sur 4)" in page
-    assert "3.0 j" in page  # median of 2 and 4 days
+    assert "3,0 j" in page  # median of 2 and 4 days
     assert 'role="img"' in page and "<title id=\"participation-title\">" in page
     assert "Participation par semaine (données du graphique)" in page
     assert "Défi mesuré" in page and "Défi d&#39;une autre organisation" not in page
