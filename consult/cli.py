@@ -116,7 +116,10 @@ def worker(once: bool, interval: float) -> None:
     """Deliver the mail outbox (SMTP, or the console without CONSULT_SMTP_HOST)."""
     from consult.codesign.operations import send_reminders
     from consult.core.delivery import deliver_outbox
-    from consult.notifications.digest import announce_phase_changes
+    from consult.notifications.digest import (
+        announce_phase_changes,
+        mail_important_notifications,
+    )
 
     transport = "console" if current_app.config["MAIL_CONSOLE"] else "SMTP"
     click.echo(f"Envoi des e-mails ({transport}).", err=True)
@@ -127,6 +130,7 @@ def worker(once: bool, interval: float) -> None:
                 announce_phase_changes()
                 send_reminders()
                 next_phase_check = time.monotonic() + 60
+            mail_important_notifications()
             sent = deliver_outbox()
         finally:
             db.session.remove()

@@ -104,6 +104,8 @@ ROUTES = {
     "ideas.delete_comment": ("/commentaires/{comment}/supprimer", None, POST_AUTHOR),
     "notifications.my_space": ("/mon-espace", SIGNED_IN, None),
     "notifications.index": ("/notifications", SIGNED_IN, None),
+    "notifications.open": ("/notifications/{notification}", (LOGIN, 404, 404, 404, 404, 404),
+                           None),  # someone else's notification
     "notifications.read_all": ("/notifications/lues", None, POST_SIGNED_IN),
     "briefs.show": ("/cahiers/{brief}", PUBLIC, None),
     "briefs.export_markdown": ("/cahiers/{brief}.md", PUBLIC, None),
@@ -195,12 +197,17 @@ def world():
     proposal = CoOwnershipProposal(challenge=ChallengeFactory(organisations=[org_b]),
                                    organisation=org_a)
     db.session.add(proposal)
+    from consult.notifications.models import Notification
+
+    notification = Notification(user_id=owner.id, kind="results", challenge_id=challenge.id)
+    db.session.add(notification)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
               "duplicate": duplicate.id, "comment": comment.id, "brief": brief.id,
               "membership": people["agent_a"].membership_in(org_a.id).id,
-              "invitation": invitation.id, "session": session.id, "proposal": proposal.id}
+              "invitation": invitation.id, "session": session.id, "proposal": proposal.id,
+              "notification": notification.id}
     return people, values
 
 

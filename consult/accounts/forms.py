@@ -55,6 +55,9 @@ class ProfileForm(ConsultForm):
                        "par territoire."))
     locale = SelectField(_l("Langue"), choices=LOCALE_CHOICES)
     digest_opt_in = BooleanField(_l("Recevoir un résumé quotidien par e-mail de ce que je suis"))
+    important_mail = BooleanField(_l("Recevoir aussi par e-mail les nouvelles importantes : "
+                                     "résultats des défis auxquels j’ai participé, place "
+                                     "libérée pour une séance"))
 
 
 class DeleteAccountForm(ConsultForm):

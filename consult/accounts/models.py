@@ -38,6 +38,8 @@ class User(UserMixin, Base):
     email_confirmed_at: Mapped[datetime | None]
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # results of what one took part in, a seat freed on a waiting list: by e-mail too
+    important_mail: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]

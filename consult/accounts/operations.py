@@ -194,11 +194,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def update_profile(user: User, *, display_name: str, territory_id: int | None, locale: str,
-                   digest_opt_in: bool) -> None:
+                   digest_opt_in: bool, important_mail: bool = True) -> None:
     user.display_name = display_name.strip()
     user.territory_id = territory_id
     user.locale = locale
     user.digest_opt_in = digest_opt_in
+    user.important_mail = important_mail
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -210,7 +211,8 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "id": user.id, "email": user.email, "display_name": user.display_name,
             "territory": user.territory.label if user.territory else None,
             "locale": user.locale, "email_confirmed_at": iso(user.email_confirmed_at),
-            "digest_opt_in": user.digest_opt_in, "created_at": iso(user.created_at),
+            "digest_opt_in": user.digest_opt_in, "important_mail": user.important_mail,
+            "created_at": iso(user.created_at),
             "last_login_at": iso(user.last_login_at),
             "password_changed_at": iso(user.password_changed_at),
             "is_platform_admin": user.is_platform_admin,

@@ -191,7 +191,8 @@ def profile():
         else:
             ops.update_profile(person(), display_name=form.display_name.data,
                                territory_id=territory.id if territory else None,
-                               locale=form.locale.data, digest_opt_in=form.digest_opt_in.data)
+                               locale=form.locale.data, digest_opt_in=form.digest_opt_in.data,
+                               important_mail=form.important_mail.data)
             flash(_("Votre profil est enregistré."), "success")
             return redirect(url_for("accounts.profile"))
     return form_page("accounts/profile.html", form, candidates=candidates,

@@ -87,7 +87,7 @@ def schedule_session(actor: User, brief: Brief, *, title: str, starts_at, ends_a
     volunteers = db.session.scalars(select(Volunteer.user_id).where(
         Volunteer.brief_id == brief.id))
     notify(set(volunteers), "session_scheduled", challenge=brief.challenge,
-           brief_title=brief.title, session=session.title)
+           brief_id=brief.id, brief_title=brief.title, session=session.title)
     return session
 
 
@@ -148,7 +148,7 @@ def _promote_or_free(session: TestSession) -> None:
     db.session.flush()
     brief = db.session.get(Brief, session.brief_id)
     notify([waiting.user_id], "seat_available", challenge=brief.challenge,
-           session=session.title, brief_title=brief.title)
+           session=session.title, brief_id=brief.id, brief_title=brief.title)
 
 
 def give_feedback(user: User, brief: Brief, *, version: str, worked: str, did_not_work: str,

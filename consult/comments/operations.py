@@ -34,7 +34,7 @@ def post_comment(user: User, idea: Idea, body: str, parent: Comment | None = Non
     ensure_participation(user, idea.challenge)
     replied_to = parent.author_id if parent else None
     if replied_to and replied_to != user.id:
-        notify([replied_to], "reply", challenge=idea.challenge, idea=idea,
+        notify([replied_to], "reply", challenge=idea.challenge, idea=idea, comment_id=comment.id,
                author_id=user.id)  # the name is read when shown: deletion erases it
     notify(follower_ids(idea=idea) - {replied_to}, "new_comment", challenge=idea.challenge,
            idea=idea, exclude=user.id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import or_, select
 
 from consult.accounts.models import User
@@ -50,6 +51,36 @@ def announce_phase_changes() -> int:
         changed += 1
     db.session.commit()
     return changed
+
+
+def mail_important_notifications(batch: int = 500) -> int:
+    """The notifications that also leave by e-mail (results, a freed seat), one mail
+    each, to people who keep that option; run by the worker, so publishing the results
+    of a 100,000-participant challenge never waits for 100,000 mails. Commits."""
+    from flask_babel import force_locale
+
+    from consult.notifications.messages import MAILED_KINDS, target_url
+
+    now = utcnow()
+    query = _locked(select(Notification, User).join(User, User.id == Notification.user_id)
+                    .where(Notification.kind.in_(MAILED_KINDS),
+                           Notification.mailed_at.is_(None), Notification.read_at.is_(None),
+                           Notification.created_at >= now - timedelta(days=2))
+                    .order_by(Notification.id).limit(batch), Notification)
+    sent = 0
+    for notification, user in db.session.execute(query).all():
+        notification.mailed_at = now
+        if not (user.important_mail and user.email and user.email_confirmed_at
+                and user.deleted_at is None):
+            continue
+        with current_app.test_request_context("/"), force_locale(user.locale):
+            text, link = message(notification), target_url(notification)
+        queue_mail(user.email, "notifications/important", locale=user.locale, user=user,
+                   text=text, link=current_app.config["BASE_URL"] + link if link else None,
+                   profile_url=external_url("accounts.profile"))
+        sent += 1
+    db.session.commit()
+    return sent
 
 
 def send_digests(now=None) -> int:

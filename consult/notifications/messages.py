@@ -74,3 +74,33 @@ MESSAGES = {
 def message(notification: Notification) -> str:
     render = MESSAGES.get(notification.kind)
     return render(notification.params or {}) if render else notification.kind
+
+
+# Kinds that also leave as an e-mail to people who keep « important news by e-mail » on
+# (the others wait for the daily digest, if the person asked for it).
+MAILED_KINDS = frozenset({"results", "seat_available"})
+
+
+def target_url(notification: Notification) -> str | None:
+    """Where a notification leads: its subject's page (issue 14: results, briefs and
+    sessions could not be clicked through)."""
+    from flask import url_for
+
+    from consult.challenges.models import Challenge
+    from consult.db import db
+
+    params = notification.params or {}
+    if notification.kind == "co_ownership_proposed" and params.get("organisation_slug"):
+        return url_for("challenges.co_ownership", slug=params["organisation_slug"])
+    if params.get("brief_id"):
+        return url_for("briefs.show", brief_id=params["brief_id"])
+    if notification.idea_id:
+        anchor = f"commentaire-{params['comment_id']}" if params.get("comment_id") else None
+        return url_for("ideas.show", idea_id=notification.idea_id, _anchor=anchor)
+    challenge = db.session.get(Challenge, notification.challenge_id) \
+        if notification.challenge_id else None
+    if challenge is None:
+        return None
+    if notification.kind == "results":
+        return url_for("challenges.results", slug=challenge.slug)
+    return url_for("challenges.show", slug=challenge.slug)

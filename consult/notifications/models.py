@@ -45,3 +45,4 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     digested_at: Mapped[datetime | None]  # included in a daily digest e-mail
+    mailed_at: Mapped[datetime | None]  # sent on its own (notifications.messages.MAILED_KINDS)

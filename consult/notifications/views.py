@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from consult.accounts.sessions import person
 from consult.challenges.models import Challenge, Participation
-from consult.db import db
+from consult.db import db, utcnow, writes_on_get
 from consult.ideas.queries import ideas_by_author, supports_of
 from consult.notifications import bp, queries
-from consult.notifications.messages import message
+from consult.notifications.messages import message, target_url
+from consult.notifications.models import Notification
 from consult.notifications.operations import mark_all_read
 
 
@@ -36,6 +37,19 @@ def index():
                            message=message, form=FlaskForm())
 
 
+@bp.route("/notifications/<int:notification_id>")
+@login_required
+@writes_on_get
+def open(notification_id: int):
+    """Follow a notification to its subject, marking it read on the way."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    return redirect(target_url(notification) or url_for("notifications.index"))
+
+
 @bp.route("/notifications/lues", methods=["POST"])
 @login_required
 def read_all():
@@ -43,3 +57,12 @@ def read_all():
     mark_all_read(current_user)
     flash(_("Toutes vos notifications sont marquées comme lues."), "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.app_context_processor
+def _unread_in_the_header():
+    """The header's count of unread notifications, asked only when a page shows it."""
+    def unread_notifications() -> int:
+        return queries.unread_count(current_user) if current_user.is_authenticated else 0
+
+    return {"unread_notifications": unread_notifications}
