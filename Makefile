@@ -121,7 +121,8 @@ lock: $(VENV)/.installed-dev
 ## extract-messages: refresh the English catalogue after changing translatable strings
 extract-messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract --ignore-dirs='.* __pycache__ node_modules .venv' -F consult/translations/babel.cfg -k _l -k lazy_gettext -o consult/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i consult/translations/messages.pot -d consult/translations -l en --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python tools/french_catalogue.py
 
 ## bench: seed, serve, load with wrk, write bench/results/*.md (SCALE, BENCH_DB, DURATION)
 ## By default the national scale (1.0) on SQLite then PostgreSQL; SCALE=0.02 for a quick run.

@@ -98,8 +98,11 @@ def demo(if_empty: bool) -> None:
         return
     summary = load_demo()
     db.session.commit()
+    singular = {"organisations": "organisation", "citoyens": "citoyen", "agents": "agent",
+                "défis": "défi", "idées": "idée", "soutiens": "soutien",
+                "commentaires": "commentaire", "cahiers": "cahier"}
     click.echo("Données de démonstration chargées : " + ", ".join(
-        f"{n} {what}" for what, n in summary.items()))
+        f"{n} {singular.get(what, what) if n <= 1 else what}" for what, n in summary.items()))
     click.echo(f"Comptes de démonstration : mot de passe « {summary_password()} ».")
 
 

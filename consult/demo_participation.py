@@ -120,11 +120,20 @@ CHALLENGES = [
     },
 ]
 
-COMMENTS = [
-    "Très bonne idée, j'ai dû revenir deux fois faute d'un justificatif.",
-    "Il faudrait aussi penser aux personnes qui n'ont pas de téléphone portable.",
-    "Dans ma commune, c'est déjà le cas et ça marche bien.",
-]
+# Comments that fit the idea they are on: challenge key -> (idea index, text).
+COMMENTS = {
+    "cni": [(0, "Très bonne idée : j'ai dû revenir deux fois faute d'un justificatif."),
+            (0, "Il faudrait aussi un e-mail pour les personnes sans téléphone portable."),
+            (1, "Le samedi matin m'éviterait de poser une demi-journée de congé.")],
+    "transport": [(0, "Le car de mon fils a eu 25 minutes de retard mardi sans prévenir."),
+                  (1, "Oui, un seul dossier à la rentrée, ce serait un vrai soulagement.")],
+    "seniors": [(0, "Pour ma mère, un seul numéro éviterait de rappeler trois services."),
+                (1, "Dans notre village, la maison des solidarités est à 40 minutes.")],
+    "cantine": [(0, "Avec trois enfants dans deux collèges, je remplis deux dossiers."),
+                (1, "À condition que ce soit facultatif et que l'on puisse vérifier le "
+                    "calcul."),
+                (2, "Le prélèvement mensuel aiderait beaucoup de familles.")],
+}
 
 
 def _set_phase(challenge: Challenge, phase: str) -> None:
@@ -174,8 +183,8 @@ def load_challenges(*, admin, citizens, organisations) -> dict[str, int]:
                     if idea.author_id != citizen.id:
                         cast_support(citizen, idea)
                         counts["soutiens"] += 1
-        for n, text in enumerate(COMMENTS[: min(3, len(ideas))]):
-            post_comment(citizens[(n + 3) % len(citizens)], ideas[n], text)
+        for n, (index, text) in enumerate(COMMENTS.get(spec["key"], [])):
+            post_comment(citizens[(n + 3) % len(citizens)], ideas[index], text)
             counts["commentaires"] += 1
         if spec["key"] == "cni":  # something for the moderators' queue
             from consult.comments.models import ReportReason
@@ -185,22 +194,46 @@ def load_challenges(*, admin, citizens, organisations) -> dict[str, int]:
                                      (citizens[8], ReportReason.SPAM)):
                 report(reporter, ideas[1], reason, "Ce n'est pas le sujet du défi.")
         _set_phase(challenge, spec["phase"])
+        _date_within_phases(challenge, ideas)
         if spec["key"] == "cantine":
-            counts["cahiers"] = _brief_from_winners(admin, ideas, organisations["lab"])
+            counts["cahiers"] = _results_and_brief(admin, challenge, ideas,
+                                                   organisations["lab"])
     return counts
 
 
-def _brief_from_winners(admin, ideas, lab) -> int:
-    """The closed challenge's two best ideas become a prototype brief, in prototyping."""
+def _date_within_phases(challenge: Challenge, ideas) -> None:
+    """The demo runs in a moment; its story does not: ideas dated during submission,
+    supports during the vote, comments after the idea they answer."""
+    from sqlalchemy import update
+
+    from consult.comments.models import Comment
+    from consult.ideas.models import Idea, Support
+
+    submission = challenge.voting_starts_at - challenge.submission_starts_at
+    for n, idea in enumerate(ideas):
+        when = challenge.submission_starts_at + submission * (n + 1) / (len(ideas) + 2)
+        db.session.execute(update(Idea).where(Idea.id == idea.id).values(
+            created_at=when, published_at=when))
+        db.session.execute(update(Comment).where(Comment.idea_id == idea.id).values(
+            created_at=when + DAY / 3))
+    voting = challenge.review_starts_at - challenge.voting_starts_at
+    db.session.execute(update(Support).where(Support.challenge_id == challenge.id).values(
+        created_at=challenge.voting_starts_at + voting / 3))
+    db.session.expire_all()
+
+
+def _results_and_brief(admin, challenge, ideas, lab) -> int:
+    """The closed challenge's results are published (its two best ideas selected, with
+    their justification), then those ideas become a prototype brief, in prototyping."""
     from consult.briefs.models import BriefStatus
     from consult.briefs.operations import change_status, convert_to_brief, post_update
-    from consult.ideas.models import AnswerStatus
+    from consult.challenges.results import publish_results
 
     winners = sorted(ideas, key=lambda idea: -idea.supports_count)[:2]
-    for idea in winners:
-        idea.answer_status = AnswerStatus.SELECTED
-        idea.answer_text = "Retenue : elle sera prototypée avec le laboratoire."
-        idea.answered_at = utcnow()
+    publish_results(admin, challenge, "Merci aux familles qui ont participé : deux idées "
+                    "sont retenues et seront prototypées avec le laboratoire du département.",
+                    {idea.id: "Retenue : elle sera prototypée avec le laboratoire."
+                     for idea in winners})
     today = utcnow().date()
     brief = convert_to_brief(
         admin, winners, lab, title="Inscription unique à la cantine, tarif calculé",

@@ -63,3 +63,14 @@ def test_language_switch_next_stays_on_site(client):
 
     response = post_form(client, "/preferences/langue", {"lang": "en", "next": "//evil.example"})
     assert response.headers["Location"] == "/"
+
+
+def test_french_plurals_follow_french_rules(client):
+    """« 0 idée », not « 0 idées »: French is the source language, and its catalogue
+    carries CLDR's French plural rule (tools/french_catalogue.py)."""
+    from tests.factories import ChallengeFactory
+
+    challenge = ChallengeFactory(phase="submission")
+    page = client.get(f"/defis/{challenge.slug}", headers={"Accept-Language": "fr"}).text
+    assert "0 idée<" in page or "0 idée " in page
+    assert "0 idées" not in page

@@ -62,7 +62,7 @@ ROUTES = {
     "accounts.change_password": ("/compte/mot-de-passe", SIGNED_IN, POST_SIGNED_IN),
     "accounts.export_data": ("/compte/mes-donnees.json", SIGNED_IN, None),
     "accounts.delete_account": ("/compte/supprimer", SIGNED_IN, POST_SIGNED_IN),
-    "organisations.public_page": ("/organisations/{org_a}", PUBLIC, None),
+    "site.organisation": ("/organisations/{org_a}", PUBLIC, None),
     "organisations.platform_list": ("/admin/organisations", PLATFORM, POST_PLATFORM),
     "organisations.platform_detail": ("/admin/organisations/{org_a}", PLATFORM, POST_PLATFORM),
     "organisations.workspace": ("/espace/{org_a}", AGENT_OF_A, None),
@@ -107,6 +107,8 @@ ROUTES = {
     "notifications.open": ("/notifications/{notification}", (LOGIN, 404, 404, 404, 404, 404),
                            None),  # someone else's notification
     "notifications.read_all": ("/notifications/lues", None, POST_SIGNED_IN),
+    "briefs.index": ("/cahiers", PUBLIC, None),
+    "site.search": ("/recherche?q=accueil", PUBLIC, None),
     "briefs.show": ("/cahiers/{brief}", PUBLIC, None),
     "briefs.export_markdown": ("/cahiers/{brief}.md", PUBLIC, None),
     "briefs.export_pdf": ("/cahiers/{brief}.pdf", PUBLIC, None),

@@ -32,7 +32,7 @@ def organisation(value: Organisation) -> s.OrganisationOut:
         id=value.id, slug=value.slug, name=value.name, kind=value.kind.value,
         kind_label=value.kind.label, description=value.description, website=value.website,
         territory=territory(value.territory),
-        url=external_url("organisations.public_page", slug=value.slug))
+        url=external_url("site.organisation", slug=value.slug))
 
 
 def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:

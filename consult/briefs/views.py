@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
-from consult.briefs import bp, permissions  # noqa: F401  (registers the rule)
+from consult.briefs import bp, permissions, queries  # noqa: F401  (registers the rule)
 from consult.briefs import operations as ops
 from consult.briefs.forms import BriefForm, StatusForm, UpdateForm
 from consult.briefs.models import NEXT_STATUSES, Brief, BriefStatus
@@ -16,11 +16,13 @@ from consult.challenges.permissions import is_agent_for
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused
 from consult.core.pagecache import anonymous_cache
-from consult.core.params import parse_ids
+from consult.core.pagination import page_number
+from consult.core.params import enum_arg, int_arg, parse_ids
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
 from consult.organisations.models import Organisation
+from consult.organisations.queries import all_organisations
 
 FIELDS = ("title", "problem_statement", "users_and_needs", "proposed_solution", "hypotheses",
           "success_indicators", "legal_constraints", "budget_constraints",
@@ -38,6 +40,22 @@ def brief_or_404(brief_id: int) -> Brief:
                              or can(current_user, Permission.EDIT_BRIEF, brief)):
         abort(404)
     return brief
+
+
+@bp.route("/cahiers")
+@anonymous_cache()
+def index():
+    filters = queries.BriefFilters(organisation_id=int_arg("organisation"),
+                                   territory_id=int_arg("territoire"),
+                                   status=enum_arg("etat", BriefStatus))
+    return render_template("briefs/index.html", filters=filters,
+                           page=queries.brief_page(filters, page_number(request.args.get("page"))),
+                           organisations=all_organisations(),
+                           territories=queries.brief_territories(),
+                           statuses=queries.PUBLIC_STATUSES)
+
+
+bp.add_app_template_global(queries.progress_step, "progress_step")  # the card's macro
 
 
 @bp.route("/cahiers/<int:brief_id>")

@@ -72,3 +72,36 @@ def challenge_territories() -> list:
     return list(db.session.scalars(select(Territory).where(Territory.id.in_(
         select(Challenge.territory_id).where(Challenge.published_at.is_not(None))
     )).order_by(Territory.name)))
+
+
+def recent_results(limit: int = 3) -> list[Challenge]:
+    """Challenges whose results were published last (the home page: what came of it)."""
+    return list(db.session.scalars(
+        select(Challenge).where(Challenge.published_at.is_not(None),
+                                Challenge.results_published_at.is_not(None))
+        .order_by(Challenge.results_published_at.desc()).limit(limit)))
+
+
+def published_challenges_of(organisation_id: int) -> list[Challenge]:
+    return list(db.session.scalars(published_challenges(
+        ChallengeFilters(organisation_id=organisation_id)).limit(100)))
+
+
+def search_challenges(words: str, limit: int = 20) -> list[Challenge]:
+    """Published challenges whose title, service or problem hold every word (accents,
+    case and endings ignored, as the idea search). Challenges are hundreds, not
+    hundreds of thousands: their words are stemmed here rather than indexed."""
+    from consult.core.search import search_terms, search_text
+
+    terms = search_terms(words)
+    if not terms:
+        return []
+    found = []
+    for challenge in db.session.scalars(published_challenges().limit(5000)):
+        text = search_text(challenge.title, challenge.service, challenge.problem)
+        stems = set(text.split())
+        if all(any(stem.startswith(term) for stem in stems) for term in terms):
+            found.append(challenge)
+            if len(found) == limit:
+                break
+    return found

@@ -184,3 +184,15 @@ def movable_supports(user, idea: Idea) -> list[Idea]:
         return []
     return list(db.session.scalars(select(Idea).join(Support, Support.idea_id == Idea.id).where(
         Idea.merged_into_id == idea.id, Support.user_id == user.id)))
+
+
+def search_everywhere(words: str, limit: int = 20) -> list[Idea]:
+    """Published ideas of every published challenge holding the words (the same index
+    as each challenge's search), most supported first."""
+    query = (select(Idea).join(Challenge, Challenge.id == Idea.challenge_id)
+             .where(Idea.status == IdeaStatus.PUBLISHED, Challenge.published_at.is_not(None)))
+    searched = _search_clause(query, words)
+    if searched is None:
+        return []
+    return list(db.session.scalars(searched.order_by(Idea.supports_count.desc(), Idea.id)
+                                   .limit(limit)))

@@ -95,7 +95,7 @@ def _organisation_rows(scope: Challenge | None) -> Iterator[list[Any]]:
     for o in _stream(query):
         yield [o.id, o.slug, o.name, o.kind.value, o.website or "",
                o.territory.code if o.territory else "",
-               _url("organisations.public_page", slug=o.slug)]
+               _url("site.organisation", slug=o.slug)]
 
 
 def _challenge_rows(scope: Challenge | None) -> Iterator[list[Any]]:

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
-from consult.core.pagecache import anonymous_cache
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.organisations import bp, permissions, personal_data, queries  # noqa: F401
@@ -33,13 +32,6 @@ def organisation_or_404(slug: str):
     if organisation is None:
         abort(404)
     return organisation
-
-
-@bp.route("/organisations/<slug>")
-@anonymous_cache()
-def public_page(slug: str):
-    organisation = organisation_or_404(slug)
-    return render_template("organisations/public.html", organisation=organisation)
 
 
 @bp.route("/admin/organisations", methods=["GET", "POST"])

@@ -19,9 +19,45 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.route("/")
 @anonymous_cache()
 def home():
-    from consult.challenges.queries import open_challenges
+    from consult.briefs.queries import recent_public_briefs
+    from consult.challenges.queries import open_challenges, recent_results
 
-    return render_template("site/home.html", open_challenges=open_challenges())
+    return render_template("site/home.html", open_challenges=open_challenges(),
+                           recent_results=recent_results(), recent_briefs=recent_public_briefs())
+
+
+@bp.route("/organisations/<slug>")
+@anonymous_cache()
+def organisation(slug: str):
+    """An organisation's public page: its challenges, their results, its briefs. Here,
+    in the site package, because it gathers what several domains hold."""
+    from flask import abort
+
+    from consult.briefs.queries import briefs_of_organisation
+    from consult.challenges.queries import published_challenges_of
+    from consult.organisations.queries import organisation_by_slug
+
+    found = organisation_by_slug(slug) or abort(404)
+    challenges = published_challenges_of(found.id)
+    return render_template("organisations/public.html", organisation=found,
+                           challenges=challenges,
+                           results=[c for c in challenges if c.results_published_at],
+                           briefs=briefs_of_organisation(found.id))
+
+
+@bp.route("/recherche")
+@anonymous_cache()
+def search():
+    """One search across challenges, ideas and briefs, from the header."""
+    from consult.briefs.queries import search_briefs
+    from consult.challenges.queries import search_challenges
+    from consult.core.params import text_arg
+    from consult.ideas.queries import search_everywhere
+
+    words = text_arg("q")
+    found = {"challenges": search_challenges(words), "ideas": search_everywhere(words),
+             "briefs": search_briefs(words)} if words else None
+    return render_template("site/search.html", words=words, found=found)
 
 
 @bp.route("/accessibilite")

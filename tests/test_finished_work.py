@@ -1,0 +1,66 @@
+"""Finished work is visible (issue 14): what happened to the ideas — results and briefs —
+on the home page, in a public list of briefs with filters, on each organisation's page,
+and through one search across challenges, ideas and briefs from the header."""
+
+from __future__ import annotations
+
+from consult.briefs.models import BriefStatus
+from consult.briefs.operations import change_status, convert_to_brief
+from consult.db import db, utcnow
+from tests.factories import ChallengeFactory, IdeaFactory, OrganisationFactory, agent_of
+
+
+def _world():
+    lab, town = OrganisationFactory(name="Labo du 95"), OrganisationFactory(name="Ville de Cergy")
+    challenge = ChallengeFactory(phase="results", organisations=[lab],
+                                 title="Accueillir en préfecture")
+    challenge.results_published_at = utcnow()
+    challenge.results_message = "Merci."
+    other = ChallengeFactory(phase="voting", organisations=[town], title="Les cantines")
+    idea = IdeaFactory(challenge=challenge, title="Un guichet unique pour les étrangers")
+    IdeaFactory(challenge=other, title="Des menus affichés à l’avance")
+    agent = agent_of(lab)
+    adopted = convert_to_brief(agent, [idea], lab, title="Guichet unique",
+                               problem_statement="Trop de files d’attente.")
+    for status in (BriefStatus.PUBLISHED, BriefStatus.PROTOTYPING, BriefStatus.TESTING):
+        change_status(agent, adopted, status)
+    draft = convert_to_brief(agent_of(town), [IdeaFactory(challenge=other)], town,
+                             title="Brouillon secret", problem_statement="P")
+    db.session.flush()
+    return lab, town, challenge, adopted, draft
+
+
+def test_home_shows_recent_results_and_briefs(client):
+    _lab, _town, challenge, adopted, draft = _world()
+    page = client.get("/").text
+    assert f"/defis/{challenge.slug}/resultats" in page
+    assert "Guichet unique" in page and "Étape 3 sur 4 vers l’adoption" in page
+    assert "Brouillon secret" not in page
+
+
+def test_the_public_list_of_briefs_filters_by_organisation_and_status(client):
+    lab, town, _challenge, adopted, _draft = _world()
+    page = client.get("/cahiers").text
+    assert "Ce que sont devenues vos idées" in page and "Guichet unique" in page
+    assert "Brouillon secret" not in page and "1 cahier" in page
+    assert "Guichet unique" not in client.get(f"/cahiers?organisation={town.id}").text
+    assert "Guichet unique" in client.get("/cahiers?etat=testing").text
+    assert "Guichet unique" not in client.get("/cahiers?etat=adopted").text
+
+
+def test_an_organisation_page_lists_its_challenges_results_and_briefs(client):
+    lab, _town, challenge, _adopted, _draft = _world()
+    page = client.get(f"/organisations/{lab.slug}").text
+    assert f"/defis/{challenge.slug}\"" in page
+    assert f"/defis/{challenge.slug}/resultats" in page and "Guichet unique" in page
+    assert "Les cantines" not in page
+
+
+def test_one_search_finds_challenges_ideas_and_briefs(client):
+    _world()
+    page = client.get("/recherche?q=prefecture").text  # accents and endings ignored
+    assert "Accueillir en préfecture" in page
+    page = client.get("/recherche?q=guichet").text
+    assert "Un guichet unique pour les étrangers" in page and "Guichet unique" in page
+    assert "Brouillon secret" not in client.get("/recherche?q=brouillon").text
+    assert 'action="/recherche"' in client.get("/").text  # from the header of every page
