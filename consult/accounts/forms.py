@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from consult.core.forms import AcceptablePassword, ConsultForm, email_address, length, required
+from consult.territories.forms import TerritoryField
 
 LOCALE_CHOICES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
 
@@ -48,7 +49,7 @@ class ChangePasswordForm(ConsultForm):
 class ProfileForm(ConsultForm):
     display_name = StringField(_l("Nom affiché"), [required(), length(80, 2)],
                                description=_l("Visible par tous à côté de vos contributions."))
-    territory = StringField(
+    territory = TerritoryField(
         _l("Territoire (facultatif)"), [Optional(), length(120)],
         description=_l("Votre commune ou votre département, par exemple « Cergy (95) » ou "
                        "« 93 ». Il n'est jamais affiché ; il sert aux statistiques "

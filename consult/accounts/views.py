@@ -36,7 +36,6 @@ from consult.core.http import safe_next
 from consult.core.tokens import TokenError, TokenExpired
 from consult.db import utcnow, writes_on_get
 from consult.organisations.operations import accept_invitation_on_register, invitation_for_token
-from consult.territories.reference import resolve_territory
 
 INVALID = 422
 
@@ -180,22 +179,14 @@ def profile():
     form = ProfileForm(obj=current_user)
     if request.method == "GET":
         form.territory.data = current_user.territory.label if current_user.territory else ""
-    candidates = []
     if form.validate_on_submit():
-        territory, candidates = (resolve_territory(form.territory.data)
-                                 if form.territory.data else (None, []))
-        if form.territory.data and territory is None:
-            form.territory.errors.append(
-                _("Précisez votre territoire parmi les propositions.") if candidates else
-                _("Territoire inconnu. Saisissez une commune, un département ou son numéro."))
-        else:
-            ops.update_profile(person(), display_name=form.display_name.data,
-                               territory_id=territory.id if territory else None,
-                               locale=form.locale.data, digest_opt_in=form.digest_opt_in.data,
-                               important_mail=form.important_mail.data)
-            flash(_("Votre profil est enregistré."), "success")
-            return redirect(url_for("accounts.profile"))
-    return form_page("accounts/profile.html", form, candidates=candidates,
+        ops.update_profile(person(), display_name=form.display_name.data,
+                           territory_id=form.territory.territory_id,
+                           locale=form.locale.data, digest_opt_in=form.digest_opt_in.data,
+                           important_mail=form.important_mail.data)
+        flash(_("Votre profil est enregistré."), "success")
+        return redirect(url_for("accounts.profile"))
+    return form_page("accounts/profile.html", form, candidates=form.territory.candidates,
                      sessions=ops.sessions_of(person()))
 
 

@@ -21,7 +21,6 @@ from consult.core.timezones import local_to_utc, utc_to_local
 from consult.db import db
 from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 from consult.organisations.queries import all_organisations, organisation_by_slug
-from consult.territories.reference import resolve_territory
 
 DATE_FIELDS = ("submission_starts_at", "voting_starts_at", "review_starts_at", "results_at")
 
@@ -33,13 +32,7 @@ def _require(permission: Permission, obj) -> None:
 
 def _form_values(form: ChallengeForm) -> tuple[dict, list] | None:
     """The challenge's fields from the form, or None after adding errors to the form."""
-    territory_id = None
-    if form.territory.data:
-        territory, _candidates = resolve_territory(form.territory.data)
-        if territory is None:
-            form.territory.errors.append(_("Territoire inconnu ou ambigu : précisez-le."))
-            return None
-        territory_id = territory.id
+    territory_id = form.territory.territory_id
     organisations = [o for o in all_organisations() if o.id in set(form.organisations.data)]
     values = {
         "title": form.title.data.strip(), "service": form.service.data.strip(),

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from consult.core.forms import CheckboxList, ConsultForm, length, required
+from consult.territories.forms import TerritoryField
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -31,7 +32,7 @@ class ChallengeForm(ConsultForm):
                                            "délais."))
     themes = StringField(_l("Thèmes (séparés par des virgules)"), [Optional(), length(500)],
                          description=_l("Par exemple : Accueil, Rendez-vous, En ligne"))
-    territory = StringField(_l("Territoire (facultatif)"), [Optional(), length(120)])
+    territory = TerritoryField(_l("Territoire (facultatif)"), [Optional(), length(120)])
     organisations = CheckboxList(_l("Organisations qui portent le défi"), coerce=int,
                                  description=_l("Plusieurs administrations peuvent porter un "
                                                 "défi ensemble ; leurs agents le modèrent."))

@@ -11,7 +11,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from consult.challenges.forms import DATE_FORMAT
 from consult.codesign.models import ContactPreference, SessionMode
@@ -27,8 +27,27 @@ class VolunteerForm(ConsultForm):
                                  description=_l("Par exemple : « le mercredi après-midi »."))
     contact = SelectField(_l("Comment préférez-vous être contacté·e ?"), choices=[
         SelectChoice(c.value, c.label) for c in ContactPreference])
-    phone = StringField(_l("Téléphone (si vous préférez être appelé·e)"),
-                        [Optional(), length(30)])
+    phone = StringField(_l("Téléphone (si vous préférez être appelé·e)"), [length(30)],
+                        description=_l("Par exemple 06 12 34 56 78, ou +32 … hors de France."))
+
+    def validate_phone(self, field) -> None:
+        """A number that can be dialled (libphonenumber's data, French numbers by
+        default), kept in international format; required when calls are preferred."""
+        import phonenumbers
+
+        if not (field.data or "").strip():
+            if self.contact.data == ContactPreference.PHONE.value:
+                raise ValidationError(_l("Indiquez un numéro pour être appelé·e."))
+            return
+        try:
+            number = phonenumbers.parse(field.data, "FR")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(_l("Ce numéro n’est pas valide : saisissez par exemple "
+                                     "06 12 34 56 78 ou +33 6 12 34 56 78."))
+        field.data = phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 class SessionForm(ConsultForm):
@@ -43,6 +62,20 @@ class SessionForm(ConsultForm):
     capacity = IntegerField(_l("Nombre de places"), [  # 0 is a typed value, not a missing one
         InputRequired(message=_l("Ce champ est obligatoire.")),
         NumberRange(min=1, max=10_000, message=_l("Au moins une place."))])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The dates' rules (in the past, end before start) with every other error."""
+        valid = super().validate(extra_validators)
+        from consult.codesign.operations import session_date_problems
+        from consult.core.timezones import local_to_utc
+
+        def utc(field):
+            return local_to_utc(field.data) if field.data and not field.errors else None
+
+        problems = session_date_problems(utc(self.starts_at), utc(self.ends_at))
+        for name, message in problems.items():
+            getattr(self, name).errors = [*getattr(self, name).errors, message]
+        return valid and not problems
 
 
 class FeedbackForm(ConsultForm):

@@ -69,14 +69,25 @@ def stop_volunteering(user: User, brief: Brief) -> None:
         db.session.delete(record)
 
 
+def session_date_problems(starts_at, ends_at) -> dict[str, str]:
+    """Every problem with a session's dates (UTC), by field: the form shows them all with
+    its other errors, the operation refuses on the first (issue 14)."""
+    problems = {}
+    if starts_at is not None and starts_at <= utcnow():
+        problems["starts_at"] = _("La séance doit commencer dans le futur.")
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        problems["ends_at"] = _("La fin doit venir après le début.")
+    return problems
+
+
 def schedule_session(actor: User, brief: Brief, *, title: str, starts_at, ends_at,
                      mode: SessionMode, location: str, capacity: int,
                      description: str = "") -> TestSession:
     _require_open(brief)
     if capacity is None or capacity < 1:
         raise Refused(_("La capacité doit être d’au moins une place."), "capacity")
-    if ends_at <= starts_at:
-        raise Refused(_("La fin doit venir après le début."), "ends_at")
+    for field, problem in session_date_problems(starts_at, ends_at).items():
+        raise Refused(problem, field)
     session = TestSession(brief_id=brief.id, title=title.strip(), starts_at=starts_at,
                           ends_at=ends_at, mode=mode, location=location.strip(),
                           capacity=capacity, description=description)

@@ -8,6 +8,7 @@ the person's own e-mail address.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from importlib.resources import files
@@ -43,6 +44,17 @@ def _normalise(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
 
+def _is_common(lowered: str) -> bool:
+    """A common password, a keyboard run, too few distinct characters — also once the
+    digits and symbols people add around one are taken off (« password1234 »,
+    « Azerty2026! »: issue 14)."""
+    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", lowered)
+    for candidate in {lowered, core} if len(core) >= 4 else {lowered}:
+        if candidate in common_passwords() or _is_sequence(candidate):
+            return True
+    return len(set(lowered)) < 5 or (0 < len(core) < 6 and len(set(core)) < 4)
+
+
 def password_problem(password: str, email: str | None = None) -> str | None:
     """A message saying what is wrong with ``password``, or None when it is acceptable."""
     password = _normalise(password)
@@ -51,7 +63,7 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     if len(password) > MAX_LENGTH:
         return str(_l("Le mot de passe doit compter au plus %(n)d caractères.", n=MAX_LENGTH))
     lowered = password.lower()
-    if lowered in common_passwords() or len(set(lowered)) < 5 or _is_sequence(lowered):
+    if _is_common(lowered):
         return str(_l("Ce mot de passe fait partie des plus courants : choisissez-en un autre."))
     if email:
         local = email.split("@", 1)[0].lower()

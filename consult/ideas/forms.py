@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from consult.core.forms import ConsultForm, length, required
+from consult.territories.forms import TerritoryField
 
 
 class IdeaForm(ConsultForm):
@@ -16,7 +17,7 @@ class IdeaForm(ConsultForm):
                                         "proposez. Markdown accepté : **gras**, listes, "
                                         "liens."))
     theme = SelectField(_l("Thème"), [Optional()], coerce=str, validate_choice=True)
-    territory = StringField(_l("Territoire concerné (facultatif)"), [Optional(), length(120)],
+    territory = TerritoryField(_l("Territoire concerné (facultatif)"), [Optional(), length(120)],
                             description=_l("Une commune ou un département, par exemple "
                                            "« Pontoise » ou « 95 »."))
     unique_confirmed = HiddenField(default="")
@@ -39,4 +40,6 @@ class ReportForm(ConsultForm):
         super().__init__(*args, **kwargs)
         from consult.comments.models import REPORT_REASON_LABELS
 
-        self.reason.choices = [SelectChoice(k.value, v) for k, v in REPORT_REASON_LABELS.items()]
+        # no reason chosen in advance: the person picks one (issue 14)
+        self.reason.choices = [SelectChoice("", _l("— Choisissez une raison —")), *(
+            SelectChoice(k.value, v) for k, v in REPORT_REASON_LABELS.items())]

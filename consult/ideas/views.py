@@ -36,7 +36,6 @@ from consult.ideas.queries import (
     supported_idea_ids,
 )
 from consult.notifications.operations import follow, follower_ids, unfollow
-from consult.territories.reference import resolve_territory
 
 
 def idea_or_404(idea_id: int) -> Idea:
@@ -50,17 +49,6 @@ def idea_or_404(idea_id: int) -> Idea:
     return idea
 
 
-def _territory_id(form: IdeaForm) -> tuple[bool, int | None]:
-    if not form.territory.data:
-        return True, None
-    territory, candidates = resolve_territory(form.territory.data)
-    if territory is None:
-        form.territory.errors.append(
-            _("Plusieurs territoires correspondent : %(list)s.",
-              list=", ".join(t.label for t in candidates[:5])) if candidates
-            else _("Territoire inconnu. Saisissez une commune, un département ou son numéro."))
-        return False, None
-    return True, territory.id
 
 
 @bp.route("/defis/<slug>/proposer", methods=["GET", "POST"])
@@ -74,11 +62,11 @@ def new(slug: str):
     form.set_themes(challenge.themes)
     preview = similar = None
     if form.validate_on_submit():
-        ok, territory_id = _territory_id(form)
+        territory_id = form.territory.territory_id
         action = request.form.get("action", "submit")
-        if ok and action == "preview":
+        if action == "preview":
             preview = render_markdown(form.body.data)
-        elif ok:
+        else:
             similar = [] if form.unique_confirmed.data == "1" else similar_ideas(
                 challenge, form.title.data, form.body.data)
             if not similar:
@@ -145,10 +133,10 @@ def edit(idea_id: int):
         form.territory.data = idea.territory.label if idea.territory else ""
     preview = None
     if form.validate_on_submit():
-        ok, territory_id = _territory_id(form)
-        if ok and request.form.get("action") == "preview":
+        territory_id = form.territory.territory_id
+        if request.form.get("action") == "preview":
             preview = render_markdown(form.body.data)
-        elif ok:
+        else:
             ops.edit_idea(person(), idea, title=form.title.data, body=form.body.data,
                           theme_id=int(form.theme.data) if form.theme.data else None,
                           territory_id=territory_id)

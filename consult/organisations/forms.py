@@ -7,6 +7,7 @@ from wtforms.validators import URL, Optional
 
 from consult.core.forms import ConsultForm, email_address, length, required
 from consult.organisations.models import ORGANISATION_KIND_LABELS, MembershipRole
+from consult.territories.forms import TerritoryField
 
 
 class OrganisationForm(ConsultForm):
@@ -14,7 +15,7 @@ class OrganisationForm(ConsultForm):
     kind = SelectField(_l("Type d'organisation"), [required()],
                        choices=[SelectChoice(kind.value, label)
                                 for kind, label in ORGANISATION_KIND_LABELS.items()])
-    territory = StringField(_l("Territoire (facultatif)"), [Optional(), length(120)],
+    territory = TerritoryField(_l("Territoire (facultatif)"), [Optional(), length(120)],
                             description=_l("Une région, un département ou une commune."))
     website = URLField(_l("Site internet (facultatif)"),
                        [Optional(), URL(message=_l("Saisissez une adresse commençant par "

@@ -17,7 +17,6 @@ from consult.organisations.forms import (
     OrganisationForm,
 )
 from consult.organisations.models import Invitation, Membership, MembershipRole, OrganisationKind
-from consult.territories.reference import resolve_territory
 
 
 def require(permission: Permission, obj=None) -> None:
@@ -40,18 +39,13 @@ def platform_list():
     require(Permission.CREATE_ORGANISATION)
     form = OrganisationForm()
     if form.validate_on_submit():
-        territory, _candidates = (resolve_territory(form.territory.data)
-                                 if form.territory.data else (None, []))
-        if form.territory.data and territory is None:
-            form.territory.errors.append(_("Territoire inconnu ou ambigu : précisez-le."))
-        else:
-            organisation = ops.create_organisation(
-                person(), name=form.name.data, kind=OrganisationKind(form.kind.data),
-                description=form.description.data or "", website=form.website.data,
-                territory_id=territory.id if territory else None)
-            flash(_("Organisation « %(name)s » créée. Nommez maintenant son administrateur.",
-                    name=organisation.name), "success")
-            return redirect(url_for("organisations.platform_detail", slug=organisation.slug))
+        organisation = ops.create_organisation(
+            person(), name=form.name.data, kind=OrganisationKind(form.kind.data),
+            description=form.description.data or "", website=form.website.data,
+            territory_id=form.territory.territory_id)
+        flash(_("Organisation « %(name)s » créée. Nommez maintenant son administrateur.",
+                name=organisation.name), "success")
+        return redirect(url_for("organisations.platform_detail", slug=organisation.slug))
     return form_page("organisations/platform_list.html", form,
                      organisations=queries.all_organisations(),
                      member_counts=queries.member_counts())

@@ -167,3 +167,16 @@ def test_addresses_that_only_look_alike_are_one_account_or_refused(client):
         "display_name": "Zoé", "email": "zoé@exemple.fr",
         "password": "une phrase de passe assez longue"})
     assert accented.status_code == 200  # one script with accents is fine
+
+
+def test_a_common_password_dressed_with_digits_and_symbols_is_refused(client, app):
+    """« password1234 » is « password » plus digits (issue 14); phrases still pass."""
+    from consult.core.passwords import password_problem
+
+    with app.test_request_context("/"):
+        for weak in ("password1234", "Azerty2026!!", "motdepasse2024", "soleil123456",
+                     "!!qwertyuiop!!"):
+            assert password_problem(weak), weak
+        for fine in ("le car passe toujours en retard", "soleil2025soleil", "Tr0ub4dor&3xyz",
+                     "8371-2291-4410"):
+            assert password_problem(fine) is None, fine

@@ -118,12 +118,14 @@ def test_an_administrator_runs_the_loop_to_a_pdf_brief(live_server, chromium):
         page.fill(f"#{field}", when(days))
     submit(page, "main form.c-form button[type=submit]")
     assert "Brouillon : aperçu" in page.inner_text("main")
-    submit(page, "text=Publier le défi")
+    page.click("summary:has-text('Publier le défi')")  # an irreversible action: confirmed
+    submit(page, "text=Confirmer la publication")
     assert "Le défi est publié." in page.inner_text("main")
 
     # closes voting on the identity-card challenge and publishes its results
     page.goto(base + CARTE)
-    submit(page, "text=Clore la phase « Vote » maintenant")
+    page.click("summary:has-text('Clore la phase « Vote » maintenant')")
+    submit(page, "button:has-text('Clore la phase maintenant')")
     assert "La phase est close" in page.inner_text("main")
     submit(page, "text=Publier les résultats")
     page.fill("#message", "Merci pour vos idées : deux seront prototypées avec le laboratoire.")

@@ -59,9 +59,32 @@ def test_volunteer_with_consent_and_withdraw(client):
         "consent": "y", "contact": "phone", "phone": "01 02 03 04 05",
         "availability": "le mercredi"}).status_code == 302
     volunteer = db.session.scalar(select(Volunteer))
-    assert volunteer.phone == "01 02 03 04 05" and volunteer.consent_at
+    assert volunteer.phone == "+33 1 02 03 04 05" and volunteer.consent_at  # one format
     post_form(client, f"/cahiers/{brief.id}/volontaire/retirer")
     assert db.session.scalar(select(Volunteer)) is None
+
+
+def test_a_phone_number_that_cannot_be_dialled_is_refused(client):
+    brief, _ = live_brief()
+    login(client, UserFactory())
+    for wrong in ("12", "06 12 34", "pas un numéro", "+33 6 12 34 56 78 90"):
+        response = post_form(client, f"/cahiers/{brief.id}/volontaire",
+                             {"consent": "y", "contact": "phone", "phone": wrong})
+        assert response.status_code == 422 and "n’est pas valide" in response.text, wrong
+    assert post_form(client, f"/cahiers/{brief.id}/volontaire", {
+        "consent": "y", "contact": "phone", "phone": "+32 470 12 34 56"}).status_code == 302
+
+
+def test_a_session_form_reports_every_error_at_once(client):
+    brief, agent = live_brief()
+    login(client, agent)
+    response = post_form(client, f"/cahiers/{brief.id}/seances/nouvelle", session_form(
+        capacity="0", starts_at="2020-05-10T10:00", ends_at="2020-05-10T09:00"))
+    assert response.status_code == 422
+    for error in ("Au moins une place.", "La séance doit commencer dans le futur.",
+                  "La fin doit venir après le début."):
+        assert error in response.text
+    assert db.session.scalar(select(TestSession)) is None
 
 
 def test_session_with_capacity_zero_is_refused_and_waiting_list_works(client, app):
@@ -113,7 +136,7 @@ def test_feedback_and_its_summary(client, app):
     assert post_form(bad, f"/cahiers/{brief.id}/retours",
                      {"version": "v1", "rating": "9"}).status_code == 422
     page = client.get(f"/cahiers/{brief.id}").text
-    assert "3.0" in page and "Simple à comprendre" in page and "Trop de champs" in page
+    assert "3,0" in page and "Simple à comprendre" in page and "Trop de champs" in page
 
 
 def test_reminders_go_once_to_confirmed_people():
