@@ -31,7 +31,7 @@ def _world():
 
 
 def test_home_shows_recent_results_and_briefs(client):
-    _lab, _town, challenge, adopted, draft = _world()
+    _lab, _town, challenge, _adopted, _draft = _world()
     page = client.get("/").text
     assert f"/defis/{challenge.slug}/resultats" in page
     assert "Guichet unique" in page and "Étape 3 sur 4 vers l’adoption" in page
@@ -39,7 +39,7 @@ def test_home_shows_recent_results_and_briefs(client):
 
 
 def test_the_public_list_of_briefs_filters_by_organisation_and_status(client):
-    lab, town, _challenge, adopted, _draft = _world()
+    _lab, town, _challenge, _adopted, _draft = _world()
     page = client.get("/cahiers").text
     assert "Ce que sont devenues vos idées" in page and "Guichet unique" in page
     assert "Brouillon secret" not in page and "1 cahier" in page

@@ -123,6 +123,7 @@ ROUTES = {
     "codesign.register": ("/seances/{session}/inscription", None, POST_SIGNED_IN),
     "codesign.cancel": ("/seances/{session}/desinscription", None, POST_SIGNED_IN),
     "codesign.feedback": ("/cahiers/{brief}/retours", SIGNED_IN, POST_SIGNED_IN),
+    "codesign.add_version": ("/cahiers/{brief}/versions", None, POST_AGENT_OF_A),
     "codesign.participants": ("/cahiers/{brief}/participants", AGENT_OF_A, None),
     "dashboard.show": ("/espace/{org_a}/tableau-de-bord", AGENT_OF_A, None),
     "moderation.queue": ("/moderation", MODERATOR, None),

@@ -95,18 +95,25 @@ def test_the_whole_loop(app):
         assert post_form(admin, f"/cahiers/{brief.id}/etat",
                          {"s-status": status}).status_code == 302
     post_form(people[3], f"/cahiers/{brief.id}/volontaire", {"consent": "y", "contact": "email"})
+    assert post_form(admin, f"/cahiers/{brief.id}/versions", {
+        "v-name": "Version 1", "v-changes": "Un formulaire unique.",
+        "v-reviewers": "participants"}).status_code == 302
+    from consult.codesign.models import PrototypeVersion
+
+    version = db.session.scalar(select(PrototypeVersion))
     assert post_form(admin, f"/cahiers/{brief.id}/seances/nouvelle", {
         "title": "Atelier familles", "starts_at": local(timedelta(days=5)),
         "ends_at": local(timedelta(days=5, hours=2)), "mode": "in_person",
-        "location": "Collège Jean-Moulin", "capacity": "2"}).status_code == 302
+        "location": "Collège Jean-Moulin", "capacity": "2",
+        "version": str(version.id)}).status_code == 302
     session = db.session.scalar(select(TestSession))
     for browser in people[:3]:
         post_form(browser, f"/seances/{session.id}/inscription")
     db.session.refresh(session)
     assert session.confirmed_count == 2
-    for browser, rating in ((people[0], "4"), (people[1], "5")):
-        assert post_form(browser, f"/cahiers/{brief.id}/retours", {
-            "version": "v1", "worked": "Rapide", "rating": rating}).status_code == 302
+    for browser, rating in ((people[0], "4"), (people[1], "5")):  # the two who got a seat
+        assert post_form(browser, f"/cahiers/{brief.id}/retours?version={version.id}", {
+            "worked": "Rapide", "rating": rating}).status_code == 302
     assert post_form(admin, f"/cahiers/{brief.id}/etat",
                      {"s-status": "adopted", "s-text": "Généralisé à la rentrée."}
                      ).status_code == 302

@@ -79,7 +79,14 @@ def show(brief_id: int):
                            feedback=codesign.feedback_summary(brief.id),
                            status_form=status_form,
                            update_form=UpdateForm(prefix="u") if editable else None,
+                           version_form=_version_form() if editable else None,
                            BriefStatus=BriefStatus)
+
+
+def _version_form():
+    from consult.codesign.forms import VersionForm
+
+    return VersionForm(prefix="v")
 
 
 CHOICES_MOST_SUPPORTED = 100

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -14,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from consult.challenges.forms import DATE_FORMAT
-from consult.codesign.models import ContactPreference, SessionMode
+from consult.codesign.models import ContactPreference, Reviewers, SessionMode
 from consult.core.forms import ConsultForm, length, required
 
 
@@ -58,6 +59,8 @@ class SessionForm(ConsultForm):
     ends_at = DateTimeLocalField(_l("Fin (heure de Paris)"), [required()], format=DATE_FORMAT)
     mode = SelectField(_l("Format"), choices=[SelectChoice(m.value, m.label)
                                               for m in SessionMode])
+    version = SelectField(_l("Version du prototype testée (facultatif)"), coerce=str,
+                          choices=[], validate_choice=False)  # checked by the operation
     location = StringField(_l("Lieu ou lien de visioconférence"), [required(), length(300)])
     capacity = IntegerField(_l("Nombre de places"), [  # 0 is a typed value, not a missing one
         InputRequired(message=_l("Ce champ est obligatoire.")),
@@ -78,9 +81,16 @@ class SessionForm(ConsultForm):
         return valid and not problems
 
 
+class VersionForm(ConsultForm):
+    name = StringField(_l("Nom de la version"), [required(), length(60)],
+                       description=_l("Par exemple « Version 1 » ou « Prototype papier »."))
+    released_on = DateField(_l("Date (facultative)"), [Optional()])
+    changes = TextAreaField(_l("Ce qui change dans cette version"), [Optional(), length(4000)])
+    reviewers = SelectField(_l("Qui peut donner son avis"), choices=[
+        SelectChoice(r.value, r.label) for r in Reviewers])
+
+
 class FeedbackForm(ConsultForm):
-    version = StringField(_l("Version du prototype testée"), [required(), length(40)],
-                          default="v1")
     worked = TextAreaField(_l("Ce qui a bien marché"), [Optional(), length(4000)])
     did_not_work = TextAreaField(_l("Ce qui n’a pas marché"), [Optional(), length(4000)])
     rating = RadioField(_l("Votre note"), [required()], coerce=int, choices=[

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
@@ -16,8 +16,10 @@ from consult.briefs.models import Brief, BriefStatus
 from consult.codesign.models import (
     ContactPreference,
     Feedback,
+    PrototypeVersion,
     Registration,
     RegistrationStatus,
+    Reviewers,
     SessionMode,
     TestSession,
     Volunteer,
@@ -82,7 +84,7 @@ def session_date_problems(starts_at, ends_at) -> dict[str, str]:
 
 def schedule_session(actor: User, brief: Brief, *, title: str, starts_at, ends_at,
                      mode: SessionMode, location: str, capacity: int,
-                     description: str = "") -> TestSession:
+                     description: str = "", version_id: int | None = None) -> TestSession:
     _require_open(brief)
     if capacity is None or capacity < 1:
         raise Refused(_("La capacité doit être d’au moins une place."), "capacity")
@@ -90,7 +92,10 @@ def schedule_session(actor: User, brief: Brief, *, title: str, starts_at, ends_a
         raise Refused(problem, field)
     session = TestSession(brief_id=brief.id, title=title.strip(), starts_at=starts_at,
                           ends_at=ends_at, mode=mode, location=location.strip(),
-                          capacity=capacity, description=description)
+                          capacity=capacity, description=description,
+                          version_id=version_id if version_id in {
+                              v.id for v in db.session.scalars(select(PrototypeVersion).where(
+                                  PrototypeVersion.brief_id == brief.id))} else None)
     db.session.add(session)
     db.session.flush()
     log_action(actor, "session.create", session, organisation_id=brief.organisation_id,
@@ -162,18 +167,69 @@ def _promote_or_free(session: TestSession) -> None:
            session=session.title, brief_id=brief.id, brief_title=brief.title)
 
 
-def give_feedback(user: User, brief: Brief, *, version: str, worked: str, did_not_work: str,
+REVIEWABLE = {BriefStatus.PROTOTYPING, BriefStatus.TESTING, BriefStatus.ADOPTED}
+
+
+def add_version(actor: User, brief: Brief, *, name: str, released_on=None, changes: str = "",
+                reviewers: Reviewers = Reviewers.VOLUNTEERS) -> PrototypeVersion:
+    """The brief's team defines a version of the prototype (name, date, what changed,
+    who may review it)."""
+    name = " ".join(name.split())
+    if not name:
+        raise Refused(_("Donnez un nom à la version, par exemple « Version 1 »."), "name")
+    taken = db.session.scalar(select(PrototypeVersion.id).where(
+        PrototypeVersion.brief_id == brief.id,
+        func.lower(PrototypeVersion.name) == name.lower()))
+    if taken is not None:
+        raise Refused(_("Ce cahier a déjà une version « %(name)s ».", name=name), "name")
+    version = PrototypeVersion(brief_id=brief.id, name=name, released_on=released_on,
+                               changes=changes.strip(), reviewers=reviewers)
+    db.session.add(version)
+    db.session.flush()
+    log_action(actor, "brief.version", brief, organisation_id=brief.organisation_id,
+               challenge_id=brief.challenge_id, version=name)
+    return version
+
+
+def review_problem(user: User, version: PrototypeVersion, brief: Brief) -> str | None:
+    """Why ``user`` may not review ``version`` (None: they may), by the team's rule."""
+    if not getattr(user, "is_authenticated", False):
+        return _("Connectez-vous pour donner votre avis.")
+    if user.email_confirmed_at is None:
+        return _("Confirmez d’abord votre adresse e-mail.")
+    if brief.status not in REVIEWABLE:
+        return _("Il n’y a pas encore de prototype à évaluer.")
+    if version.reviewers == Reviewers.VOLUNTEERS and db.session.scalar(select(Volunteer.id).where(
+            Volunteer.brief_id == brief.id, Volunteer.user_id == user.id)) is None:
+        return _("Cette version est évaluée par les volontaires du cahier : proposez-vous "
+                 "pour tester.")
+    if version.reviewers == Reviewers.PARTICIPANTS and db.session.scalar(
+            select(Registration.id).join(TestSession, TestSession.id == Registration.session_id)
+            .where(TestSession.version_id == version.id, Registration.user_id == user.id,
+                   Registration.status == RegistrationStatus.CONFIRMED).limit(1)) is None:
+        return _("Cette version est évaluée par les personnes inscrites à une de ses séances.")
+    return None
+
+
+def give_feedback(user: User, version: PrototypeVersion, *, worked: str, did_not_work: str,
                   rating: int, comment: str = "") -> Feedback:
-    _require_confirmed(user)
-    if brief.status not in {BriefStatus.PROTOTYPING, BriefStatus.TESTING,
-                            BriefStatus.ADOPTED}:
-        raise Refused(_("Il n’y a pas encore de prototype à évaluer."))
+    """One review per person and version: a second one replaces the first."""
+    brief = db.session.get(Brief, version.brief_id)
+    problem = review_problem(user, version, brief)
+    if problem:
+        raise Refused(problem)
     if not 1 <= rating <= 5:
         raise Refused(_("La note va de 1 à 5."), "rating")
-    feedback = Feedback(brief_id=brief.id, user_id=user.id, version=version.strip() or "v1",
-                        worked=worked.strip(), did_not_work=did_not_work.strip(),
-                        rating=rating, comment=comment.strip())
-    db.session.add(feedback)
+    feedback = db.session.scalar(select(Feedback).where(
+        Feedback.version_id == version.id, Feedback.user_id == user.id))
+    if feedback is None:
+        feedback = Feedback(brief_id=brief.id, user_id=user.id, version_id=version.id,
+                            rating=rating)
+        db.session.add(feedback)
+    else:
+        feedback.updated_at = utcnow()
+    feedback.worked, feedback.did_not_work = worked.strip(), did_not_work.strip()
+    feedback.rating, feedback.comment = rating, comment.strip()
     db.session.flush()
     return feedback
 

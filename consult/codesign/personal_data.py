@@ -38,7 +38,7 @@ def registrations(user: User) -> list[dict]:
 @section("feedback")
 def feedback(user: User) -> list[dict]:
     rows = db.session.scalars(select(Feedback).where(Feedback.user_id == user.id))
-    return [{"brief_id": f.brief_id, "version": f.version, "worked": f.worked,
+    return [{"brief_id": f.brief_id, "version": f.version.name, "worked": f.worked,
              "did_not_work": f.did_not_work, "rating": f.rating, "comment": f.comment,
              "at": iso(f.created_at)} for f in rows]
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from consult.codesign.models import (
     Feedback,
+    PrototypeVersion,
     Registration,
     RegistrationStatus,
     TestSession,
@@ -16,26 +17,43 @@ from consult.db import db, utcnow
 
 @dataclass
 class VersionSummary:
-    version: str
+    version: PrototypeVersion
     count: int
-    average: float
+    average: float | None
     worked: list[str] = field(default_factory=list)
     did_not_work: list[str] = field(default_factory=list)
 
 
+def versions_of(brief_id: int) -> list[PrototypeVersion]:
+    return list(db.session.scalars(select(PrototypeVersion).where(
+        PrototypeVersion.brief_id == brief_id).order_by(PrototypeVersion.created_at,
+                                                        PrototypeVersion.id)))
+
+
 def feedback_summary(brief_id: int) -> list[VersionSummary]:
-    rows = db.session.execute(select(Feedback.version, func.count(), func.avg(Feedback.rating))
-                              .where(Feedback.brief_id == brief_id)
-                              .group_by(Feedback.version).order_by(Feedback.version)).all()
+    """Each version in order, with its number of reviews (one per person), the average
+    rating and the latest remarks."""
+    counts = dict((version_id, (count, average)) for version_id, count, average in
+                  db.session.execute(select(Feedback.version_id, func.count(),
+                                            func.avg(Feedback.rating))
+                                     .where(Feedback.brief_id == brief_id)
+                                     .group_by(Feedback.version_id)))
     summaries = []
-    for version, count, average in rows:
+    for version in versions_of(brief_id):
+        count, average = counts.get(version.id, (0, None))
         texts = db.session.execute(select(Feedback.worked, Feedback.did_not_work).where(
-            Feedback.brief_id == brief_id, Feedback.version == version)
-            .order_by(Feedback.id.desc()).limit(5)).all()
-        summaries.append(VersionSummary(version, count, float(average or 0),
-                                        [w for w, _ in texts if w],
-                                        [d for _, d in texts if d]))
+            Feedback.version_id == version.id).order_by(Feedback.id.desc()).limit(5)).all()
+        summaries.append(VersionSummary(version, count,
+                                        float(average) if average is not None else None,
+                                        [w for w, _ in texts if w], [d for _, d in texts if d]))
     return summaries
+
+
+def my_feedback(user, version_id: int) -> Feedback | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Feedback).where(Feedback.version_id == version_id,
+                                                    Feedback.user_id == user.id))
 
 
 def sessions_of(brief_id: int, upcoming_only: bool = False) -> list[TestSession]:

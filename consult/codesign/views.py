@@ -12,9 +12,16 @@ from consult.accounts.views import form_page
 from consult.briefs.views import brief_or_404
 from consult.codesign import bp, personal_data, queries  # noqa: F401
 from consult.codesign import operations as ops
-from consult.codesign.forms import FeedbackForm, SessionForm, VolunteerForm
-from consult.codesign.models import ContactPreference, RegistrationStatus, SessionMode, TestSession
+from consult.codesign.forms import FeedbackForm, SessionForm, VersionForm, VolunteerForm
+from consult.codesign.models import (
+    ContactPreference,
+    RegistrationStatus,
+    Reviewers,
+    SessionMode,
+    TestSession,
+)
 from consult.core.errors_domain import Refused
+from consult.core.params import parse_id
 from consult.core.security import Permission, can
 from consult.core.timezones import local_to_utc
 from consult.db import db
@@ -63,6 +70,8 @@ def new_session(brief_id: int):
     if not can(current_user, Permission.EDIT_BRIEF, brief):
         abort(403)
     form = SessionForm()
+    form.version.choices = [("", _("— Aucune en particulier —")), *(
+        (str(v.id), v.name) for v in queries.versions_of(brief.id))]
     if form.validate_on_submit():
         try:
             with db.session.begin_nested():
@@ -71,7 +80,8 @@ def new_session(brief_id: int):
                     starts_at=local_to_utc(form.starts_at.data),
                     ends_at=local_to_utc(form.ends_at.data), mode=SessionMode(form.mode.data),
                     location=form.location.data, capacity=form.capacity.data,
-                    description=form.description.data or "")
+                    description=form.description.data or "",
+                    version_id=parse_id(form.version.data))
         except Refused as refusal:
             _field_error(form, refusal)
         else:
@@ -120,21 +130,55 @@ def cancel(session_id: int):
 @bp.route("/cahiers/<int:brief_id>/retours", methods=["GET", "POST"])
 @login_required
 def feedback(brief_id: int):
+    """Review one version of the prototype (``?version=``); one review per person and
+    version, which a second visit edits."""
     brief = brief_or_404(brief_id)
-    form = FeedbackForm()
-    if form.validate_on_submit():
+    versions = queries.versions_of(brief.id)
+    chosen = next((v for v in versions if v.id == parse_id(
+        request.values.get("version"))), versions[-1] if versions else None)
+    if chosen is None:
+        return render_template("codesign/feedback.html", brief=brief, versions=[],
+                               version=None, form=None, problem=None)
+    mine = queries.my_feedback(current_user, chosen.id)
+    form = FeedbackForm(obj=mine if request.method == "GET" else None)
+    problem = ops.review_problem(current_user, chosen, brief)
+    if not problem and form.validate_on_submit():
         try:
             with db.session.begin_nested():
-                ops.give_feedback(person(), brief, version=form.version.data,
-                                  worked=form.worked.data or "",
+                ops.give_feedback(person(), chosen, worked=form.worked.data or "",
                                   did_not_work=form.did_not_work.data or "",
                                   rating=form.rating.data, comment=form.comment.data or "")
         except Refused as refusal:
             _field_error(form, refusal)
         else:
-            flash(_("Merci pour votre retour !"), "success")
+            flash(_("Votre avis est modifié.") if mine else _("Merci pour votre retour !"),
+                  "success")
             return redirect(url_for("briefs.show", brief_id=brief.id, _anchor="retours"))
-    return form_page("codesign/feedback.html", form, brief=brief)
+    return form_page("codesign/feedback.html", form, brief=brief, versions=versions,
+                     version=chosen, mine=mine, problem=problem)
+
+
+@bp.route("/cahiers/<int:brief_id>/versions", methods=["POST"])
+@login_required
+def add_version(brief_id: int):
+    brief = brief_or_404(brief_id)
+    if not can(current_user, Permission.EDIT_BRIEF, brief):
+        abort(403)
+    form = VersionForm(prefix="v")
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                ops.add_version(person(), brief, name=form.name.data,
+                                released_on=form.released_on.data,
+                                changes=form.changes.data or "",
+                                reviewers=Reviewers(form.reviewers.data))
+        except Refused as refusal:
+            _field_error(form, refusal)
+        else:
+            flash(_("Version ajoutée : les personnes concernées peuvent donner leur avis."),
+                  "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id, _anchor="retours"))
+    return form_page("codesign/version_form.html", form, brief=brief)
 
 
 @bp.route("/cahiers/<int:brief_id>/participants")

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from consult.briefs.models import BriefStatus
 from consult.briefs.operations import change_status, convert_to_brief
 from consult.codesign.models import (
+    Feedback,
     Registration,
     RegistrationStatus,
     SessionMode,
@@ -123,20 +124,66 @@ def test_session_with_capacity_zero_is_refused_and_waiting_list_works(client, ap
     assert post_form(browsers[1], f"/seances/{session.id}/inscription").status_code == 303
 
 
-def test_feedback_and_its_summary(client, app):
-    brief, _ = live_brief()
+def _add_version(agent_browser, brief, name, reviewers="anyone"):
+    from consult.codesign.models import PrototypeVersion
+
+    assert post_form(agent_browser, f"/cahiers/{brief.id}/versions", {
+        "v-name": name, "v-released_on": "2030-01-15", "v-changes": "Un formulaire court.",
+        "v-reviewers": reviewers}).status_code == 302
+    return db.session.scalar(select(PrototypeVersion).where(PrototypeVersion.name == name))
+
+
+def test_feedback_per_version_defined_by_the_team(client, app):
+    """The team defines the versions; a review is attached to one, one per person and
+    version, editable (issue 14: « v1 » and « V1 » were two versions, and one person's
+    repeated reviews all counted)."""
+    brief, agent = live_brief()
+    team = app.test_client()
+    login(team, agent)
+    first = _add_version(team, brief, "Version 1")
+    duplicate = post_form(team, f"/cahiers/{brief.id}/versions", {
+        "v-name": "version 1", "v-reviewers": "anyone"})
+    assert duplicate.status_code == 422 and "déjà une version" in duplicate.text
+    reviewers = []
     for rating, worked in ((4, "Simple à comprendre"), (2, "")):
         browser = app.test_client()
         login(browser, UserFactory())
-        assert post_form(browser, f"/cahiers/{brief.id}/retours", {
-            "version": "v1", "worked": worked, "did_not_work": "Trop de champs",
+        reviewers.append(browser)
+        assert post_form(browser, f"/cahiers/{brief.id}/retours?version={first.id}", {
+            "worked": worked, "did_not_work": "Trop de champs",
             "rating": str(rating)}).status_code == 302
+    again = post_form(reviewers[1], f"/cahiers/{brief.id}/retours?version={first.id}", {
+        "worked": "Finalement clair", "rating": "3"})
+    assert again.status_code == 302  # the same review, edited
+    assert "vous pouvez le modifier" in reviewers[1].get(
+        f"/cahiers/{brief.id}/retours?version={first.id}").text
+    assert db.session.scalar(select(func.count(Feedback.id))) == 2
     bad = app.test_client()
     login(bad, UserFactory())
-    assert post_form(bad, f"/cahiers/{brief.id}/retours",
-                     {"version": "v1", "rating": "9"}).status_code == 422
+    assert post_form(bad, f"/cahiers/{brief.id}/retours?version={first.id}",
+                     {"rating": "9"}).status_code == 422
     page = client.get(f"/cahiers/{brief.id}").text
-    assert "3,0" in page and "Simple à comprendre" in page and "Trop de champs" in page
+    assert "3,5" in page and "Simple à comprendre" in page and "Finalement clair" in page
+    assert "Version 1" in page and "Un formulaire court." in page
+
+
+def test_who_may_review_is_the_teams_choice(client, app):
+    brief, agent = live_brief()
+    team = app.test_client()
+    login(team, agent)
+    for_volunteers = _add_version(team, brief, "Prototype papier", "volunteers")
+    for_participants = _add_version(team, brief, "Version 2", "participants")
+    login(client, UserFactory())
+    page = client.get(f"/cahiers/{brief.id}/retours?version={for_volunteers.id}").text
+    assert "proposez-vous pour tester" in page
+    assert post_form(client, f"/cahiers/{brief.id}/retours?version={for_volunteers.id}",
+                     {"rating": "4"}).status_code == 200  # refused, nothing saved
+    post_form(client, f"/cahiers/{brief.id}/volontaire", {"consent": "y", "contact": "email"})
+    assert post_form(client, f"/cahiers/{brief.id}/retours?version={for_volunteers.id}",
+                     {"rating": "4"}).status_code == 302
+    assert post_form(client, f"/cahiers/{brief.id}/retours?version={for_participants.id}",
+                     {"rating": "4"}).status_code == 200  # not registered to its session
+    assert db.session.scalar(select(func.count(Feedback.id))) == 1
 
 
 def test_reminders_go_once_to_confirmed_people():

@@ -68,7 +68,7 @@ def test_no_crafted_path_or_query_reaches_a_500(app, world):  # noqa: F811
                     failures.append(f"{method} {path}: {response.status_code}")
         if get is None:
             continue
-        path = template.format(**values)
+        path = template.format(**values).split("?")[0]
         for hostile in HOSTILE:
             query = {name: hostile for name in QUERY_NAMES}
             response = _savepoint(lambda p=path, q=query: browser.get(p, query_string=q))
