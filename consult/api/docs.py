@@ -4,6 +4,8 @@ third-party viewer, the site's own accessible components."""
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, jsonify, render_template, url_for
 
 from consult.api.blueprint import bp
@@ -36,17 +38,76 @@ def _type_of(schema: dict) -> str:
     return f"{kind} ({schema['format']})" if "format" in schema else kind
 
 
+def example(schema: dict, schemas: dict, depth: int = 0):
+    """A plausible value for ``schema``, to show what a request or an answer looks like
+    (built from the description itself, so it never drifts from it)."""
+    if depth > 6:
+        return None
+    if "$ref" in schema:
+        return example(schemas[schema["$ref"].rsplit("/", 1)[-1]], schemas, depth + 1)
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    if "anyOf" in schema:
+        options = [o for o in schema["anyOf"] if o.get("type") != "null"]
+        return example(options[0], schemas, depth + 1) if options else None
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        return {name: example(prop, schemas, depth + 1)
+                for name, prop in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [example(schema.get("items", {}), schemas, depth + 1)]
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 0.5
+    if kind == "boolean":
+        return True
+    formats = {"date-time": "2027-01-15T09:00:00+01:00", "date": "2027-01-15",
+               "uri": "https://consult.example/…"}
+    return formats.get(schema.get("format"), "…")
+
+
+def _curl(method: str, path: str, operation: dict, body_example) -> str:
+    import json
+
+    url = _server_url() + re.sub(r"{[^}]*id}", "1", re.sub(r"{slug}", "exemple", path))
+    parts = ["curl"] + ([f"-X {method}"] if method != "GET" else [])
+    if operation.get("security"):
+        parts.append("-H 'Authorization: Bearer <jeton>'")
+    if body_example is not None:
+        parts.append("-H 'Content-Type: application/json'")
+        parts.append("-d '" + json.dumps(body_example, ensure_ascii=False) + "'")
+    parts.append(f"'{url}'")
+    return " \\\n  ".join(parts) if len(parts) > 2 else " ".join(parts)
+
+
 @bp.get("/docs")
 def docs():
+    import json
+
     document = openapi_document(_server_url())
+    schemas = document["components"]["schemas"]
     operations = []
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             body = (operation.get("requestBody", {}).get("content", {})
                     .get("application/json", {}).get("schema"))
-            operations.append({"method": method.upper(), "path": path, "op": operation,
-                               "body": _type_of(body) if body else None,
-                               "anchor": operation["operationId"]})
+            ok = next((r for code, r in sorted(operation["responses"].items())
+                       if code.startswith("2")), {})
+            answer = ok.get("content", {}).get("application/json", {}).get("schema")
+            body_example = example(body, schemas) if body else None
+            operations.append({
+                "method": method.upper(), "path": path, "op": operation,
+                "body": _type_of(body) if body else None, "anchor": operation["operationId"],
+                "request": _curl(method.upper(), path, operation, body_example),
+                "answer": json.dumps(example(answer, schemas), ensure_ascii=False, indent=2)
+                if answer else None})
     tags = list(dict.fromkeys(t for o in operations for t in o["op"].get("tags", [])))
     return render_template("api/docs.html", document=document, operations=operations,
                            tags=tags, type_of=_type_of, schemas=document["components"]["schemas"],

@@ -46,8 +46,15 @@ def _message(error: dict[str, Any]) -> str:
         return _("La valeur doit être au moins %(n)s.", n=context.get("ge"))
     if kind == "less_than_equal":
         return _("La valeur doit être au plus %(n)s.", n=context.get("le"))
-    if kind == "literal_error":
-        return _("Valeurs possibles : %(values)s.", values=context.get("expected"))
+    if kind in {"literal_error", "enum"}:
+        import re
+
+        values = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        return _("Valeurs possibles : %(values)s.",
+                 values=", ".join(f"« {v} »" for v in values))
+    if kind in {"string_type", "int_type", "list_type", "dict_type", "model_type",
+                "bool_type", "float_type"}:
+        return _("Type de valeur inattendu.")
     if kind == "string_pattern_mismatch":
         return _pattern_message(context.get("pattern"))
     if kind == "timezone_aware":
@@ -57,7 +64,7 @@ def _message(error: dict[str, Any]) -> str:
         return _("Date ISO 8601 attendue, par exemple 2027-01-15T09:00:00+01:00.")
     if kind in {"bool_parsing", "bool_type"}:
         return _("true ou false attendu.")
-    return error["msg"]
+    return _("Valeur invalide.")
 
 
 def _pattern_message(pattern: str | None) -> str:
@@ -81,7 +88,8 @@ def from_validation(error: ValidationError, status: int = 400) -> ApiError:
     details = [{"field": _location(e["loc"]), "message": _message(e)} for e in error.errors()]
     first = details[0] if details else {"field": None, "message": "invalid"}
     message = (first["message"] if first["field"] is None
-               else f"{first['field']} : {first['message']}")
+               else _("%(field)s : %(message)s", field=first["field"],
+                      message=first["message"]))
     return ApiError(status, "invalid", message, first["field"], details)
 
 

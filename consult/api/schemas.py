@@ -229,7 +229,7 @@ class ChallengeIn(Strict):
 
 
 class ChallengePatch(Strict):
-    """Only the fields sent change."""
+    """Seuls les champs envoyés changent."""
 
     title: Line(3, 160) | None = None
     service: Line(3, 200) | None = None

@@ -82,8 +82,9 @@ def _operation_ids() -> dict[tuple[str, str], str]:
     return names
 
 
-def openapi_document(server_url: str) -> dict[str, Any]:
-    """The complete description; ``server_url`` is where this instance serves the API."""
+def openapi_document(server_url: str, translated: bool = True) -> dict[str, Any]:
+    """The complete description, in the reader's language; ``server_url`` is where this
+    instance serves the API."""
     document = copy.deepcopy(api.spec)
     operation_ids = _operation_ids()
     for path, operations in document["paths"].items():
@@ -98,6 +99,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     for path, operations in document["paths"].items():
         document["paths"][path] = {
             method: _complete(method, operation) for method, operation in operations.items()}
+    if translated:
+        from flask_babel import gettext
+
+        from consult.api.i18n import translate
+
+        document = translate(document, gettext)
     return document
 
 
@@ -107,8 +114,17 @@ def _shared_schemas(document: dict[str, Any]) -> dict[str, Any]:
                                                          "{model}")}
 
 
+RESPONSE_TEXTS = {  # spectree names responses in English: the description's words instead
+    "200": "Réussi.", "201": "Créé.", "400": "Requête invalide : voyez `error.field`.",
+    "404": "Introuvable.", "422": "Refusé par les règles du défi : voyez `error.message`.",
+}
+
+
 def _complete(method: str, operation: dict[str, Any]) -> dict[str, Any]:
     responses_ = operation.setdefault("responses", {})
+    for code, response in responses_.items():
+        if code in RESPONSE_TEXTS:
+            response["description"] = RESPONSE_TEXTS[code]
     headers = {"X-RateLimit-Limit": {"schema": {"type": "integer"}},
                "X-RateLimit-Remaining": {"schema": {"type": "integer"}}}
     for code, response in responses_.items():

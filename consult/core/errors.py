@@ -15,10 +15,30 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _api_message(status: int) -> str:
+    """What the API says for errors its router raises, in the reader's language."""
+    from flask_babel import gettext as _
+
+    return {
+        400: _("Requête mal formée."),
+        404: _("Cette adresse n’existe pas dans l’API : voyez /api/v1/docs."),
+        405: _("Méthode non permise à cette adresse."),
+        413: _("Corps de requête trop volumineux."),
+        414: _("Adresse trop longue."),
+        415: _("Type de contenu non pris en charge."),
+        429: _("Trop de requêtes : réessayez après le délai indiqué par Retry-After."),
+        500: _("Erreur inattendue du serveur : elle est enregistrée et sera corrigée."),
+    }.get(status, _("Erreur %(status)d.", status=status))
+
+
 def _render(error: HTTPException, status: int):
-    if wants_json():
-        return jsonify({"error": {"code": error.name.lower().replace(" ", "_"),
-                                  "message": error.description, "field": None}}), status
+    if wants_json():  # the API's documented shape, whoever raised the error
+        response = jsonify({"error": {"code": error.name.lower().replace(" ", "_"),
+                                      "message": _api_message(status), "field": None,
+                                      "details": []}})
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, status
     return render_template("errors/error.html", status=status, error=error), status
 
 

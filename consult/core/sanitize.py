@@ -55,3 +55,11 @@ def render_markdown(text: str | None) -> Markup:
     html = _demote_headings(_markdown().render(text))
     return Markup(clean_html(html))  # cleaned by nh3 just above  # noqa: S704  # nosec B704
 
+
+
+def render_markdown_inline(text: str | None) -> Markup:
+    """One paragraph of Markdown without its ``<p>`` (a table cell, a short line)."""
+    html = str(render_markdown(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)  # already cleaned by render_markdown  # noqa: S704  # nosec B704

@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from consult.core.sanitize import render_markdown
+from consult.core.sanitize import render_markdown, render_markdown_inline
 from consult.core.security import Permission, can, roles_of
 
 
@@ -41,6 +41,7 @@ def init_templating(app: Flask) -> None:
                                  roles_of=roles_of, theme=app.config["THEME"],
                                  ui=theme_table(app.config["THEME"]))
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown_inline"] = render_markdown_inline
     app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
     # WTForms writes None attributes as the text "None": drop them before rendering.
     app.jinja_env.filters["attributes"] = lambda values: {

@@ -233,3 +233,29 @@ def test_json_is_utf8_and_dates_are_utc(client, consultation):
     assert body.mimetype == "application/json"
     published_at = json.loads(body.data)["published_at"]
     assert published_at.endswith("Z") and "." not in published_at
+
+
+def test_router_errors_use_the_documented_shape_in_the_readers_language(client):
+    """An unknown path, a wrong method: the API's JSON error, translated (issue 14)."""
+    unknown = client.get("/api/v1/nulle-part", headers={"Accept-Language": "en"})
+    assert unknown.status_code == 404
+    error = unknown.get_json()["error"]
+    assert set(error) == {"code", "message", "field", "details"}
+    assert "does not exist" in error["message"]
+    wrong = client.delete("/api/v1/challenges", headers={"Accept-Language": "fr"})
+    assert wrong.status_code == 405 and "Méthode non permise" in wrong.get_json()["error"][
+        "message"]
+    assert "GET" in wrong.headers["Allow"]
+    sort = client.get("/api/v1/challenges/1/ideas?sort=hasard",
+                      headers={"Accept-Language": "en"}).get_json()["error"]
+    assert sort["field"] == "sort" and " or " not in sort["message"]
+    assert "« comments »" in sort["message"]
+
+
+def test_the_documentation_shows_examples_and_renders_markdown(client):
+    page = client.get("/api/v1/docs", headers={"Accept-Language": "en"}).text
+    assert page.count("curl ") >= 13  # a request example for every operation
+    assert "Exemple" not in page and "Example request" in page
+    assert "&#34;items&#34;" in page  # an answer example built from the schema
+    assert "`" not in page.split("<h2>Schemas</h2>")[0].split("<h2", 2)[-1]  # no raw backticks
+    assert "A challenge’s results" in page  # summaries translated
