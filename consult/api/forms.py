@@ -13,6 +13,6 @@ class TokenForm(ConsultForm):
                        description=_l("Par exemple « Site de la ville » ou « Tableau de bord "
                                       "du laboratoire »."))
     scopes = CheckboxList(_l("Droits du jeton"), [required()],
-                          choices=[SelectChoice(s.value, s.label) for s in ApiScope],
+                          choices=lambda: [SelectChoice(s.value, s.label) for s in ApiScope],
                           description=_l("La lecture des données publiques ne demande aucun "
                                          "jeton."))

@@ -26,8 +26,8 @@ class VolunteerForm(ConsultForm):
     availability = TextAreaField(_l("Vos disponibilités (facultatif)"),
                                  [Optional(), length(1000)],
                                  description=_l("Par exemple : « le mercredi après-midi »."))
-    contact = SelectField(_l("Comment préférez-vous être contacté·e ?"), choices=[
-        SelectChoice(c.value, c.label) for c in ContactPreference])
+    contact = SelectField(_l("Comment préférez-vous être contacté·e ?"), choices=lambda: [
+        SelectChoice(c.value, c.label) for c in ContactPreference])  # labels at request time
     phone = StringField(_l("Téléphone (si vous préférez être appelé·e)"), [length(30)],
                         description=_l("Par exemple 06 12 34 56 78, ou +32 … hors de France."))
 
@@ -57,8 +57,8 @@ class SessionForm(ConsultForm):
     starts_at = DateTimeLocalField(_l("Début (heure de Paris)"), [required()],
                                    format=DATE_FORMAT)
     ends_at = DateTimeLocalField(_l("Fin (heure de Paris)"), [required()], format=DATE_FORMAT)
-    mode = SelectField(_l("Format"), choices=[SelectChoice(m.value, m.label)
-                                              for m in SessionMode])
+    mode = SelectField(_l("Format"), choices=lambda: [SelectChoice(m.value, m.label)
+                                                      for m in SessionMode])
     version = SelectField(_l("Version du prototype testée (facultatif)"), coerce=str,
                           choices=[], validate_choice=False)  # checked by the operation
     location = StringField(_l("Lieu ou lien de visioconférence"), [required(), length(300)])
@@ -86,7 +86,7 @@ class VersionForm(ConsultForm):
                        description=_l("Par exemple « Version 1 » ou « Prototype papier »."))
     released_on = DateField(_l("Date (facultative)"), [Optional()])
     changes = TextAreaField(_l("Ce qui change dans cette version"), [Optional(), length(4000)])
-    reviewers = SelectField(_l("Qui peut donner son avis"), choices=[
+    reviewers = SelectField(_l("Qui peut donner son avis"), choices=lambda: [
         SelectChoice(r.value, r.label) for r in Reviewers])
 
 

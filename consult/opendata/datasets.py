@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from consult.briefs.models import Brief, BriefStatus, brief_ideas
@@ -45,7 +46,8 @@ class Dataset:
         fields = []
         for column in self.columns:
             entry: dict[str, Any] = {"name": column.name, "type": column.type,
-                                     "title": column.title, "description": column.description}
+                                     "title": str(column.title),
+                                     "description": str(column.description)}
             if column.type == "datetime":
                 entry["format"] = "%Y-%m-%dT%H:%M:%SZ"
             if column.required:
@@ -166,89 +168,96 @@ def _fk(field_: str, resource: str) -> dict:
 
 
 DATASETS: dict[str, Dataset] = {d.name: d for d in (
-    Dataset("organisations", "Organisations",
-            "Les administrations, collectivités et laboratoires qui portent les défis.", [
-                Column("id", "integer", "Identifiant", required=True),
-                Column("slug", "string", "Identifiant lisible", required=True),
-                Column("nom", "string", "Nom", required=True),
-                Column("nature", "string", "Nature (ministere, region, commune…)"),
-                Column("site_web", "string", "Site web"),
-                Column("territoire_code", "string", "Code INSEE du territoire"),
-                Column("url", "string", "Page sur la plateforme")], _organisation_rows),
-    Dataset("defis", "Défis", "Les défis publiés : service, problème, phases, chiffres.", [
-        Column("id", "integer", "Identifiant", required=True),
-        Column("slug", "string", "Identifiant lisible", required=True),
-        Column("titre", "string", "Titre", required=True),
-        Column("service", "string", "Service public concerné"),
-        Column("probleme", "string", "Problème posé (Markdown)"),
-        Column("organisations", "string", "Identifiants des organisations, séparés par « ; »"),
-        Column("territoire_code", "string", "Code INSEE du territoire"),
-        Column("territoire_nom", "string", "Territoire"),
-        Column("phase", "string", "Phase à la date de l'export"),
-        Column("debut_depot", "datetime", "Début du dépôt des idées (UTC)"),
-        Column("debut_vote", "datetime", "Début du vote (UTC)"),
-        Column("debut_etude", "datetime", "Début de l'étude par l'administration (UTC)"),
-        Column("resultats", "datetime", "Date des résultats (UTC)"),
-        Column("soutiens_par_personne", "integer", "Soutiens par personne (vide : sans limite)"),
-        Column("nombre_idees", "integer", "Idées publiées"),
-        Column("nombre_soutiens", "integer", "Soutiens"),
-        Column("nombre_participants", "integer", "Participants"),
-        Column("url", "string", "Page du défi")], _challenge_rows),
-    Dataset("idees", "Idées", "Les idées publiées, avec leurs soutiens et la réponse "
-            "officielle de l'administration.", [
-                Column("id", "integer", "Identifiant", required=True),
-                Column("defi_id", "integer", "Défi", required=True),
-                Column("titre", "string", "Titre", required=True),
-                Column("texte", "string", "Texte (Markdown)"),
-                Column("auteur", "string", "Nom affiché de l'auteur"),
-                Column("theme", "string", "Thème"),
-                Column("territoire_code", "string", "Code INSEE du territoire concerné"),
-                Column("territoire_nom", "string", "Territoire concerné"),
-                Column("soutiens", "integer", "Soutiens"),
-                Column("commentaires", "integer", "Commentaires publiés"),
-                Column("reponse_statut", "string", "Réponse officielle (under_study, selected, "
-                       "not_retained, implemented)"),
-                Column("reponse_texte", "string", "Texte de la réponse officielle"),
-                Column("reponse_date", "datetime", "Date de la réponse (UTC)"),
-                Column("publiee_le", "datetime", "Publication (UTC)"),
-                Column("url", "string", "Page de l'idée")], _idea_rows,
+    Dataset("organisations", _l("Organisations"),
+            _l("Les administrations, collectivités et laboratoires qui portent les défis."), [
+                Column("id", "integer", _l("Identifiant"), required=True),
+                Column("slug", "string", _l("Identifiant lisible"), required=True),
+                Column("nom", "string", _l("Nom"), required=True),
+                Column("nature", "string", _l("Nature (ministere, region, commune…)")),
+                Column("site_web", "string", _l("Site web")),
+                Column("territoire_code", "string", _l("Code INSEE du territoire")),
+                Column("url", "string", _l("Page sur la plateforme"))], _organisation_rows),
+    Dataset("defis", _l("Défis"),
+            _l("Les défis publiés : service, problème, phases, chiffres."), [
+        Column("id", "integer", _l("Identifiant"), required=True),
+        Column("slug", "string", _l("Identifiant lisible"), required=True),
+        Column("titre", "string", _l("Titre"), required=True),
+        Column("service", "string", _l("Service public concerné")),
+        Column("probleme", "string", _l("Problème posé (Markdown)")),
+        Column("organisations", "string", _l("Identifiants des organisations, séparés par « ; »")),
+        Column("territoire_code", "string", _l("Code INSEE du territoire")),
+        Column("territoire_nom", "string", _l("Territoire")),
+        Column("phase", "string", _l("Phase à la date de l'export")),
+        Column("debut_depot", "datetime", _l("Début du dépôt des idées (UTC)")),
+        Column("debut_vote", "datetime", _l("Début du vote (UTC)")),
+        Column("debut_etude", "datetime", _l("Début de l'étude par l'administration (UTC)")),
+        Column("resultats", "datetime", _l("Date des résultats (UTC)")),
+        Column("soutiens_par_personne", "integer",
+               _l("Soutiens par personne (vide : sans limite)")),
+        Column("nombre_idees", "integer", _l("Idées publiées")),
+        Column("nombre_soutiens", "integer", _l("Soutiens")),
+        Column("nombre_participants", "integer", _l("Participants")),
+        Column("url", "string", _l("Page du défi"))], _challenge_rows),
+    Dataset("idees", _l("Idées"),
+            _l("Les idées publiées, avec leurs soutiens et la réponse "
+            "officielle de l'administration."), [
+                Column("id", "integer", _l("Identifiant"), required=True),
+                Column("defi_id", "integer", _l("Défi"), required=True),
+                Column("titre", "string", _l("Titre"), required=True),
+                Column("texte", "string", _l("Texte (Markdown)")),
+                Column("auteur", "string", _l("Nom affiché de l'auteur")),
+                Column("theme", "string", _l("Thème")),
+                Column("territoire_code", "string", _l("Code INSEE du territoire concerné")),
+                Column("territoire_nom", "string", _l("Territoire concerné")),
+                Column("soutiens", "integer", _l("Soutiens")),
+                Column("commentaires", "integer", _l("Commentaires publiés")),
+                Column("reponse_statut", "string", _l("Réponse officielle (under_study, selected, "
+                        "not_retained, implemented)")),
+                Column("reponse_texte", "string", _l("Texte de la réponse officielle")),
+                Column("reponse_date", "datetime", _l("Date de la réponse (UTC)")),
+                Column("publiee_le", "datetime", _l("Publication (UTC)")),
+                Column("url", "string", _l("Page de l'idée"))], _idea_rows,
             foreign_keys=[_fk("defi_id", "defis")]),
-    Dataset("commentaires", "Commentaires", "Les commentaires publiés sur les idées "
+    Dataset("commentaires", _l("Commentaires"),
+            _l("Les commentaires publiés sur les idées "
             "publiées ; « reponse_a » désigne le commentaire auquel une réponse s'adresse "
-            "(il peut avoir été masqué ou supprimé depuis).", [
-                Column("id", "integer", "Identifiant", required=True),
-                Column("idee_id", "integer", "Idée", required=True),
-                Column("reponse_a", "integer", "Commentaire auquel il répond"),
-                Column("auteur", "string", "Nom affiché de l'auteur"),
-                Column("texte", "string", "Texte (Markdown)"),
-                Column("cree_le", "datetime", "Écrit le (UTC)"),
-                Column("modifie_le", "datetime", "Modifié le (UTC)")], _comment_rows,
+            "(il peut avoir été masqué ou supprimé depuis)."), [
+                Column("id", "integer", _l("Identifiant"), required=True),
+                Column("idee_id", "integer", _l("Idée"), required=True),
+                Column("reponse_a", "integer", _l("Commentaire auquel il répond")),
+                Column("auteur", "string", _l("Nom affiché de l'auteur")),
+                Column("texte", "string", _l("Texte (Markdown)")),
+                Column("cree_le", "datetime", _l("Écrit le (UTC)")),
+                Column("modifie_le", "datetime", _l("Modifié le (UTC)"))], _comment_rows,
             foreign_keys=[_fk("idee_id", "idees")]),
-    Dataset("cahiers", "Cahiers des charges de prototype", "Les cahiers des charges "
-            "publiés, leur état et leurs idées sources.", [
-                Column("id", "integer", "Identifiant", required=True),
-                Column("defi_id", "integer", "Défi", required=True),
-                Column("organisation_id", "integer", "Équipe ou laboratoire en charge"),
-                Column("titre", "string", "Titre", required=True),
-                Column("etat", "string", "État (published, prototyping, testing, adopted, "
-                       "abandoned)"),
-                Column("probleme", "string", "Problème (Markdown)"),
-                Column("solution_proposee", "string", "Solution proposée (Markdown)"),
-                Column("raison_abandon", "string", "Raison de l'abandon"),
-                Column("idees_sources", "string", "Identifiants des idées sources, séparés "
-                       "par « ; »"),
-                Column("publie_le", "datetime", "Publication (UTC)"),
-                Column("url", "string", "Page du cahier")], _brief_rows,
+    Dataset("cahiers", _l("Cahiers des charges de prototype"),
+            _l("Les cahiers des charges "
+            "publiés, leur état et leurs idées sources."), [
+                Column("id", "integer", _l("Identifiant"), required=True),
+                Column("defi_id", "integer", _l("Défi"), required=True),
+                Column("organisation_id", "integer", _l("Équipe ou laboratoire en charge")),
+                Column("titre", "string", _l("Titre"), required=True),
+                Column("etat", "string", _l("État (published, prototyping, testing, adopted, "
+                        "abandoned)")),
+                Column("probleme", "string", _l("Problème (Markdown)")),
+                Column("solution_proposee", "string", _l("Solution proposée (Markdown)")),
+                Column("raison_abandon", "string", _l("Raison de l'abandon")),
+                Column("idees_sources", "string", _l("Identifiants des idées sources, séparés "
+                        "par « ; »")),
+                Column("publie_le", "datetime", _l("Publication (UTC)")),
+                Column("url", "string", _l("Page du cahier"))], _brief_rows,
             foreign_keys=[_fk("defi_id", "defis"), _fk("organisation_id", "organisations")]),
-    Dataset("resultats", "Résultats", "Le classement final des idées des défis dont les "
-            "résultats sont publiés, et la justification des idées retenues.", [
-                Column("defi_id", "integer", "Défi", required=True),
-                Column("rang", "integer", "Rang (les ex aequo partagent le même)", required=True),
-                Column("idee_id", "integer", "Idée", required=True),
-                Column("soutiens", "integer", "Soutiens"),
-                Column("part_des_participants", "number", "Soutiens / participants"),
-                Column("retenue", "boolean", "Retenue par l'administration"),
-                Column("justification", "string", "Justification publique")], _result_rows,
+    Dataset("resultats", _l("Résultats"),
+            _l("Le classement final des idées des défis dont les "
+            "résultats sont publiés, et la justification des idées retenues."), [
+                Column("defi_id", "integer", _l("Défi"), required=True),
+                Column("rang", "integer", _l("Rang (les ex aequo partagent le même)"),
+                       required=True),
+                Column("idee_id", "integer", _l("Idée"), required=True),
+                Column("soutiens", "integer", _l("Soutiens")),
+                Column("part_des_participants", "number", _l("Soutiens / participants")),
+                Column("retenue", "boolean", _l("Retenue par l'administration")),
+                Column("justification", "string", _l("Justification publique"))], _result_rows,
             primary_key=["defi_id", "idee_id"],
             foreign_keys=[_fk("defi_id", "defis"), _fk("idee_id", "idees")]),
 )}

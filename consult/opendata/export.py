@@ -85,7 +85,7 @@ def datapackage(scope: Challenge | None) -> dict[str, Any]:
         "licenses": [LICENCE],
         "created": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "resources": [{
-            "name": d.name, "title": d.title, "description": d.description,
+            "name": d.name, "title": str(d.title), "description": str(d.description),
             "path": f"{d.name}.csv", "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "profile": "tabular-data-resource",
             "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"',
@@ -114,7 +114,7 @@ def readme(scope: Challenge | None, base_url: str) -> str:
         "les exécute comme une formule. Les dates sont en UTC, au format ISO 8601.", "",
     ]
     for d in DATASETS.values():
-        lines += [f"### {d.name}.csv — {d.title}", "", d.description, "",
+        lines += [f"### {d.name}.csv — {d.title}", "", str(d.description), "",
                   "| Colonne | Type | Description |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.type} | {c.title} |" for c in d.columns]
         lines.append("")
