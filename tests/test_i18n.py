@@ -74,3 +74,20 @@ def test_french_plurals_follow_french_rules(client):
     page = client.get(f"/defis/{challenge.slug}", headers={"Accept-Language": "fr"}).text
     assert "0 idée<" in page or "0 idée " in page
     assert "0 idées" not in page
+
+
+def test_choices_and_open_data_speak_the_readers_language(client):
+    """Labels built into forms and datasets were frozen in French at import (issue 14):
+    the session formats, the API token scopes, the open-data page."""
+    from consult.organisations.models import MembershipRole
+    from tests.conftest import login
+    from tests.factories import OrganisationFactory, agent_of
+
+    organisation = OrganisationFactory()
+    login(client, agent_of(organisation, MembershipRole.ADMIN, locale="en"))
+    english = {"Accept-Language": "en"}
+    tokens = client.get(f"/espace/{organisation.slug}/jetons-api", headers=english).text
+    assert "Publier les réponses officielles" not in tokens
+    data = client.get("/donnees", headers=english).text
+    assert "Published ideas, with their supports" in data
+    assert "Les idées publiées" not in data
