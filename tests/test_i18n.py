@@ -91,3 +91,21 @@ def test_choices_and_open_data_speak_the_readers_language(client):
     data = client.get("/donnees", headers=english).text
     assert "Published ideas, with their supports" in data
     assert "Les idées publiées" not in data
+
+
+def test_dates_people_read_have_no_seconds_nor_offsets(app):
+    import re
+    from datetime import datetime
+
+    from flask_babel import force_locale
+
+    from consult.core.i18n import when
+
+    with app.test_request_context("/"):
+        for locale in ("fr", "en"):
+            with force_locale(locale):
+                for fmt in ("short", "medium", "long"):
+                    text = when(datetime(2027, 3, 12, 13, 5, 42), fmt)
+                    assert not re.search(r"\d:\d\d:\d\d|UTC|GMT|\+0\d", text), text
+        with force_locale("fr"):
+            assert when(datetime(2027, 3, 12, 13, 5, 42), "long") == "12 mars 2027, 14:05"

@@ -4,7 +4,7 @@ profile, else the language cookie, else the browser, else French."""
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import Babel, format_date, format_decimal, format_percent, format_time
 
 babel = Babel()
 LANG_COOKIE = "consult_lang"
@@ -30,11 +30,25 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
-        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        datetime=lambda value, fmt="medium": when(value, fmt) if value else "",
+        time=lambda value: format_time(value, "short") if value else "",
         number=lambda value: format_decimal(value) if value is not None else "",
         percent=percent,
         decimal1=lambda value: format_decimal(value, "#,##0.0") if value is not None else "",
     )
+
+
+def when(value, fmt: str = "medium") -> str:
+    """A date and time as a person reads it, in Paris time: the locale's date, then the
+    hour and minutes — no seconds, no time-zone name or offset (issue 14)."""
+    from babel import Locale
+    from flask_babel import get_locale
+
+    locale = get_locale() or Locale.parse("fr")
+    pattern = str(locale.datetime_formats.get(fmt if fmt in ("short", "medium", "long")
+                                              else "medium"))
+    return (pattern.replace("'", "").replace("{1}", format_date(value, fmt))
+            .replace("{0}", format_time(value, "short")))
 
 
 def percent(share: float | None, digits: int = 1) -> str:
