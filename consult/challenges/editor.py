@@ -203,7 +203,7 @@ def results_csv(slug: str):
     if challenge.results_published_at is None and not can(
             current_user, Permission.EDIT_CHALLENGE, challenge):
         abort(404)
-    return Response(build(challenge), mimetype="text/csv; charset=utf-8", headers={
+    return Response(build(challenge), content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="resultats-{challenge.slug}.csv"'})
 
 

@@ -242,7 +242,7 @@ def log(slug: str):
     challenge = challenge_by_slug(slug) or abort(404)
     require_moderator(challenge)
     if request.args.get("format") == "csv":
-        return Response(queries.log_as_csv(challenge), mimetype="text/csv; charset=utf-8",
+        return Response(queries.log_as_csv(challenge), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition":
                                  f'attachment; filename="moderation-{challenge.slug}.csv"'})
     return render_template("moderation/log.html", challenge=challenge,

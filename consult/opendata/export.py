@@ -16,6 +16,7 @@ from flask import current_app
 
 from consult.challenges.models import Challenge
 from consult.core.spreadsheet import safe_cell
+from consult.core.timezones import utc_to_local
 from consult.db import utcnow
 from consult.opendata.datasets import DATASETS, Dataset, plain
 
@@ -49,9 +50,15 @@ class _Line:
         return value
 
 
-def csv_lines(dataset: Dataset, scope: Challenge | None) -> Iterator[str]:
+def csv_lines(dataset: Dataset, scope: Challenge | None,
+              spreadsheet: bool = False) -> Iterator[str]:
+    """RFC 4180 CSV (comma, UTF-8); ``spreadsheet``: the variant French spreadsheet
+    software opens as it is (semicolons, and a byte-order mark so UTF-8 is recognised)."""
     line = _Line()
-    writer = csv.writer(line, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer = csv.writer(line, lineterminator="\r\n", quoting=csv.QUOTE_ALL,
+                        delimiter=";" if spreadsheet else ",")
+    if spreadsheet:
+        yield "\ufeff"
     writer.writerow([c.name for c in dataset.columns])
     yield line.take()
     for row in dataset.rows(scope):
@@ -122,18 +129,26 @@ def readme(scope: Challenge | None, base_url: str) -> str:
 
 
 def write_archive(scope: Challenge | None, base_url: str) -> IO[bytes]:
-    """The ZIP of every dataset, in a temporary file (spooled to disk when large)."""
+    """The ZIP of every dataset, in a temporary file (spooled to disk when large); each
+    entry carries the export's real date (issue 14: they said 1980)."""
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    now = utc_to_local(utcnow()).timetuple()[:6]
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=now)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.md", readme(scope, base_url))
-        archive.writestr("datapackage.json", json.dumps(datapackage(scope), ensure_ascii=False,
-                                                        indent=2))
+        archive.writestr(entry("README.md"), readme(scope, base_url))
+        archive.writestr(entry("datapackage.json"), json.dumps(
+            datapackage(scope), ensure_ascii=False, indent=2))
         for d in DATASETS.values():
-            archive.writestr(f"{d.name}.schema.json", schema_json(d))
-            with archive.open(f"{d.name}.csv", "w") as out:
+            archive.writestr(entry(f"{d.name}.schema.json"), schema_json(d))
+            with archive.open(entry(f"{d.name}.csv"), "w") as out:
                 for line in csv_lines(d, scope):
                     out.write(line.encode())
-            with archive.open(f"{d.name}.json", "w") as out:
+            with archive.open(entry(f"{d.name}.json"), "w") as out:
                 for chunk in json_chunks(d, scope):
                     out.write(chunk.encode())
     spool.seek(0)

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     render_template,
+    request,
     send_file,
     stream_with_context,
 )
@@ -36,8 +37,8 @@ def _scope(slug: str | None) -> Challenge | None:
     return challenge
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
-    response = Response(stream_with_context(body), mimetype=mimetype)
+def _download(body, content_type: str, filename: str) -> Response:
+    response = Response(stream_with_context(body), content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -58,8 +59,9 @@ def index():
 @bp.route(f"/donnees/defis/<slug>/<any({NAMES}):name>.csv")
 def dataset_csv(name: str, slug: str | None = None):
     scope = _scope(slug)
-    return _download(csv_lines(DATASETS[name], scope), "text/csv; charset=utf-8",
-                     f"{_prefix(scope)}-{name}.csv")
+    spreadsheet = request.args.get("variante") == "tableur"  # semicolons and a BOM
+    return _download(csv_lines(DATASETS[name], scope, spreadsheet), "text/csv; charset=utf-8",
+                     f"{_prefix(scope)}-{name}{'-tableur' if spreadsheet else ''}.csv")
 
 
 @bp.route(f"/donnees/<any({NAMES}):name>.json")

@@ -110,3 +110,26 @@ def test_the_open_data_page_lists_the_downloads(client, platform):
     assert page.status_code == 200
     assert "Licence Ouverte 2.0" in page.text
     assert f"/donnees/defis/{platform['challenge'].slug}.zip" in page.text
+
+
+def test_csv_has_one_charset_a_spreadsheet_variant_and_dated_zip_entries(client):
+    """Issue 14: « text/csv; charset=utf-8; charset=utf-8 », no variant French
+    spreadsheet software opens as it is, ZIP entries dated 1980."""
+    import io
+    import zipfile
+    from datetime import datetime
+
+    from tests.factories import ChallengeFactory, IdeaFactory
+
+    IdeaFactory(challenge=ChallengeFactory(phase="voting"), title="Des bancs, des chaises")
+    standard = client.get("/donnees/idees.csv")
+    assert standard.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert standard.data.startswith(b'"id","')
+    variant = client.get("/donnees/idees.csv?variante=tableur")
+    assert variant.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert variant.data.startswith("\ufeff".encode()) and b'"id";"' in variant.data
+    assert '"Des bancs, des chaises"'.encode() in variant.data
+    assert "tableur" in variant.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/donnees/consult.zip").data))
+    for info in archive.infolist():
+        assert datetime(*info.date_time).year >= 2026, info.filename
