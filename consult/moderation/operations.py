@@ -81,6 +81,8 @@ def approve_idea(actor: User, idea: Idea, reason: str | None = None) -> None:
         _tell_author(idea, "idea_approved")
     elif idea.status != IdeaStatus.PUBLISHED:
         raise Refused(_("Seule une idée en attente ou publiée peut être approuvée."))
+    elif reason and reason.strip():  # kept after reports: the message reaches the author
+        _tell_author(idea, "idea_kept", reason=reason.strip())
     idea.moderated_at = utcnow()
     _resolve_reports("idea", idea.id)
     _log(actor, "idea.approve", idea, idea.challenge, reason)

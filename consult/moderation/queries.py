@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
+from consult.audit.labels import action_label
 from consult.audit.models import ActionLog
 from consult.challenges.models import Challenge, challenge_organisations
 from consult.comments.models import Comment, CommentStatus, Report
@@ -102,11 +103,13 @@ def log_as_csv(challenge: Challenge) -> str:
     as a formula are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(["date", "agent", "action", "cible", "cible_id", "raison", "details"])
+    writer.writerow(["date", "agent", "action", "action_code", "cible", "cible_id", "raison",
+                     "details"])
     for entry in moderation_log(challenge, limit=None):
         writer.writerow([safe_cell(v) for v in (
             entry.created_at.isoformat(timespec="seconds"),
-            entry.actor.public_name if entry.actor else "automatique", entry.action,
+            entry.actor.public_name if entry.actor else "automatique", action_label(entry),
+            entry.action,
             entry.target_type, entry.target_id or "", entry.reason or "",
             ", ".join(f"{k}={v}" for k, v in sorted((entry.details or {}).items())))])
     return buffer.getvalue()

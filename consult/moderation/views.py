@@ -245,5 +245,9 @@ def log(slug: str):
         return Response(queries.log_as_csv(challenge), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition":
                                  f'attachment; filename="moderation-{challenge.slug}.csv"'})
+    from consult.audit import labels
+
     return render_template("moderation/log.html", challenge=challenge,
-                           entries=queries.moderation_log(challenge), form=FlaskForm())
+                           entries=queries.moderation_log(challenge), form=FlaskForm(),
+                           action_label=labels.action_label, target_label=labels.target_label,
+                           target_url=labels.target_url)

@@ -39,6 +39,9 @@ MESSAGES = {
                                  idea=p.get("idea_title"), rule=p.get("rule")),
     "idea_hidden": lambda p: _("Votre idée « %(idea)s » a été masquée : %(reason)s.",
                                idea=p.get("idea_title"), reason=p.get("reason")),
+    "idea_kept": lambda p: _("Votre idée « %(idea)s » a été signalée ; l’équipe de "
+                             "modération la garde publiée : %(reason)s", idea=p.get("idea_title"),
+                             reason=p.get("reason")),
     "idea_restored": lambda p: _("Votre idée « %(idea)s » est de nouveau publiée.",
                                  idea=p.get("idea_title")),
     "theme_assigned": lambda p: _("Votre idée « %(idea)s » est classée dans le thème "

@@ -240,7 +240,8 @@ def test_log_is_exported_as_csv_with_formulas_neutralised(client):
     body = response.get_data(as_text=True)
     assert body.startswith('"date","agent","action"') and "\r\n" in body
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[1][2] == "idea.hide" and rows[1][5].startswith("'=")
+    assert rows[1][2] == "Idée masquée" and rows[1][3] == "idea.hide"
+    assert rows[1][6].startswith("'=")
     assert client.get(f"/moderation/defis/{challenge.slug}/journal").status_code == 200
 
 
@@ -275,3 +276,34 @@ def test_agents_only_reach_their_own_organisations_challenges(client, app):
     db.session.refresh(idea)
     assert idea.status == IdeaStatus.PUBLISHED
     assert db.session.scalar(select(CharterRule).limit(1)) is not None
+
+
+def test_the_journal_speaks_french_and_the_kept_authors_hear_why(client, app):
+    """« Idée approuvée » linked to the idea, not « idea.approve » / « ideas n° 17 »; the
+    message written when keeping a reported idea reaches its author (issue 14)."""
+    from sqlalchemy import select
+
+    from consult.comments.models import ReportReason
+    from consult.comments.operations import report
+    from consult.core.outbox import OutboxMessage
+    from consult.moderation.operations import approve_idea
+    from consult.notifications.models import Notification
+    from tests.factories import ChallengeFactory, IdeaFactory, OrganisationFactory, UserFactory
+    from tests.factories import agent_of as agent_for
+
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    idea = IdeaFactory(challenge=challenge)
+    report(UserFactory(), idea, ReportReason.OFF_TOPIC, "")
+    agent = agent_for(organisation)
+    approve_idea(agent, idea, "Le sujet est bien celui du défi.")
+    db.session.flush()
+    assert db.session.scalar(select(Notification.kind).where(
+        Notification.user_id == idea.author_id)) == "idea_kept"
+    mail = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.to_address == idea.author.email))
+    assert "Le sujet est bien celui du défi." in mail.body_text
+    login(client, agent)
+    page = client.get(f"/moderation/defis/{challenge.slug}/journal").text
+    assert "Idée approuvée" in page and "idea.approve" not in page
+    assert f'href="/moderation/idees/{idea.id}">Idée n° {idea.id}</a>' in page

@@ -128,7 +128,7 @@ def test_csv_has_one_charset_a_spreadsheet_variant_and_dated_zip_entries(client)
     variant = client.get("/donnees/idees.csv?variante=tableur")
     assert variant.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert variant.data.startswith("\ufeff".encode()) and b'"id";"' in variant.data
-    assert '"Des bancs, des chaises"'.encode() in variant.data
+    assert b'"Des bancs, des chaises"' in variant.data
     assert "tableur" in variant.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(client.get("/donnees/consult.zip").data))
     for info in archive.infolist():
