@@ -4,7 +4,10 @@ stays where the person is (issues 14 and 15)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser.conftest import register
+from tests.live import start_live_server
 
 CARTE = "/defis/simplifier-la-demande-de-carte-d-identite?tri=recentes"
 
@@ -13,7 +16,17 @@ def _visible_support_buttons(page) -> int:
     return page.locator("form[data-support][action$='/soutenir'] button:visible").count()
 
 
-def test_supporting_up_to_the_limit_and_back(live_server, chromium):
+@pytest.fixture(scope="module")
+def voting_server(tmp_path_factory, chromium):
+    """A demo of its own: the journeys close the shared demo's vote."""
+    cleanups: list = []
+    yield start_live_server(tmp_path_factory, cleanups)
+    for cleanup in cleanups:
+        cleanup()
+
+
+def test_supporting_up_to_the_limit_and_back(voting_server, chromium):
+    live_server = voting_server
     context = chromium.new_context(locale="fr-FR")
     page = context.new_page()
     errors: list[str] = []
