@@ -138,7 +138,8 @@ def worker(once: bool, interval: float) -> None:
         finally:
             db.session.remove()
         if once:
-            click.echo(f"{sent} message(s) envoyé(s).", err=True)
+            click.echo(f"{sent} message{'s' if sent > 1 else ''} "
+                       f"envoyé{'s' if sent > 1 else ''}.", err=True)
             return
         if sent == 0:
             time.sleep(interval)
@@ -162,7 +163,8 @@ def digest() -> None:
     """Queue the daily e-mail digest for people who asked for it (run once a day)."""
     from consult.notifications.digest import send_digests
 
-    click.echo(f"{send_digests()} résumé(s) mis en file d'envoi.")
+    queued = send_digests()
+    click.echo(f"{queued} résumé{'s' if queued > 1 else ''} mis en file d'envoi.")
 
 
 @click.command("backup")

@@ -35,7 +35,8 @@ def deleted_accounts_are_erased() -> list[str]:
 
     left = db.session.scalar(select(func.count()).where(
         User.deleted_at.is_not(None), (User.display_name != "") | User.territory_id.is_not(None)))
-    return [f"{left} compte(s) supprimé(s) gardent des données personnelles"] if left else []
+    return [f"{left} compte{'s' if left > 1 else ''} supprimé{'s' if left > 1 else ''} "
+            f"{'gardent' if left > 1 else 'garde'} des données personnelles"] if left else []
 
 
 def run_checks() -> list[str]:

@@ -109,3 +109,19 @@ def test_dates_people_read_have_no_seconds_nor_offsets(app):
                     assert not re.search(r"\d:\d\d:\d\d|UTC|GMT|\+0\d", text), text
         with force_locale("fr"):
             assert when(datetime(2027, 3, 12, 13, 5, 42), "long") == "12 mars 2027, 14:05"
+
+
+def test_no_text_hedges_its_plural():
+    """« soutien(s) » is not French typography: real plurals everywhere (issue 14)."""
+    import re
+
+    hedged = []
+    for folder in ("templates", "consult"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in {".html", ".txt", ".py"}:
+                for number, line in enumerate(path.read_text().splitlines(), 1):
+                    text = line if path.suffix != ".py" else " ".join(
+                        re.findall(r"\"[^\"]*\"|'[^']*'", line))  # Python: its strings only
+                    if re.search(r"[a-zé]\(s\)", text):
+                        hedged.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not hedged, hedged

@@ -129,7 +129,7 @@ def test_my_space_lists_my_ideas_supports_and_what_remains(client):
     post_form(client, f"/idees/{other.id}/soutenir")
     page = client.get("/mon-espace").text
     assert mine.title in page and other.title in page
-    assert "1 soutien(s) utilisé(s) sur 3" in page
+    assert "1 soutien utilisé sur 3" in page
 
 
 def test_a_hidden_comment_leaves_a_placeholder_and_every_count_agrees(client, app):

@@ -46,7 +46,7 @@ def test_daily_digest_for_those_who_opted_in_only():
 
 def test_digest_command(app):
     result = app.test_cli_runner().invoke(args=["digest"])
-    assert result.exit_code == 0 and "résumé(s)" in result.output
+    assert result.exit_code == 0 and "mis en file d'envoi" in result.output
 
 
 def test_every_notification_leads_to_its_subject_and_important_ones_are_mailed(client, app):
