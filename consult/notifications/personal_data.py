@@ -65,7 +65,8 @@ def erase_name_from_others_notifications(user: User) -> None:
         return
     needle = json.dumps(user.display_name)[1:-1]
     for notification in db.session.scalars(select(Notification).where(
-            Notification.kind == "reply", cast(Notification.params, Text).contains(needle))):
+            Notification.kind == "reply",
+            cast(Notification.params, Text).contains(needle, autoescape=True))):
         params = dict(notification.params)
         if params.pop("author", None) == user.display_name:
             notification.params = {**params, "author_id": user.id}
