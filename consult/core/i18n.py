@@ -28,6 +28,7 @@ def init_i18n(app: Flask) -> None:
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
     babel.init_app(app, locale_selector=select_locale)
+    install_counting_ngettext(app)
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         datetime=lambda value, fmt="medium": when(value, fmt) if value else "",
@@ -36,6 +37,30 @@ def init_i18n(app: Flask) -> None:
         percent=percent,
         decimal1=lambda value: format_decimal(value, "#,##0.0") if value is not None else "",
     )
+
+
+def install_counting_ngettext(app: Flask) -> None:
+    """Templates' ``ngettext`` writes its count as the reader does: « 10 000 idées »,
+    "10,000 ideas" (issue 14), with the catalogue's plural rule; other variables are
+    left as given, escaped like every template variable."""
+    import re
+
+    from flask_babel import get_translations
+    from jinja2 import pass_eval_context
+    from markupsafe import Markup, escape
+
+    @pass_eval_context
+    def ngettext(eval_ctx, __singular: str, __plural: str, __num: int, **variables):
+        text = get_translations().ngettext(__singular, __plural, __num)
+        if "num" not in variables:  # given explicitly: used as given
+            text = re.sub(r"%\((num)\)d", r"%(\1)s", text)
+            variables["num"] = format_decimal(__num) if isinstance(__num, int) else __num
+        if eval_ctx.autoescape:
+            return Markup(text) % {k: v if isinstance(v, Markup) else escape(v)
+                                   for k, v in variables.items()}
+        return text % variables
+
+    app.jinja_env.globals["ngettext"] = ngettext
 
 
 def when(value, fmt: str = "medium") -> str:

@@ -35,7 +35,7 @@ def test_dashboard_shows_participation_answers_and_delays(client, app):
     assert 'role="img"' in page and "<title id=\"participation-title\">" in page
     assert "Participation par semaine (données du graphique)" in page
     assert "Défi mesuré" in page and "Défi d&#39;une autre organisation" not in page
-    rows = page.split("données du graphique")[1].split("</table>")[0]
+    rows = page.split("données du graphique)</caption>")[1].split("</table>")[0]
     assert rows.count("<tr>") == 13  # header + 12 weeks
     assert "<td>4</td><td>1</td><td>0</td>" in rows  # this week: 4 ideas, 1 support
 
