@@ -39,4 +39,8 @@ def enum_arg(name: str, enum_cls: type[E], default: E | None = None) -> E | None
 
 
 def text_arg(name: str, limit: int = 200) -> str:
-    return (request.args.get(name) or "").strip()[:limit]
+    """Text typed in a search box: control characters dropped (PostgreSQL refuses NUL;
+    the others are never meant), spaces trimmed, length bounded."""
+    import re
+
+    return re.sub(r"[\x00-\x1f\x7f]", "", request.args.get(name) or "").strip()[:limit]
