@@ -73,6 +73,7 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Europe/Paris")
         self.LANGUAGES = ("fr", "en")
+        self.CONTENT_LANGUAGE = env("CONTENT_LANGUAGE", "fr")  # what people write in
 
         # Mail: without SMTP the outbox prints messages to the console (development).
         self.MAIL_SENDER = env("MAIL_SENDER", "Consult <ne-pas-repondre@consult.example>")

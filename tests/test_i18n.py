@@ -137,3 +137,16 @@ def test_counts_are_written_as_the_reader_writes_them(client):
     english = client.get("/defis", headers={"Accept-Language": "en"}).text
     assert "12,345 ideas" in english
     assert challenge.slug in french
+
+
+def test_french_content_carries_its_language_in_an_english_interface(client):
+    """A screen reader reads French ideas in French on an English page (issue 15)."""
+    from tests.factories import ChallengeFactory, IdeaFactory
+
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"), title="Un guichet unique",
+                       body="Un seul **guichet** pour tout.")
+    english = client.get(f"/idees/{idea.id}", headers={"Accept-Language": "en"}).text
+    assert '<h1><span lang="fr">Un guichet unique</span></h1>' in english
+    assert '<div lang="fr"><p>Un seul <strong>guichet</strong>' in english
+    french = client.get(f"/idees/{idea.id}", headers={"Accept-Language": "fr"}).text
+    assert 'lang="fr">Un guichet' not in french  # the page itself is French already

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, current_app, g, request, session
+from markupsafe import Markup, escape
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -34,13 +35,42 @@ def _content_security_policy() -> str:
     ])
 
 
+def _content_language() -> str | None:
+    """The language people write in on this platform (``CONSULT_CONTENT_LANGUAGE``,
+    French by default), when it differs from the interface's: then their texts carry
+    it, so that a screen reader reading an English page says them in French
+    (issue 15)."""
+    content = current_app.config.get("CONTENT_LANGUAGE", "fr")
+    return content if str(get_locale() or "fr") != content else None
+
+
+def _in_content_language(render):
+    def rendered(text):
+        html = render(text)
+        language = _content_language()
+        if not language or not html:
+            return html
+        return Markup(f'<div lang="{language}">') + html + Markup("</div>")
+
+    return rendered
+
+
+def user_text(text) -> Markup:
+    """A short text a person typed (a title), marked with its language when needed."""
+    language = _content_language()
+    if not language or not text:
+        return escape(text or "")
+    return Markup(f'<span lang="{language}">') + escape(text) + Markup("</span>")
+
+
 def init_templating(app: Flask) -> None:
     from consult.core.themes import theme_table
 
     app.jinja_env.globals.update(can=can, Permission=Permission, csp_nonce=csp_nonce,
                                  roles_of=roles_of, theme=app.config["THEME"],
                                  ui=theme_table(app.config["THEME"]))
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown"] = _in_content_language(render_markdown)
+    app.jinja_env.filters["user_text"] = user_text
     app.jinja_env.filters["markdown_inline"] = render_markdown_inline
     app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
     # WTForms writes None attributes as the text "None": drop them before rendering.

@@ -227,10 +227,12 @@ def toggle_follow(idea_id: int):
     return redirect(url_for("ideas.show", idea_id=idea.id))
 
 
-@bp.route("/idees/<int:idea_id>/commentaires", methods=["POST"])
+@bp.route("/idees/<int:idea_id>/commentaires", methods=["GET", "POST"])
 @login_required
 def comment(idea_id: int):
     idea = idea_or_404(idea_id)
+    if request.method == "GET":  # the address of a refused comment, opened again
+        return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="commenter"))
     form = CommentForm()
     if not form.validate_on_submit():
         return _refused_comment(idea, form)

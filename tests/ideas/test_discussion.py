@@ -165,3 +165,17 @@ def test_a_hidden_comment_leaves_a_placeholder_and_every_count_agrees(client, ap
     ideas = list(csv.DictReader(io.StringIO(
         client.get(f"/donnees/defis/{idea.challenge.slug}/idees.csv").text)))
     assert ideas[0]["commentaires"] == "1"
+
+
+def test_an_empty_comment_is_explained_like_any_refused_form(client):
+    """Error summary, title, the field's error, and an address that still works when
+    opened again (issue 15: it answered 405)."""
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    login(client, UserFactory())
+    refused = post_form(client, f"/idees/{idea.id}/commentaires", {"body": ""})
+    assert refused.status_code == 422
+    assert 'id="error-summary"' in refused.text
+    assert "<title>Erreur —" in refused.text
+    again = client.get(f"/idees/{idea.id}/commentaires")
+    assert again.status_code == 302 and again.headers["Location"].endswith(
+        f"/idees/{idea.id}#commenter")

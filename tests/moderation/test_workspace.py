@@ -307,3 +307,23 @@ def test_the_journal_speaks_french_and_the_kept_authors_hear_why(client, app):
     page = client.get(f"/moderation/defis/{challenge.slug}/journal").text
     assert "Idée approuvée" in page and "idea.approve" not in page
     assert f'href="/moderation/idees/{idea.id}">Idée n° {idea.id}</a>' in page
+
+
+def test_repeated_links_name_what_they_act_on(client):
+    """« Examiner et décider » on every card told apart for screen readers (issue 15)."""
+    import re
+
+    from tests.factories import ChallengeFactory, IdeaFactory, OrganisationFactory
+    from tests.factories import agent_of as agent_for
+
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase="voting", organisations=[organisation],
+                                 moderation_mode=ModerationMode.PRE)
+    for title in ("Des bancs", "Des horaires"):
+        IdeaFactory(challenge=challenge, title=title, status=IdeaStatus.PENDING,
+                    published_at=None)
+    login(client, agent_for(organisation))
+    page = client.get(f"/moderation?defi={challenge.id}").text
+    names = [re.sub(r"<[^>]+>", "", m) for m in re.findall(
+        r'<a href="/moderation/idees/\d+">(.*?)</a>', page)]
+    assert len(names) == 2 and len(set(names)) == 2, names
