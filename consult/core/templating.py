@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, current_app, g, request, session
-from markupsafe import Markup, escape
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from consult.core.sanitize import render_markdown, render_markdown_inline
 from consult.core.security import Permission, can, roles_of
