@@ -50,7 +50,7 @@ def _in_content_language(render):
         language = _content_language()
         if not language or not html:
             return html
-        return Markup(f'<div lang="{language}">') + html + Markup("</div>")
+        return Markup('<div lang="{}">{}</div>').format(language, html)
 
     return rendered
 
@@ -60,7 +60,7 @@ def user_text(text) -> Markup:
     language = _content_language()
     if not language or not text:
         return escape(text or "")
-    return Markup(f'<span lang="{language}">') + escape(text) + Markup("</span>")
+    return Markup('<span lang="{}">{}</span>').format(language, text)
 
 
 def init_templating(app: Flask) -> None:
