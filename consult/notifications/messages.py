@@ -12,7 +12,9 @@ def _person_name(params: dict) -> str:
     from consult.accounts.models import User
     from consult.db import db
 
-    person = db.session.get(User, params["author_id"]) if params.get("author_id") else None
+    if not params.get("author_id"):  # written before names were read from the account
+        return params.get("author") or _("Compte supprimé")
+    person = db.session.get(User, params["author_id"])
     return person.public_name if person is not None else _("Compte supprimé")
 
 
