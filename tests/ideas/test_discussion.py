@@ -179,3 +179,18 @@ def test_an_empty_comment_is_explained_like_any_refused_form(client):
     again = client.get(f"/idees/{idea.id}/commentaires")
     assert again.status_code == 302 and again.headers["Location"].endswith(
         f"/idees/{idea.id}#commenter")
+
+
+def test_required_fields_say_so_in_text(client):
+    """Not only the browser's `required`: the reply and the volunteer's consent say it
+    in words (issue 15)."""
+    from tests.codesign.test_codesign import live_brief
+
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    login(client, UserFactory())
+    post_form(client, f"/idees/{idea.id}/commentaires", {"body": "Un premier avis."})
+    page = client.get(f"/idees/{idea.id}").text
+    assert "Votre réponse <span class=\"c-field__required\">(obligatoire)</span>" in page
+    brief, _agent = live_brief()
+    volunteer = client.get(f"/cahiers/{brief.id}/volontaire").text
+    assert "à tout moment. <span class=\"c-field__required\">(obligatoire)</span>" in volunteer
