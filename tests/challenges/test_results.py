@@ -168,3 +168,15 @@ def test_an_idea_a_brief_is_born_from_cannot_be_withdrawn(client, app):
     assert post_form(author, f"/idees/{ideas[1].id}/retirer").status_code == 303
     db.session.refresh(ideas[1])
     assert ideas[1].status == IdeaStatus.PUBLISHED and ideas[1].frozen_at is not None
+
+
+def test_each_justification_field_names_its_idea(client, app):
+    """Three « Justification publique » fields told apart for screen readers (issue 15)."""
+    import re
+
+    organisation, challenge, _ideas, _voters = voted_challenge(client, app)
+    login(client, agent_of(organisation))
+    page = client.get(f"/defis/{challenge.slug}/resultats/publier").text
+    labels = [re.sub(r"<[^>]+>", "", m) for m in re.findall(
+        r'<label class="c-field__label" for="justification-\d+">(.*?)</label>', page)]
+    assert len(labels) == 3 and len(set(labels)) == 3, labels
