@@ -5,6 +5,10 @@
   // Move focus to the error summary after a refused form, so screen readers announce it.
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+  // A step that appeared after sending the form (« Des idées proches existent déjà »)
+  // takes the focus, so that nobody misses it (issue 15).
+  var step = !summary && document.querySelector("[data-takes-focus]");
+  if (step) { step.focus(); }
 
   // A polite live region for results of actions done without reloading the page.
   var live = document.createElement("p");

@@ -72,3 +72,20 @@ def test_supporting_up_to_the_limit_and_back(voting_server, chromium):
     assert alert.is_hidden()
     assert errors == []
     context.close()
+
+
+def test_similar_ideas_take_the_focus_when_they_appear(voting_server, chromium):
+    """« Des idées proches existent déjà » appears in place of publishing: the focus
+    goes to it, so a screen-reader user hears it (issue 15)."""
+    context = chromium.new_context(locale="fr-FR")
+    page = context.new_page()
+    register(page, voting_server, "Paul", "paul.proches@exemple.fr")
+    page.goto(voting_server["url"]
+              + "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer")
+    page.fill("#title", "Une alerte quand le car est en retard")
+    page.fill("#body", "Prévenir les parents par SMS quand le car a du retard.")
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    assert "Des idées proches existent déjà" in page.inner_text("main")
+    assert page.evaluate("document.activeElement.id") == "idees-proches"
+    context.close()
