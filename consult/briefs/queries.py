@@ -75,16 +75,15 @@ def brief_territories() -> list:
 
 def search_briefs(words: str, limit: int = 20) -> list[Brief]:
     """Public briefs holding every word (stemmed as the idea search)."""
-    from consult.core.search import search_terms, search_text
+    from consult.core.search import holds_every_term, search_terms
 
     terms = search_terms(words)
     if not terms:
         return []
     found = []
     for brief in db.session.scalars(public_briefs().limit(5000)):
-        stems = set(search_text(brief.title, brief.problem_statement,
-                                brief.proposed_solution).split())
-        if all(any(stem.startswith(term) for stem in stems) for term in terms):
+        if holds_every_term(terms, brief.title, brief.problem_statement,
+                            brief.proposed_solution):
             found.append(brief)
             if len(found) == limit:
                 break

@@ -91,16 +91,14 @@ def search_challenges(words: str, limit: int = 20) -> list[Challenge]:
     """Published challenges whose title, service or problem hold every word (accents,
     case and endings ignored, as the idea search). Challenges are hundreds, not
     hundreds of thousands: their words are stemmed here rather than indexed."""
-    from consult.core.search import search_terms, search_text
+    from consult.core.search import holds_every_term, search_terms
 
     terms = search_terms(words)
     if not terms:
         return []
     found = []
     for challenge in db.session.scalars(published_challenges().limit(5000)):
-        text = search_text(challenge.title, challenge.service, challenge.problem)
-        stems = set(text.split())
-        if all(any(stem.startswith(term) for stem in stems) for term in terms):
+        if holds_every_term(terms, challenge.title, challenge.service, challenge.problem):
             found.append(challenge)
             if len(found) == limit:
                 break

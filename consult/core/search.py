@@ -53,3 +53,10 @@ def fts5_any_query(text: str) -> str | None:
     if not terms:
         return None
     return " OR ".join(f'"{term}"*' for term in terms[:12])
+
+
+def holds_every_term(terms: list[str], *parts: str | None) -> bool:
+    """Whether the texts hold every stemmed term (as a word prefix): the in-memory match
+    for the few rows not indexed (challenges, briefs)."""
+    stems = set(search_text(*parts).split())
+    return all(any(stem.startswith(term) for stem in stems) for term in terms)
