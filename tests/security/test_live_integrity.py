@@ -6,6 +6,7 @@ acknowledged support is lost, none is counted twice, and nobody was shown an err
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -87,10 +88,15 @@ def integrity_check(live) -> subprocess.CompletedProcess:
 
 
 def press(visitor: Visitor, idea_id: int, action: str) -> int:
-    """The support button; a dropped connection (a killed worker) gives 0."""
+    """The support button; a dropped connection (a killed worker) gives 0.
+
+    A worker killed after it sent the status line but before the body ends the
+    response short (``IncompleteRead``): the write may or may not have landed,
+    so that is an unknown outcome too, not a crash of the pressing thread.
+    """
     try:
         return visitor.post_json(f"/idees/{idea_id}/{action}")
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return 0
 
 
