@@ -107,6 +107,16 @@ class Config:
         # Anonymous pages kept in each worker's memory (core.pagecache); 0: off.
         self.PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
 
+        # The accessibility statement (/accessibilite): who answers for this deployment and
+        # how to reach them; the self-assessment grid (the packaged one unless the
+        # deployment had its own audit); its multi-year accessibility plan, when published.
+        self.ACCESSIBILITY_ENTITY = env("ACCESSIBILITY_ENTITY")
+        self.ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
+        self.ACCESSIBILITY_CONTACT_URL = env("ACCESSIBILITY_CONTACT_URL")
+        self.ACCESSIBILITY_CONTACT_ADDRESS = env("ACCESSIBILITY_CONTACT_ADDRESS")
+        self.ACCESSIBILITY_PLAN_URL = env("ACCESSIBILITY_PLAN_URL")
+        self.ACCESSIBILITY_GRID = env("ACCESSIBILITY_GRID")
+
         self.LOAD_DEMO_IF_EMPTY = env_bool("LOAD_DEMO", False)
         self.TESTING = False
 

@@ -62,7 +62,14 @@ def search():
 
 @bp.route("/accessibilite")
 def accessibility():
-    return render_template("site/accessibility.html")
+    """The RGAA statement, written from the self-assessment grid and the deployment's
+    own entity and contact (consult.accessibility)."""
+    from consult.accessibility import statement
+
+    return render_template("site/accessibility.html", grid=statement.assessment(),
+                           contact=statement.contact(), levels=statement.LEVELS,
+                           check_kinds=statement.CHECK_KINDS,
+                           status_labels=statement.STATUS_LABELS)
 
 
 @bp.route("/donnees-personnelles")

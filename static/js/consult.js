@@ -49,10 +49,44 @@
       var current = document.querySelector("[data-preview]");
       if (!fresh) { fallback(); return; }
       if (current) { current.replaceWith(fresh); } else { form.after(fresh); }
+      showErrorsOf(form, answer);
       fresh.setAttribute("tabindex", "-1");
       fresh.focus();
     }).catch(fallback);
   });
+
+  // After an in-place answer, the form shows the errors the server found this time, no
+  // more: fields that became valid lose their old message, the summary and the page's
+  // title follow (issue 15).
+  function showErrorsOf(form, answer) {
+    var summary = document.getElementById("error-summary");
+    var freshSummary = answer.getElementById("error-summary");
+    if (summary && freshSummary) { summary.replaceWith(document.importNode(freshSummary, true)); }
+    else if (summary) { summary.remove(); }
+    else if (freshSummary) { form.before(document.importNode(freshSummary, true)); }
+    form.querySelectorAll(".c-field").forEach(function (wrapper) {
+      var control = wrapper.querySelector("input[id], textarea[id], select[id]");
+      var freshControl = control && answer.getElementById(control.id);
+      var freshWrapper = freshControl && freshControl.closest(".c-field");
+      if (!freshWrapper) { return; }
+      wrapper.className = freshWrapper.className;
+      var errorId = control.id + "-error";
+      var error = document.getElementById(errorId);
+      var freshError = answer.getElementById(errorId);
+      if (error) { error.remove(); }
+      if (freshError) {
+        freshError = document.importNode(freshError, true);
+        if (control.parentElement === wrapper) { wrapper.insertBefore(freshError, control); }
+        else { wrapper.appendChild(freshError); }
+      }
+      ["aria-invalid", "aria-describedby"].forEach(function (name) {
+        if (freshControl.hasAttribute(name)) {
+          control.setAttribute(name, freshControl.getAttribute(name));
+        } else { control.removeAttribute(name); }
+      });
+    });
+    if (answer.title) { document.title = answer.title; }
+  }
 
   // Supporting an idea without reloading: the same POST, answered in JSON with the
   // person's whole ballot as the server holds it (ideas.ballot), success or refusal, so

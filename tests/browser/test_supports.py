@@ -89,3 +89,41 @@ def test_similar_ideas_take_the_focus_when_they_appear(voting_server, chromium):
     assert "Des idées proches existent déjà" in page.inner_text("main")
     assert page.evaluate("document.activeElement.id") == "idees-proches"
     context.close()
+
+
+@pytest.fixture(scope="module")
+def dsfr_voting_server(tmp_path_factory, chromium):
+    cleanups: list = []
+    yield start_live_server(tmp_path_factory, cleanups, theme="dsfr")
+    for cleanup in cleanups:
+        cleanup()
+
+
+@pytest.mark.parametrize("theme", ["neutral", "dsfr"])
+def test_focus_stays_on_the_support_button_in_both_themes(request, chromium, theme):
+    """Issue 15: by keyboard alone (Enter, then Space), on the challenge page and on the
+    idea page, the focus stays on the button pressed — now saying what it does next —
+    and the result is said in the live region."""
+    live = request.getfixturevalue("voting_server" if theme == "neutral"
+                                   else "dsfr_voting_server")
+    context = chromium.new_context(locale="fr-FR")
+    page = context.new_page()
+    register(page, live, "Nour", f"nour.clavier.{theme}@exemple.fr")
+    page.goto(live["url"] + CARTE)
+    button = page.locator("form[data-support][action$='/soutenir'] button:visible").first
+    form_action = button.evaluate("b => b.form.getAttribute('action')")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-pressed') === 'true'")
+    assert page.evaluate("document.activeElement.form.getAttribute('action')").endswith(
+        form_action.replace("/soutenir", "/retirer-soutien"))
+    assert "soutien" in page.locator("[role=status][aria-live=polite]").last.inner_text()
+
+    page.goto(live["url"] + form_action.replace("/soutenir", ""))  # the idea's own page
+    taken_back = page.locator("form[data-support][action$='/retirer-soutien'] button")
+    taken_back.focus()
+    page.keyboard.press(" ")
+    page.wait_for_function("() => document.activeElement.getAttribute('aria-pressed') === 'false'")
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    assert page.locator("[role=status][aria-live=polite]").last.inner_text()
+    context.close()

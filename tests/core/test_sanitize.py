@@ -89,3 +89,9 @@ def _tags(html: str) -> list:
     inspector = _Inspector()
     inspector.feed(html)
     return sorted(inspector.tags)
+
+
+def test_quotes_stay_quotes():
+    """RGAA 9.4: a quotation written in Markdown is announced as one."""
+    html = render_markdown("> Le guichet ferme à midi.\n\nMerci.")
+    assert "<blockquote>" in html and "Le guichet ferme à midi." in html
