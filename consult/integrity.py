@@ -46,3 +46,20 @@ def run_checks() -> list[str]:
     for check in CHECKS:
         problems.extend(check())
     return problems
+
+
+@integrity_check
+def accessibility_grid_is_fit() -> list[str]:
+    """The grid the statement is written from (a deployment's own, when it set
+    ``CONSULT_ACCESSIBILITY_GRID``) is whole: otherwise the statement would be wrong."""
+    from flask import current_app
+
+    from consult.accessibility.grid import problems
+    from consult.accessibility.statement import assessment
+
+    try:
+        found = problems(assessment())
+    except (OSError, ValueError) as error:  # missing file, TOML that does not parse
+        return [f"grille d’accessibilité illisible "
+                f"({current_app.config.get('ACCESSIBILITY_GRID')}) : {error}"]
+    return [f"grille d’accessibilité : {problem}" for problem in found]

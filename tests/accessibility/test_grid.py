@@ -63,3 +63,18 @@ note = "n"
     assert grid.audited_on == date(2026, 12, 2)
     assert grid.rate == 0.5 and grid.level == "partial"  # NA does not count
     assert [c.id for c in grid.failing()] == ["1.2"]
+
+
+def test_flask_check_refuses_a_deployment_grid_that_is_not_whole(app, tmp_path, monkeypatch):
+    from consult.integrity import accessibility_grid_is_fit
+
+    assert accessibility_grid_is_fit() == []
+    broken = tmp_path / "grid.toml"
+    broken.write_text((ROOT / "consult/accessibility/rgaa-4.1.toml").read_text()
+                      .replace('id = "2.2"', 'id = "2.9"'), encoding="utf-8")
+    monkeypatch.setitem(app.config, "ACCESSIBILITY_GRID", str(broken))
+    assert accessibility_grid_is_fit() == ["grille d’accessibilité : 2.2: missing",
+                                           "grille d’accessibilité : 2.9: not an RGAA 4.1 "
+                                           "criterion"]
+    monkeypatch.setitem(app.config, "ACCESSIBILITY_GRID", str(tmp_path / "absent.toml"))
+    assert "illisible" in accessibility_grid_is_fit()[0]

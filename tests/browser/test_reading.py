@@ -329,7 +329,8 @@ def test_text_at_200_percent_needs_no_sideways_scrolling(live_servers, chromium,
     assert not too_wide, too_wide
 
 
-def test_agents_pages_fit_at_400_percent_zoom(live_server, chromium):
+@THEMES
+def test_agents_pages_fit_at_400_percent_zoom(live_servers, chromium, theme):
     """RGAA 10.11 and 13.9: a 1280 × 1024 window zoomed to 400 % is 320 × 256 CSS px:
     the agents' pages (editor, workspace, dashboard, moderation) need no sideways
     scrolling either (the anonymous and citizen pages: test_reflow)."""
@@ -338,7 +339,7 @@ def test_agents_pages_fit_at_400_percent_zoom(live_server, chromium):
     too_wide = []
     extra = ["/cahiers/1/modifier", "/espace/departement-du-val-d-oise-demo/defis/nouveau",
              "/espace/departement-du-val-d-oise-demo/membres"]
-    for path in _sample_pages(page, live_server["url"], extra):
+    for path in _sample_pages(page, live_servers(theme)["url"], extra):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
             too_wide.append(f"{path}: {width} px")
