@@ -1,9 +1,10 @@
 """Database: one engine per application, one scoped session, one transaction per request.
 
 Operations (``<domain>/operations.py``) add and flush; they never commit. The request
-commits once, after the view, when the response is a success (status < 400); any
-exception or error response rolls everything back, so a form refused with 422 leaves
-nothing half-saved. CLI commands and the outbox worker commit explicitly.
+commits once, after the view, when the response is a success (status < 400) and no
+refusal escaped (``core.errors_domain``); any exception, error response or refusal rolls
+everything back, so a refused form or button leaves nothing half-saved whatever the
+answer looks like. CLI commands and the outbox worker commit explicitly.
 
 SQLite is configured for a web server: WAL (readers never block the writer), foreign
 keys on, a busy timeout, and ``BEGIN IMMEDIATE`` for transactions that will write, so
@@ -179,9 +180,11 @@ class Database:
         def _commit_on_success(response):
             if not self.session.registry.has():
                 return response  # the request never touched the database
-            if response.status_code < 400:
+            from consult.core.errors_domain import refusal_escaped
+
+            if response.status_code < 400 and not refusal_escaped():
                 self.session.commit()
-            else:
+            else:  # an error, or a refusal caught by the view: nothing half-done stays
                 self.session.rollback()
             return response
 

@@ -284,3 +284,57 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, world):
         finally:
             savepoint.rollback()
         assert response.status_code == (401 if endpoint.startswith("api.") else 400), endpoint
+
+
+def test_no_post_route_keeps_what_it_wrote_before_refusing(app, world, monkeypatch):
+    """Issue 16: whatever the answer of a refused POST (redirect, re-rendered form, 409),
+    what the operation wrote before refusing does not stay. Every refusal made during
+    these requests first writes a canary (a mail in the outbox, the side effect that
+    must never leak); after each request, the canary of a refusal must be gone —
+    undone with the request, or with the savepoint of ``refusable()``."""
+    from sqlalchemy import func, select
+
+    from consult.core import errors_domain
+    from consult.core.outbox import OutboxMessage
+
+    people, values = world
+    original = errors_domain.Refused.__init__
+    refusals: list[str] = []
+
+    def refuse_after_writing(self, message, field=None):
+        db.session.add(OutboxMessage(to_address="canary@exemple.fr", subject="canary",
+                                     body_text=message, kind="canary"))
+        db.session.flush()
+        refusals.append(message)
+        original(self, message, field)
+
+    monkeypatch.setattr(errors_domain.Refused, "__init__", refuse_after_writing)
+    canaries = select(func.count()).where(OutboxMessage.kind == "canary")
+    browsers = {role: app.test_client() for role in ROLES}
+    for role in ROLES[1:]:
+        login(browsers[role], people[role])
+    leaks, refused_routes = [], set()
+    for endpoint, (template, _get, post) in sorted(ROUTES.items()):
+        if post is None or endpoint.startswith("api."):
+            continue
+        for role in ROLES:
+            token = csrf_token(browsers[role], "/")
+            savepoint = db.session.begin_nested()
+            db.session.connection()
+            before = len(refusals)
+            try:
+                response = browsers[role].post(template.format(**values),
+                                               data={"csrf_token": token})
+                db.session.expire_all()
+                left = db.session.scalar(canaries)
+            finally:
+                savepoint.rollback()
+            if len(refusals) > before:
+                refused_routes.add(endpoint)
+                if left:
+                    leaks.append(f"{endpoint} as {role}: {response.status_code} kept "
+                                 f"{left} write(s) after « {refusals[-1]} »")
+            if role != "anonymous":
+                login(browsers[role], people[role])
+    assert not leaks, "\n".join(leaks)
+    assert len(refused_routes) >= 7, sorted(refused_routes)  # the walk does reach refusals

@@ -14,7 +14,7 @@ from consult.briefs.forms import BriefForm, StatusForm, UpdateForm
 from consult.briefs.models import NEXT_STATUSES, Brief, BriefStatus
 from consult.challenges.permissions import is_agent_for
 from consult.challenges.queries import challenge_by_slug
-from consult.core.errors_domain import Refused
+from consult.core.errors_domain import Refused, refusable
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, parse_ids
@@ -141,7 +141,7 @@ def new(slug: str):
     if form.validate_on_submit():
         ideas, organisation, milestones, fields = _submitted(form)
         try:
-            with db.session.begin_nested():
+            with refusable():
                 brief = ops.convert_to_brief(person(), ideas, organisation,
                                              milestones=milestones, **fields)
         except Refused as refusal:
@@ -167,7 +167,7 @@ def edit(brief_id: int):
     if form.validate_on_submit():
         ideas, organisation, milestones, fields = _submitted(form)
         try:
-            with db.session.begin_nested():
+            with refusable():
                 ops.update_brief(person(), brief, ideas, organisation, milestones, **fields)
         except Refused as refusal:
             form.form_errors.append(refusal.message)
@@ -186,7 +186,7 @@ def change_status(brief_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        with db.session.begin_nested():
+        with refusable():
             ops.change_status(person(), brief, BriefStatus(form.status.data),
                               form.text.data or "", form.reason.data or None)
     except Refused as refusal:

@@ -12,7 +12,7 @@ from consult.accounts.sessions import person
 from consult.challenges import bp
 from consult.challenges.co_ownership import decide
 from consult.challenges.models import CoOwnershipProposal
-from consult.core.errors_domain import Refused
+from consult.core.errors_domain import Refused, refusable
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.organisations.queries import organisation_by_slug
@@ -47,7 +47,7 @@ def decide_co_ownership(slug: str, proposal_id: int):
     FlaskForm().validate_on_submit() or abort(400)
     accept = request.form.get("decision") == "accept"
     try:
-        with db.session.begin_nested():
+        with refusable():
             decide(person(), proposal, accept)
     except Refused as refused:
         flash(refused.message, "error")

@@ -13,7 +13,7 @@ from consult.challenges.co_ownership import pending_proposals
 from consult.challenges.forms import ChallengeForm
 from consult.challenges.models import Challenge, ModerationMode
 from consult.challenges.queries import challenge_by_slug
-from consult.core.errors_domain import Refused
+from consult.core.errors_domain import Refused, refusable
 from consult.core.media import media_dir, store_image
 from consult.core.params import parse_ids
 from consult.core.security import Permission, can
@@ -88,7 +88,7 @@ def new(slug: str):
                     _("Votre organisation doit faire partie des organisations du défi."))
             else:
                 try:
-                    with db.session.begin_nested():
+                    with refusable():
                         challenge = operations.create_challenge(
                             person(), organisations, dates=tuple(values.pop(n)
                                                                  for n in DATE_FIELDS),
@@ -127,7 +127,7 @@ def edit(slug: str):
         if parsed is not None:
             values, organisations = parsed
             try:
-                with db.session.begin_nested():
+                with refusable():
                     operations.update_challenge(person(), challenge, organisations, **values)
                     _save_cover(form, challenge)
                     _themes_and_rules(form, challenge)
@@ -224,7 +224,7 @@ def publish_results(slug: str):
         chosen = set(parse_ids(request.form.getlist("selected")))
         selections = {i: request.form.get(f"justification-{i}", "") for i in chosen}
         try:
-            with db.session.begin_nested():
+            with refusable():
                 told = publish(person(), challenge, request.form.get("message", ""),
                                selections)
         except Refused as refusal:

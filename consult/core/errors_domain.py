@@ -1,4 +1,21 @@
-"""The one exception operations raise to refuse something, with a message for a person."""
+"""The one exception operations raise to refuse something, with a message for a person.
+
+A refusal rolls back what the request wrote (issue 16): every ``Refused`` made while a
+request runs is noted on the request, and the request's transaction is committed only
+if each of them was *contained* — raised inside ``refusable()``, which undid what the
+operation wrote before refusing (a savepoint). A view that catches a refusal and answers
+with a redirect, a re-rendered form or a JSON 409 therefore never commits a half-done
+operation, whether or not its author remembered to roll back; a view that wants the
+other writes of the request to stay (a batch where one item is refused) runs each item
+inside ``refusable()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import g, has_request_context
 
 
 class Refused(Exception):
@@ -8,3 +25,36 @@ class Refused(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.contained = False
+        if has_request_context():
+            g.setdefault("consult_refusals", []).append(self)
+
+
+def refusal_escaped() -> bool:
+    """True when this request refused something whose writes were not undone: its
+    transaction must be rolled back, whatever the status of the answer."""
+    return any(not refusal.contained for refusal in g.get("consult_refusals", ()))
+
+
+@contextmanager
+def refusable() -> Iterator[None]:
+    """Run operations that may refuse: on ``Refused``, everything written inside the block
+    is undone (a savepoint) and the refusal goes on to the caller, contained; what the
+    request wrote outside the block stays."""
+    from consult.db import db
+
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+    except Refused as refusal:
+        if savepoint.is_active:
+            savepoint.rollback()
+        refusal.contained = True
+        raise
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
+    else:
+        if savepoint.is_active:
+            savepoint.commit()

@@ -13,7 +13,7 @@ from consult.accounts.views import form_page
 from consult.challenges.models import Challenge, ModerationMode, Theme
 from consult.challenges.queries import challenge_by_slug
 from consult.comments.models import Comment
-from consult.core.errors_domain import Refused
+from consult.core.errors_domain import Refused, refusable
 from consult.core.http import redirect_back
 from consult.core.params import int_arg, parse_id
 from consult.core.security import Permission, can
@@ -103,7 +103,7 @@ def bulk():
         if target is None:
             continue
         try:
-            with db.session.begin_nested():
+            with refusable():
                 if kind == "idea":
                     require_moderator(target.challenge)
                     _decide(actor, target, form)
