@@ -430,8 +430,9 @@ def test_an_error_brings_the_person_to_it(live_server, chromium):
     context = _context(chromium)
     page = context.new_page()
     sign_in(page, base, "camille@demo.consult.example")
-    # a small form: an empty comment
-    page.goto(base + "/idees/1")
+    # a small form: an empty comment (on a challenge still open: the journeys close one)
+    page.goto(base + "/defis/mieux-informer-les-familles-sur-les-transports-scolaires")
+    page.goto(base + page.locator("main a[href^='/idees/']").first.get_attribute("href"))
     with page.expect_navigation():
         page.get_by_role("button", name="Publier le commentaire").click()
     assert page.title().startswith("Erreur")
