@@ -53,6 +53,11 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     init_errors(app)
 
+    from consult import accessibility
+
+    accessibility.init_app(app)
+
+    _subscribe()
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
 
@@ -80,6 +85,15 @@ def _configure_logging(app: Flask) -> None:
     logredact.install()  # whoever configured the handlers, none writes a secret
 
 
+def _subscribe() -> None:
+    """Connect what reacts to the domains' events (core.events): the journal and the
+    notifications; and the domains' integrity checks. Importing connects them, once
+    per process."""
+    from consult.audit import subscribers as _journal  # noqa: F401
+    from consult.ideas import integrity as _checks  # noqa: F401  (flask check)
+    from consult.notifications import subscribers as _notifications  # noqa: F401
+
+
 def _blueprints():
     """Import each domain's views (which import its permissions) and return its blueprint."""
     from consult.accounts import views as accounts_views
@@ -95,6 +109,7 @@ def _blueprints():
     from consult.dashboard import views as dashboard_views
     from consult.ideas import views as ideas_views
     from consult.moderation import views as moderation_views
+    from consult.notifications import follows as _follows  # noqa: F401  (follow buttons)
     from consult.notifications import personal_data  # noqa: F401  (export and erasure)
     from consult.notifications import views as notifications_views
     from consult.opendata import views as opendata_views

@@ -156,6 +156,15 @@ def _take_writer_turn(record, lock_path: str) -> None:
     fcntl.flock(descriptor, fcntl.LOCK_EX)
 
 
+def _refusal_escaped() -> bool:
+    """A refusal this request made and did not contain (``core.errors_domain`` notes
+    each on the request): its writes must not be committed. Read from ``g`` so that
+    the database layer does not import the layer above it."""
+    from flask import g
+
+    return any(not refusal.contained for refusal in g.get("consult_refusals", ()))
+
+
 class Database:
     """Holds the engine and the scoped session of the running application."""
 
@@ -180,9 +189,7 @@ class Database:
         def _commit_on_success(response):
             if not self.session.registry.has():
                 return response  # the request never touched the database
-            from consult.core.errors_domain import refusal_escaped
-
-            if response.status_code < 400 and not refusal_escaped():
+            if response.status_code < 400 and not _refusal_escaped():
                 self.session.commit()
             else:  # an error, or a refusal caught by the view: nothing half-done stays
                 self.session.rollback()

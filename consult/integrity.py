@@ -40,8 +40,8 @@ def deleted_accounts_are_erased() -> list[str]:
 
 
 def run_checks() -> list[str]:
-    import consult.ideas.integrity  # noqa: F401  (registers the participation checks)
-
+    """Every check registered: these, and those the domains add (``create_app`` imports
+    ``ideas.integrity``, so that this module never imports a domain above it)."""
     problems: list[str] = []
     for check in CHECKS:
         problems.extend(check())

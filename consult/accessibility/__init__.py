@@ -6,3 +6,10 @@ conformity rate is the RGAA's own formula over that grid. A deployment that had 
 audit points ``CONSULT_ACCESSIBILITY_GRID`` to its grid; it names itself and its contact
 through ``CONSULT_ACCESSIBILITY_*`` (see ``config.py``).
 """
+
+
+def init_app(app) -> None:
+    """The footer's « Accessibilité : … » is the level the grid computes."""
+    from consult.accessibility.statement import level_label
+
+    app.jinja_env.globals["accessibility_level"] = level_label

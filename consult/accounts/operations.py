@@ -13,6 +13,7 @@ from consult.accounts.models import AuthSession, User
 from consult.accounts.personal_data import ERASERS, SECTIONS, iso, section
 from consult.core.outbox import OutboxMessage, queue_mail, render_mail
 from consult.core.passwords import hash_password, needs_rehash, verify_password
+from consult.core.text import normalise_email
 from consult.core.tokens import (
     TokenError,
     fingerprint,
@@ -29,14 +30,6 @@ log = logging.getLogger("consult.accounts")
 
 class AccountError(Exception):
     """A refusal a person can read (already confirmed, wrong password…)."""
-
-
-def normalise_email(email: str) -> str:
-    """One spelling per address: compatibility forms folded (NFKC: full-width letters,
-    ligatures), then lower case, so two spellings of one address are one account."""
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:

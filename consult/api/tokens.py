@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.api.models import ApiScope, ApiToken
-from consult.audit.operations import log_action
 from consult.core.errors_domain import Refused
+from consult.core.events import record
 from consult.core.security import Permission, can
 from consult.core.tokens import hash_secret
 from consult.db import db, utcnow
@@ -36,7 +36,7 @@ def create_token(actor: User, organisation: Organisation, name: str,
                      scopes=" ".join(sorted(s.value for s in scopes)), created_by_id=actor.id)
     db.session.add(token)
     db.session.flush()
-    log_action(actor, "api_token.create", token, organisation_id=organisation.id,
+    record(actor, "api_token.create", token, organisation_id=organisation.id,
                name=token.name, scopes=token.scopes)
     return token, secret
 
@@ -47,7 +47,7 @@ def revoke_token(actor: User, token: ApiToken) -> None:
     if token.revoked_at is not None:
         return
     token.revoked_at = utcnow()
-    log_action(actor, "api_token.revoke", token, organisation_id=token.organisation_id,
+    record(actor, "api_token.revoke", token, organisation_id=token.organisation_id,
                name=token.name)
 
 

@@ -8,12 +8,12 @@ from datetime import date
 from flask_babel import gettext as _
 
 from consult.accounts.models import User
-from consult.audit.operations import log_action
 from consult.briefs.models import NEXT_STATUSES, Brief, BriefStatus, BriefUpdate, Milestone
+from consult.core import events
 from consult.core.errors_domain import Refused
+from consult.core.events import emit, record
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, IdeaStatus
-from consult.notifications.operations import follower_ids, notify
 from consult.organisations.models import Organisation
 
 
@@ -35,7 +35,7 @@ def convert_to_brief(actor: User, ideas: list[Idea], organisation: Organisation,
     db.session.add(brief)
     db.session.flush()
     freeze(ideas)
-    log_action(actor, "brief.create", brief, organisation_id=organisation.id,
+    record(actor, "brief.create", brief, organisation_id=organisation.id,
                ideas=[idea.id for idea in ideas])
     return brief
 
@@ -55,7 +55,7 @@ def change_status(actor: User, brief: Brief, status: BriefStatus, text: str = ""
     brief.journal.append(BriefUpdate(author_id=actor.id, status=status,
                                      text=text or (reason or "")))
     db.session.flush()
-    log_action(actor, "brief.status", brief, organisation_id=brief.organisation_id,
+    record(actor, "brief.status", brief, organisation_id=brief.organisation_id,
                reason=reason, status=str(status))
     _tell_followers(brief, "brief_status", status=str(status.label))
 
@@ -66,19 +66,15 @@ def post_update(actor: User, brief: Brief, text: str, when: date | None = None) 
     update = BriefUpdate(author_id=actor.id, text=text.strip())
     brief.journal.append(update)
     db.session.flush()
-    log_action(actor, "brief.update", brief, organisation_id=brief.organisation_id)
+    record(actor, "brief.update", brief, organisation_id=brief.organisation_id)
     if brief.is_public:
         _tell_followers(brief, "brief_update")
     return update
 
 
 def _tell_followers(brief: Brief, kind: str, **params) -> None:
-    """The followers (and authors) of the source ideas, each told once."""
-    people: set[int] = set()
-    for idea in brief.ideas:
-        people |= follower_ids(idea=idea) | {idea.author_id}
-    notify(people, kind, challenge=brief.challenge, brief_id=brief.id, brief_title=brief.title,
-           **params)
+    """The followers (and authors) of the source ideas are told (notifications)."""
+    emit(events.brief_changed, brief, kind=kind, params=params)
 
 
 def update_brief(actor: User, brief: Brief, ideas: list[Idea], organisation: Organisation,
@@ -96,7 +92,7 @@ def update_brief(actor: User, brief: Brief, ideas: list[Idea], organisation: Org
     brief.milestones = [existing.get((t, d)) or Milestone(title=t, due_on=d)
                         for t, d in milestones]
     db.session.flush()
-    log_action(actor, "brief.edit", brief, organisation_id=organisation.id,
+    record(actor, "brief.edit", brief, organisation_id=organisation.id,
                challenge_id=brief.challenge_id)
 
 

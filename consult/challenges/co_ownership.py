@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import User
-from consult.audit.operations import log_action
 from consult.challenges.models import Challenge, CoOwnershipProposal
+from consult.core import events
 from consult.core.errors_domain import Refused
+from consult.core.events import emit, record
 from consult.db import db, utcnow
-from consult.notifications.operations import notify
-from consult.organisations.models import Membership, MembershipRole, Organisation
+from consult.organisations.models import Organisation
 
 
 def may_attach(user: User, organisation: Organisation) -> bool:
@@ -68,11 +68,7 @@ def _propose(actor: User, challenge: Challenge, organisation: Organisation) -> N
                                    proposed_by_id=actor.id)
     db.session.add(proposal)
     db.session.flush()
-    admins = set(db.session.scalars(select(Membership.user_id).where(
-        Membership.organisation_id == organisation.id,
-        Membership.role == MembershipRole.ADMIN)))
-    notify(admins, "co_ownership_proposed", challenge=challenge,
-           organisation_slug=organisation.slug, organisation_name=organisation.name)
+    emit(events.co_ownership_proposed, challenge, organisation=organisation)
 
 
 def decide(actor: User, proposal: CoOwnershipProposal, accept: bool) -> None:
@@ -85,5 +81,5 @@ def decide(actor: User, proposal: CoOwnershipProposal, accept: bool) -> None:
     if accept and proposal.organisation not in challenge.organisations:
         challenge.organisations.append(proposal.organisation)
     db.session.flush()
-    log_action(actor, "challenge.co_ownership_" + ("accept" if accept else "decline"),
+    record(actor, "challenge.co_ownership_" + ("accept" if accept else "decline"),
                challenge, organisation_id=proposal.organisation_id, challenge_id=challenge.id)

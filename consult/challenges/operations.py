@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from consult.accounts.models import User
-from consult.audit.operations import log_action
 from consult.challenges.co_ownership import may_attach, set_organisations
 from consult.challenges.models import Challenge, ModerationMode, Participation, Theme
 from consult.challenges.phases import Phase
 from consult.core.errors_domain import Refused
+from consult.core.events import record
 from consult.core.sql import insert_ignore
 from consult.db import db, utcnow
 from consult.organisations.models import Organisation
@@ -60,7 +60,7 @@ def create_challenge(actor: User | None, organisations: list[Organisation], *, t
         if organisation not in challenge.organisations:
             set_organisations(actor, challenge, [*challenge.organisations, organisation])
     set_charter_rules(challenge, [])  # the default charter, until the editor changes it
-    log_action(actor, "challenge.create", challenge,
+    record(actor, "challenge.create", challenge,
                organisation_id=acting_organisation(actor, challenge),
                challenge_id=challenge.id, title=challenge.title, published=publish)
     return challenge
@@ -111,7 +111,7 @@ def close_phase_early(actor: User, challenge: Challenge) -> Phase:
         raise Refused(_("Cette phase ne peut pas être close."))
     setattr(challenge, fields[phase], now)
     db.session.flush()
-    log_action(actor, "challenge.close_phase", challenge,
+    record(actor, "challenge.close_phase", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id,
                phase=str(phase))
     return challenge.phase_at(now)
@@ -162,7 +162,7 @@ def update_challenge(actor: User, challenge: Challenge, organisations: list[Orga
         setattr(challenge, name, value)
     set_organisations(actor, challenge, list(organisations))
     db.session.flush()
-    log_action(actor, "challenge.update", challenge,
+    record(actor, "challenge.update", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id)
 
 
@@ -172,5 +172,5 @@ def publish_challenge(actor: User, challenge: Challenge) -> None:
     challenge.published_at = utcnow()
     challenge.announced_phase = challenge.phase.value
     db.session.flush()
-    log_action(actor, "challenge.publish", challenge,
+    record(actor, "challenge.publish", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id)

@@ -12,15 +12,15 @@ from flask_babel import gettext as _
 from sqlalchemy import case, false, func, insert, null, select, update
 
 from consult.accounts.models import User
-from consult.audit.operations import log_action
-from consult.challenges.models import Challenge, Participation, ResultEntry
+from consult.challenges.models import Challenge, ResultEntry
 from consult.challenges.operations import acting_organisation
 from consult.challenges.phases import Phase
+from consult.core import events
 from consult.core.errors_domain import Refused
+from consult.core.events import emit, record
 from consult.core.spreadsheet import safe_cell
 from consult.db import db, utcnow
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
-from consult.notifications.operations import follower_ids, notify
 
 
 @dataclass
@@ -128,12 +128,10 @@ def publish_results(actor: User, challenge: Challenge, message: str,
     if challenge.phase == Phase.REVIEW:
         challenge.results_at = now  # results are out: the phase follows
     db.session.flush()
-    log_action(actor, "challenge.publish_results", challenge,
+    record(actor, "challenge.publish_results", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id,
                selected=sorted(selections))
-    took_part = set(db.session.scalars(select(Participation.user_id).where(
-        Participation.challenge_id == challenge.id)))
-    return notify(took_part | follower_ids(challenge=challenge), "results", challenge=challenge)
+    return sum(emit(events.results_published, challenge))  # how many people were told
 
 
 def results_csv(challenge: Challenge) -> str:

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask import abort, render_template, request, session
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from consult.accounts.sessions import person
 from consult.challenges import (  # noqa: F401  (routes)
     bp,
     co_ownership_views,
@@ -30,7 +28,6 @@ from consult.ideas.queries import (
     supported_idea_ids,
 )
 from consult.moderation.queries import public_figures
-from consult.notifications.operations import follow, follower_ids, unfollow
 from consult.organisations.queries import all_organisations
 
 
@@ -88,27 +85,12 @@ def show(slug: str):
                           seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)
     page = idea_page(challenge, filters, page_number(request.args.get("page")))
     ids = [idea.id for idea in page.items]
-    following = (current_user.is_authenticated
-                 and current_user.id in follower_ids(challenge=challenge))
     return render_template(
         "challenges/show.html", challenge=challenge, page=page, filters=filters,
         supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,
         ballot=ballot_for(current_user, challenge),
-        following=following, IdeaStatus=IdeaStatus, form=FlaskForm(),
+        IdeaStatus=IdeaStatus, form=FlaskForm(),
         territories=idea_territories(challenge), answers=list(AnswerStatus),
         moderation=public_figures(challenge))
 
 
-@bp.route("/defis/<slug>/suivre", methods=["POST"])
-@login_required
-def toggle_follow(slug: str):
-    challenge = challenge_or_404(slug)
-    FlaskForm().validate_on_submit() or abort(400)
-    if request.form.get("follow") == "1":
-        follow(person(), challenge=challenge)
-        flash(_("Vous suivez ce défi : vous serez prévenu·e de ses nouvelles étapes."),
-              "success")
-    else:
-        unfollow(person(), challenge=challenge)
-        flash(_("Vous ne suivez plus ce défi."), "info")
-    return redirect(url_for("challenges.show", slug=slug))

@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
-from consult.audit.operations import log_action
 from consult.briefs.models import Brief, BriefStatus
 from consult.codesign.models import (
     ContactPreference,
@@ -24,11 +23,12 @@ from consult.codesign.models import (
     TestSession,
     Volunteer,
 )
+from consult.core import events
 from consult.core.errors_domain import Refused
+from consult.core.events import emit, record
 from consult.core.outbox import queue_mail
 from consult.core.urls import external_url
 from consult.db import db, utcnow
-from consult.notifications.operations import notify
 
 OPEN = {BriefStatus.PUBLISHED, BriefStatus.PROTOTYPING, BriefStatus.TESTING}
 
@@ -98,12 +98,9 @@ def schedule_session(actor: User, brief: Brief, *, title: str, starts_at, ends_a
                                   PrototypeVersion.brief_id == brief.id))} else None)
     db.session.add(session)
     db.session.flush()
-    log_action(actor, "session.create", session, organisation_id=brief.organisation_id,
+    record(actor, "session.create", session, organisation_id=brief.organisation_id,
                challenge_id=brief.challenge_id, capacity=capacity)
-    volunteers = db.session.scalars(select(Volunteer.user_id).where(
-        Volunteer.brief_id == brief.id))
-    notify(set(volunteers), "session_scheduled", challenge=brief.challenge,
-           brief_id=brief.id, brief_title=brief.title, session=session.title)
+    emit(events.session_scheduled, session, brief=brief)  # the volunteers are told
     return session
 
 
@@ -163,8 +160,7 @@ def _promote_or_free(session: TestSession) -> None:
     waiting.status = RegistrationStatus.CONFIRMED  # the seat passes on; the count stays
     db.session.flush()
     brief = db.session.get(Brief, session.brief_id)
-    notify([waiting.user_id], "seat_available", challenge=brief.challenge,
-           session=session.title, brief_id=brief.id, brief_title=brief.title)
+    emit(events.seat_freed, session, brief=brief, user_id=waiting.user_id)
 
 
 REVIEWABLE = {BriefStatus.PROTOTYPING, BriefStatus.TESTING, BriefStatus.ADOPTED}
@@ -186,7 +182,7 @@ def add_version(actor: User, brief: Brief, *, name: str, released_on=None, chang
                                changes=changes.strip(), reviewers=reviewers)
     db.session.add(version)
     db.session.flush()
-    log_action(actor, "brief.version", brief, organisation_id=brief.organisation_id,
+    record(actor, "brief.version", brief, organisation_id=brief.organisation_id,
                challenge_id=brief.challenge_id, version=name)
     return version
 

@@ -8,12 +8,13 @@ from consult.challenges.models import Challenge
 from consult.challenges.operations import ensure_participation
 from consult.comments import permissions as rules
 from consult.comments.models import Comment, CommentStatus, Report, ReportReason
+from consult.core import events
 from consult.core.errors_domain import Refused
+from consult.core.events import emit
 from consult.core.sql import insert_ignore
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, IdeaStatus
 from consult.ideas.permissions import comment_problem
-from consult.notifications.operations import follower_ids, notify
 
 
 def post_comment(user: User, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
@@ -32,12 +33,7 @@ def post_comment(user: User, idea: Idea, body: str, parent: Comment | None = Non
     db.session.execute(update(Idea).where(Idea.id == idea.id).values(
         comments_count=Idea.comments_count + 1))
     ensure_participation(user, idea.challenge)
-    replied_to = parent.author_id if parent else None
-    if replied_to and replied_to != user.id:
-        notify([replied_to], "reply", challenge=idea.challenge, idea=idea, comment_id=comment.id,
-               author_id=user.id)  # the name is read when shown: deletion erases it
-    notify(follower_ids(idea=idea) - {replied_to}, "new_comment", challenge=idea.challenge,
-           idea=idea, exclude=user.id)
+    emit(events.comment_posted, comment, idea=idea, author=user, parent=parent)
     return comment
 
 
@@ -85,15 +81,15 @@ def report(user: User, target: Idea | Comment, reason: ReportReason, details: st
 
 
 def _auto_hide(target: Idea | Comment, idea: Idea) -> None:
-    from consult.audit.operations import log_action
+    from consult.core.events import record
 
     if isinstance(target, Idea) and target.status == IdeaStatus.PUBLISHED:
         target.status = IdeaStatus.HIDDEN
         db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
             ideas_count=Challenge.ideas_count - 1))
-        log_action(None, "idea.auto_hide", target, reason="reports_threshold")
+        record(None, "idea.auto_hide", target, reason="reports_threshold")
     elif isinstance(target, Comment) and target.status == CommentStatus.PUBLISHED:
         target.status = CommentStatus.HIDDEN
         db.session.execute(update(Idea).where(Idea.id == idea.id).values(
             comments_count=Idea.comments_count - 1))
-        log_action(None, "comment.auto_hide", target, reason="reports_threshold")
+        record(None, "comment.auto_hide", target, reason="reports_threshold")

@@ -30,12 +30,6 @@ class Refused(Exception):
             g.setdefault("consult_refusals", []).append(self)
 
 
-def refusal_escaped() -> bool:
-    """True when this request refused something whose writes were not undone: its
-    transaction must be rolled back, whatever the status of the answer."""
-    return any(not refusal.contained for refusal in g.get("consult_refusals", ()))
-
-
 @contextmanager
 def refusable() -> Iterator[None]:
     """Run operations that may refuse: on ``Refused``, everything written inside the block

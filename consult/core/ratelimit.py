@@ -39,7 +39,7 @@ limiter = Limiter(key_func=get_remote_address, on_breach=_on_breach,
 
 def account_key() -> str:
     """The account a request targets (hash of the e-mail typed), for per-account limits."""
-    from consult.accounts.operations import normalise_email
+    from consult.core.text import normalise_email
 
     email = normalise_email(request.form.get("email") or "")
     return "account:" + hashlib.sha256(email.encode()).hexdigest()[:24]

@@ -12,7 +12,7 @@ from functools import cache
 
 import snowballstemmer
 
-from consult.territories.reference import search_key
+from consult.core.text import search_key
 
 STOPWORDS = frozenset((
     "a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et",

@@ -69,9 +69,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, Permission=Permission, csp_nonce=csp_nonce,
                                  roles_of=roles_of, theme=app.config["THEME"],
                                  ui=theme_table(app.config["THEME"]))
-    from consult.accessibility.statement import level_label
-
-    app.jinja_env.globals["accessibility_level"] = level_label
     app.jinja_env.filters["markdown"] = _in_content_language(render_markdown)
     app.jinja_env.filters["user_text"] = user_text
     app.jinja_env.filters["markdown_inline"] = render_markdown_inline

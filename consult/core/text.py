@@ -9,6 +9,7 @@ description), pydantic and Python's ``re`` read them alike."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SOLID = r"[^ \x00-\x1f\x7f]"
 _SOFT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
@@ -23,3 +24,17 @@ _TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def has_forbidden_characters(value: str, multiline: bool = False) -> bool:
     return bool((_TEXT_FORBIDDEN if multiline else _LINE_FORBIDDEN).search(value))
+
+
+def search_key(text: str) -> str:
+    """« Saint-Étienne » → « saint etienne »: lower case, no accents, words only (the
+    search of territories and of ideas)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"[a-z0-9]+", bare.lower().replace("œ", "oe")))
+
+
+def normalise_email(email: str) -> str:
+    """One spelling per address: compatibility forms folded (NFKC: full-width letters,
+    ligatures), then lower case, so two spellings of one address are one account."""
+    return unicodedata.normalize("NFKC", email).strip().lower()

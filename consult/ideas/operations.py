@@ -13,13 +13,14 @@ from consult.challenges.models import Challenge, ModerationMode, Participation
 from consult.challenges.operations import ensure_participation
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action, Phase
+from consult.core import events
 from consult.core.errors_domain import Refused
+from consult.core.events import emit
 from consult.core.search import search_text
 from consult.core.sql import insert_ignore
 from consult.db import db, utcnow
 from consult.ideas import permissions as rules
 from consult.ideas.models import Idea, IdeaStatus, Support
-from consult.notifications.operations import follow, notify
 
 
 def _require(problem: str | None) -> None:
@@ -43,7 +44,7 @@ def submit_idea(user: User, challenge: Challenge, *, title: str, body: str,
     if published:
         _count_published(challenge, +1)
     ensure_participation(user, challenge)
-    follow(user, idea=idea)
+    emit(events.idea_submitted, idea, author=user)  # the author follows it
     return idea
 
 
@@ -77,8 +78,7 @@ def withdraw_idea(user: User, idea: Idea) -> None:
     if was_published:
         _count_published(idea.challenge, -1)
     db.session.flush()
-    if supporters:
-        notify(supporters, "idea_withdrawn", challenge=idea.challenge, idea=idea)
+    emit(events.idea_withdrawn, idea, supporters=supporters)
 
 
 def release_supports(idea: Idea) -> list[int]:

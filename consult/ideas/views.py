@@ -35,7 +35,6 @@ from consult.ideas.queries import (
     similar_ideas,
     supported_idea_ids,
 )
-from consult.notifications.operations import follow, follower_ids, unfollow
 
 
 def idea_or_404(idea_id: int) -> Idea:
@@ -105,7 +104,6 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(comment)
     merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
-    authenticated = current_user.is_authenticated
     return render_template(
         "ideas/show.html", idea=idea, challenge=idea.challenge, threads=threads,
         replies=replies, comment_form=comment_form or CommentForm(), form=FlaskForm(),
@@ -113,7 +111,6 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         support_problem=rules.support_problem(current_user, idea),
         comment_problem=rules.comment_problem(current_user, idea),
         ballot=ballot_for(current_user, idea.challenge),
-        following=authenticated and current_user.id in follower_ids(idea=idea),
         rules=rules, merged_into=merged_into, briefs=public_briefs_of_idea(idea.id),
         credits=credited_authors(idea), movable=movable_supports(current_user, idea)), status
 
@@ -211,20 +208,6 @@ def move_support(idea_id: int, duplicate_id: int):
 @login_required
 def withdraw(idea_id: int):
     return _post_action(idea_or_404(idea_id), ops.withdraw_idea, _("Votre idée est retirée."))
-
-
-@bp.route("/idees/<int:idea_id>/suivre", methods=["POST"])
-@login_required
-def toggle_follow(idea_id: int):
-    idea = idea_or_404(idea_id)
-    FlaskForm().validate_on_submit() or abort(400)
-    if request.form.get("follow") == "1":
-        follow(person(), idea=idea)
-        flash(_("Vous suivez cette idée."), "success")
-    else:
-        unfollow(person(), idea=idea)
-        flash(_("Vous ne suivez plus cette idée."), "info")
-    return redirect(url_for("ideas.show", idea_id=idea.id))
 
 
 @bp.route("/idees/<int:idea_id>/commentaires", methods=["GET", "POST"])

@@ -8,19 +8,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from consult.accounts.models import User
-from consult.audit.operations import log_action
 from consult.challenges.models import Challenge, ModerationMode, Theme
 from consult.challenges.operations import acting_organisation
 from consult.comments.models import Comment, CommentStatus, Report
+from consult.core import events
 from consult.core.errors_domain import Refused
+from consult.core.events import emit, record
 from consult.core.outbox import queue_mail
 from consult.core.sql import insert_ignore
 from consult.core.urls import external_url
 from consult.db import db, utcnow
-from consult.ideas.models import AnswerStatus, Idea, IdeaStatus, Support
+from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
 from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule, IdeaCredit
 from consult.moderation.permissions import can_moderate
-from consult.notifications.operations import follower_ids, notify
 
 
 def _require_moderator(actor: User, challenge: Challenge) -> None:
@@ -30,7 +30,7 @@ def _require_moderator(actor: User, challenge: Challenge) -> None:
 
 def _log(actor: User, action: str, target, challenge: Challenge, reason: str | None = None,
          **details) -> None:
-    log_action(actor, action, target, organisation_id=acting_organisation(actor, challenge),
+    record(actor, action, target, organisation_id=acting_organisation(actor, challenge),
                challenge_id=challenge.id, reason=reason, **details)
 
 
@@ -46,7 +46,7 @@ def _count_published(challenge_id: int, delta: int) -> None:
 
 
 def _tell_author(idea: Idea, kind: str, **params) -> None:
-    notify([idea.author_id], kind, challenge=idea.challenge, idea=idea, **params)
+    emit(events.idea_moderated, idea, kind=kind, params=params)
     author = idea.author
     if author.email and not author.is_deleted:
         queue_mail(author.email, f"moderation/{kind}", locale=author.locale, user=author,
@@ -181,10 +181,7 @@ def merge_duplicate(actor: User, duplicate: Idea, kept: Idea) -> None:
     _log(actor, "idea.merge", duplicate, duplicate.challenge, kept_idea=kept.id)
     _tell_author(duplicate, "idea_merged", kept_title=kept.title,
                  kept_url=external_url("ideas.show", idea_id=kept.id))
-    supporters = set(db.session.scalars(select(Support.user_id).where(
-        Support.idea_id == duplicate.id)))
-    notify(supporters - {duplicate.author_id}, "support_can_move", challenge=duplicate.challenge,
-           idea=kept, duplicate_title=duplicate.title)
+    emit(events.idea_merged, duplicate, kept=kept)
 
 
 def hide_comment(actor: User, comment: Comment, reason: str) -> None:
@@ -197,8 +194,7 @@ def hide_comment(actor: User, comment: Comment, reason: str) -> None:
         comments_count=Idea.comments_count - 1))
     _resolve_reports("comment", comment.id)
     _log(actor, "comment.hide", comment, idea.challenge, reason)
-    notify([comment.author_id], "comment_hidden", challenge=idea.challenge, idea=idea,
-           reason=reason)
+    emit(events.comment_hidden, comment, idea=idea, reason=reason)
 
 
 def restore_comment(actor: User, comment: Comment, reason: str | None = None) -> None:
@@ -243,8 +239,5 @@ def give_official_answer(actor: User, idea: Idea, status: AnswerStatus, text: st
     idea.answer_text = text.strip() or None
     idea.answered_at = utcnow()
     _log(actor, "idea.answer", idea, idea.challenge, text.strip() or None, status=str(status))
-    supporters = set(db.session.scalars(select(Support.user_id).where(
-        Support.idea_id == idea.id)))
-    notify((follower_ids(idea=idea) | supporters) - {idea.author_id}, "official_answer",
-           challenge=idea.challenge, idea=idea, status=str(status.label))
+    emit(events.idea_answered, idea, status=status)
     _tell_author(idea, "official_answer", status=str(status.label), text=text.strip())

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.accounts.operations import find_user_by_email, normalise_email
-from consult.audit.operations import log_action
+from consult.core.events import record
 from consult.core.outbox import queue_mail
 from consult.core.tokens import hash_secret, new_secret
 from consult.core.urls import external_url
@@ -48,7 +48,7 @@ def create_organisation(actor: User, *, name: str, kind: OrganisationKind,
                                 territory_id=territory_id)
     db.session.add(organisation)
     db.session.flush()
-    log_action(actor, "organisation.create", organisation, organisation_id=organisation.id,
+    record(actor, "organisation.create", organisation, organisation_id=organisation.id,
                name=organisation.name, kind=str(kind))
     return organisation
 
@@ -63,7 +63,7 @@ def add_member(actor: User | None, organisation: Organisation, user: User,
     elif membership.role != role and role == MembershipRole.ADMIN:
         membership.role = role
     db.session.flush()
-    log_action(actor, "membership.add", membership, organisation_id=organisation.id,
+    record(actor, "membership.add", membership, organisation_id=organisation.id,
                user_id=user.id, role=str(membership.role))
     return membership
 
@@ -87,7 +87,7 @@ def invite(actor: User, organisation: Organisation, email: str,
         expires_at=utcnow() + current_app.config["TOKEN_MAX_AGE_INVITATION"])
     db.session.add(invitation)
     db.session.flush()
-    log_action(actor, "invitation.create", invitation, organisation_id=organisation.id,
+    record(actor, "invitation.create", invitation, organisation_id=organisation.id,
                role=str(role))
     queue_mail(email, "organisations/invitation", organisation=organisation, role=role,
                inviter=actor, accept_url=external_url("organisations.invitation", token=token),
@@ -122,7 +122,7 @@ def accept_invitation_on_register(invitation: Invitation, user: User) -> Members
 
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
     invitation.revoked_at = utcnow()
-    log_action(actor, "invitation.revoke", invitation, organisation_id=invitation.organisation_id)
+    record(actor, "invitation.revoke", invitation, organisation_id=invitation.organisation_id)
 
 
 def remove_member(actor: User, membership: Membership) -> None:
@@ -133,7 +133,7 @@ def remove_member(actor: User, membership: Membership) -> None:
             Membership.role == MembershipRole.ADMIN))
         if admins <= 1:
             raise OrganisationError("last_admin")
-    log_action(actor, "membership.remove", membership, organisation_id=organisation_id,
+    record(actor, "membership.remove", membership, organisation_id=organisation_id,
                user_id=membership.user_id, role=str(membership.role))
     db.session.delete(membership)
     db.session.flush()

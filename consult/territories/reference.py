@@ -6,21 +6,14 @@ import csv
 import gzip
 import io
 import re
-import unicodedata
 from collections.abc import Iterator
 from importlib.resources import files
 
 from sqlalchemy import func, insert, select
 
+from consult.core.text import search_key
 from consult.db import db
 from consult.territories.models import Territory, TerritoryKind
-
-
-def search_key(text: str) -> str:
-    """« Saint-Étienne » → « saint etienne »: lower case, no accents, words only."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.findall(r"[a-z0-9]+", bare.lower().replace("œ", "oe")))
 
 
 def reference_rows() -> Iterator[dict[str, str]]:

@@ -1,0 +1,55 @@
+"""Following a challenge or an idea: the buttons, and whether a person follows, asked
+by the pages through ``is_following`` (the domains shown do not import notifications)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from consult.accounts.sessions import person
+from consult.challenges.views import challenge_or_404
+from consult.ideas.views import idea_or_404
+from consult.notifications import bp
+from consult.notifications.operations import follow, follower_ids, unfollow
+
+
+def is_following(*, challenge=None, idea=None) -> bool:
+    if not current_user.is_authenticated:
+        return False
+    return current_user.id in follower_ids(challenge=challenge, idea=idea)
+
+
+@bp.app_context_processor
+def _following():
+    return {"is_following": is_following}
+
+
+def _toggle(followed: str, unfollowed: str, back: str, **target):
+    """The follow button: on or off, as the form says; back to the page it is on."""
+    FlaskForm().validate_on_submit() or abort(400)
+    if request.form.get("follow") == "1":
+        follow(person(), **target)
+        flash(followed, "success")
+    else:
+        unfollow(person(), **target)
+        flash(unfollowed, "info")
+    return redirect(back)
+
+
+@bp.route("/idees/<int:idea_id>/suivre", methods=["POST"])
+@login_required
+def follow_idea(idea_id: int):
+    idea = idea_or_404(idea_id)
+    return _toggle(_("Vous suivez cette idée."), _("Vous ne suivez plus cette idée."),
+                   url_for("ideas.show", idea_id=idea.id), idea=idea)
+
+
+@bp.route("/defis/<slug>/suivre", methods=["POST"])
+@login_required
+def follow_challenge(slug: str):
+    challenge = challenge_or_404(slug)
+    return _toggle(_("Vous suivez ce défi : vous serez prévenu·e de ses nouvelles étapes."),
+                   _("Vous ne suivez plus ce défi."),
+                   url_for("challenges.show", slug=slug), challenge=challenge)
