@@ -149,3 +149,27 @@ class IdeaFactory(Base):
 
             ensure_participation(obj.author, obj.challenge)
             db.session.refresh(obj.challenge)
+
+
+def brief_from(ideas, organisation=None, actor=None, **fields):
+    """A prototype brief made as a lab makes it: by an agent of the challenge, once the
+    vote is over (challenges.phases). For tests where the brief is the setting, not the
+    subject: the challenge's dates pass to its review phase for the conversion and come
+    back to what they were."""
+    from consult.briefs.operations import convert_to_brief
+    from consult.challenges.permissions import is_agent_for
+
+    challenge = ideas[0].challenge
+    organisation = organisation or challenge.organisations[0]
+    if actor is None or not is_agent_for(actor, challenge):
+        actor = agent_of(challenge.organisations[0])
+    dates = {field: getattr(challenge, field) for field in phase_dates("review")}
+    move_to(challenge, "review")
+    fields.setdefault("title", "Un cahier")
+    fields.setdefault("problem_statement", "Le problème à résoudre.")
+    try:
+        return convert_to_brief(actor, list(ideas), organisation, **fields)
+    finally:
+        for field, value in dates.items():
+            setattr(challenge, field, value)
+        db.session.flush()

@@ -5,9 +5,9 @@ and through one search across challenges, ideas and briefs from the header."""
 from __future__ import annotations
 
 from consult.briefs.models import BriefStatus
-from consult.briefs.operations import change_status, convert_to_brief
+from consult.briefs.operations import change_status
 from consult.db import db, utcnow
-from tests.factories import ChallengeFactory, IdeaFactory, OrganisationFactory, agent_of
+from tests.factories import ChallengeFactory, IdeaFactory, OrganisationFactory, agent_of, brief_from
 
 
 def _world():
@@ -20,11 +20,11 @@ def _world():
     idea = IdeaFactory(challenge=challenge, title="Un guichet unique pour les étrangers")
     IdeaFactory(challenge=other, title="Des menus affichés à l’avance")
     agent = agent_of(lab)
-    adopted = convert_to_brief(agent, [idea], lab, title="Guichet unique",
+    adopted = brief_from([idea], lab, agent, title="Guichet unique",
                                problem_statement="Trop de files d’attente.")
     for status in (BriefStatus.PUBLISHED, BriefStatus.PROTOTYPING, BriefStatus.TESTING):
         change_status(agent, adopted, status)
-    draft = convert_to_brief(agent_of(town), [IdeaFactory(challenge=other)], town,
+    draft = brief_from([IdeaFactory(challenge=other)], town, agent_of(town),
                              title="Brouillon secret", problem_statement="P")
     db.session.flush()
     return lab, town, challenge, adopted, draft

@@ -16,6 +16,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
     agent_of,
+    brief_from,
 )
 
 ROLES = ("anonymous", "citizen", "agent_b", "agent_a", "admin_a", "platform")
@@ -162,7 +163,7 @@ ROUTES = {
 @pytest.fixture
 def world():
     from consult.briefs.models import BriefStatus
-    from consult.briefs.operations import change_status, convert_to_brief
+    from consult.briefs.operations import change_status
     from consult.organisations.models import Invitation
 
     org_a, org_b = OrganisationFactory(), OrganisationFactory()
@@ -177,7 +178,7 @@ def world():
     duplicate = IdeaFactory(challenge=challenge, author=owner)
     comment = Comment(idea_id=idea.id, author=owner, body="Un commentaire")
     db.session.add(comment)
-    brief = convert_to_brief(owner, [idea], org_a, title="Cahier", problem_statement="P")
+    brief = brief_from([idea], org_a, owner, title="Cahier", problem_statement="P")
     change_status(owner, brief, BriefStatus.PUBLISHED)
     from datetime import timedelta
 

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from consult.accounts.models import User
 from consult.briefs.models import NEXT_STATUSES, Brief, BriefStatus, BriefUpdate, Milestone
+from consult.challenges.permissions import actions_for
+from consult.challenges.phases import Action
 from consult.core import events
 from consult.core.errors_domain import Refused
 from consult.core.events import emit, record
@@ -27,6 +29,9 @@ def convert_to_brief(actor: User, ideas: list[Idea], organisation: Organisation,
         raise Refused(_("Les idées d’un cahier viennent d’un même défi."), "ideas")
     if any(idea.status != IdeaStatus.PUBLISHED for idea in ideas):
         raise Refused(_("Seules des idées publiées peuvent devenir un cahier."), "ideas")
+    if Action.CONVERT not in actions_for(actor, ideas[0].challenge):
+        raise Refused(_("Les idées deviennent un cahier une fois le vote terminé, par les "
+                        "agents des organisations du défi."), "ideas")
     if not problem_statement.strip():
         raise Refused(_("Le cahier doit énoncer le problème."), "problem_statement")
     brief = Brief(challenge_id=ideas[0].challenge_id, organisation=organisation,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from consult.accounts.models import User
 from consult.challenges.co_ownership import may_attach, set_organisations
 from consult.challenges.models import Challenge, ModerationMode, Participation, Theme
-from consult.challenges.phases import Phase
+from consult.challenges.phases import CLOSABLE, Phase
 from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.core.sql import insert_ignore
@@ -105,11 +105,9 @@ def close_phase_early(actor: User, challenge: Challenge) -> Phase:
     """End the current phase now: the next phase's date moves to now."""
     now = utcnow()
     phase = challenge.phase_at(now)
-    fields = {Phase.SUBMISSION: "voting_starts_at", Phase.VOTING: "review_starts_at",
-              Phase.REVIEW: "results_at"}
-    if phase not in fields:
+    if phase not in CLOSABLE:
         raise Refused(_("Cette phase ne peut pas être close."))
-    setattr(challenge, fields[phase], now)
+    setattr(challenge, CLOSABLE[phase], now)
     db.session.flush()
     record(actor, "challenge.close_phase", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id,

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from consult.challenges.models import Challenge
-from consult.challenges.phases import Action, Phase, allows
+from consult.challenges.phases import CLOSABLE, WITHOUT_ACCOUNT, Action, phase_actions
 from consult.core.security import Permission, rule
 
 
@@ -23,19 +23,44 @@ def can_view_challenge(user: Any, challenge: Challenge) -> bool:
     return challenge.published_at is not None or is_agent_for(user, challenge)
 
 
-def phase_allows(user: Any, challenge: Challenge, action: Action) -> bool:
-    return allows(challenge.phase, action, agent=is_agent_for(user, challenge))
+def actions_for(user: Any, challenge: Challenge) -> frozenset[Action]:
+    """Everything ``user`` may do in ``challenge`` now — the one answer the views, the
+    API, the CLI and the templates ask: the phase's table (phases.py), the agents'
+    part for the agents of its organisations, only what needs no account for a person
+    who cannot take part (signed out, unconfirmed, deleted), and what the challenge's
+    state already settled (results publish once)."""
+    if not can_view_challenge(user, challenge):
+        return frozenset()
+    allowed = phase_actions(challenge.phase, agent=is_agent_for(user, challenge))
+    if _account_problem(user) is not None:
+        allowed &= WITHOUT_ACCOUNT
+    if challenge.results_published_at is not None:
+        allowed -= {Action.PUBLISH_RESULTS}
+    return allowed
 
 
-def participation_problem(user: Any, challenge: Challenge, action: Action) -> str | None:
-    """Why ``user`` may not take part (``action``) in ``challenge`` now, or None."""
+def open_to(challenge: Challenge, action: Action) -> bool:
+    """Whether the phase lets people do ``action`` at all (an invitation to act shown to
+    everyone, signed in or not: the action itself asks ``actions_for``)."""
+    return action in phase_actions(challenge.phase)
+
+
+def _account_problem(user: Any) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return _("Connectez-vous pour participer.")
     if user.is_deleted:
         return _("Ce compte a été supprimé.")
     if not user.is_confirmed:
         return _("Confirmez d’abord votre adresse e-mail (lien envoyé par e-mail).")
-    if not phase_allows(user, challenge, action):
+    return None
+
+
+def participation_problem(user: Any, challenge: Challenge, action: Action) -> str | None:
+    """Why ``user`` may not take part (``action``) in ``challenge`` now, or None."""
+    account = _account_problem(user)
+    if account is not None:
+        return account
+    if action not in actions_for(user, challenge):
         return PHASE_REFUSALS.get(action, lambda p: _("Ce n’est pas possible pendant cette "
                                                       "phase."))(challenge.phase)
     return None
@@ -53,10 +78,6 @@ PHASE_REFUSALS = {
 }
 
 
-def is_open(challenge: Challenge) -> bool:
-    return challenge.phase in {Phase.SUBMISSION, Phase.VOTING}
-
-
 @rule(Permission.LAUNCH_CHALLENGE)
 def can_launch(user: Any, organisation) -> bool:
     return organisation is not None and user.is_agent_of(organisation.id)
@@ -69,4 +90,7 @@ def can_edit_challenge(user: Any, challenge: Challenge) -> bool:
 
 @rule(Permission.CLOSE_PHASE)
 def can_close_phase(user: Any, challenge: Challenge) -> bool:
-    return challenge is not None and any(user.is_admin_of(o) for o in challenge.organisation_ids)
+    """Its organisations' administrators, while the current phase can end early."""
+    return (challenge is not None and challenge.published_at is not None
+            and challenge.phase in CLOSABLE
+            and any(user.is_admin_of(o) for o in challenge.organisation_ids))

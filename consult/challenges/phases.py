@@ -61,20 +61,32 @@ CITIZEN_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.RESULTS: frozenset({Action.VIEW, Action.FOLLOW, Action.REPORT}),
 }
 
-# What the agents of the challenge's organisations may do, on top of the citizens' part.
+# What the agents of the challenge's organisations may do, on top of the citizens' part:
+# moderate and answer while there are ideas; publish the results and turn ideas into
+# prototype briefs once the vote is over (results may come out after their date).
 AGENT_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.DRAFT: frozenset({Action.VIEW}),
     Phase.ANNOUNCED: frozenset({Action.VIEW}),
     Phase.SUBMISSION: frozenset({Action.MODERATE, Action.ANSWER}),
     Phase.VOTING: frozenset({Action.MODERATE, Action.ANSWER}),
-    Phase.REVIEW: frozenset({Action.MODERATE, Action.ANSWER, Action.PUBLISH_RESULTS}),
-    Phase.RESULTS: frozenset({Action.MODERATE, Action.ANSWER, Action.CONVERT}),
+    Phase.REVIEW: frozenset({Action.MODERATE, Action.ANSWER, Action.PUBLISH_RESULTS,
+                             Action.CONVERT}),
+    Phase.RESULTS: frozenset({Action.MODERATE, Action.ANSWER, Action.PUBLISH_RESULTS,
+                              Action.CONVERT}),
 }
+# What needs no account: anyone may look.
+WITHOUT_ACCOUNT = frozenset({Action.VIEW})
 
 ORDER = [Phase.SUBMISSION, Phase.VOTING, Phase.REVIEW, Phase.RESULTS]
+# The phases an administrator may end early, and the date that then moves to now.
+CLOSABLE = {Phase.SUBMISSION: "voting_starts_at", Phase.VOTING: "review_starts_at",
+            Phase.REVIEW: "results_at"}
+
+
+def phase_actions(phase: Phase, *, agent: bool = False) -> frozenset[Action]:
+    """What the phase allows: the citizens' part, and the agents' on top for agents."""
+    return CITIZEN_ACTIONS[phase] | (AGENT_ACTIONS[phase] if agent else frozenset())
 
 
 def allows(phase: Phase, action: Action, *, agent: bool = False) -> bool:
-    if action in CITIZEN_ACTIONS[phase] and phase != Phase.DRAFT:
-        return True
-    return agent and action in AGENT_ACTIONS[phase]
+    return action in phase_actions(phase, agent=agent)

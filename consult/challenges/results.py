@@ -14,7 +14,8 @@ from sqlalchemy import case, false, func, insert, null, select, update
 from consult.accounts.models import User
 from consult.challenges.models import Challenge, ResultEntry
 from consult.challenges.operations import acting_organisation
-from consult.challenges.phases import Phase
+from consult.challenges.permissions import actions_for
+from consult.challenges.phases import Action, Phase
 from consult.core import events
 from consult.core.errors_domain import Refused
 from consult.core.events import emit, record
@@ -100,10 +101,11 @@ def record_ranking(challenge: Challenge, selections: dict[int, str]) -> None:
 def publish_results(actor: User, challenge: Challenge, message: str,
                     selections: dict[int, str]) -> int:
     """``selections``: idea id -> public justification. Returns how many were told."""
-    if challenge.phase not in {Phase.REVIEW, Phase.RESULTS}:
-        raise Refused(_("Les résultats se publient une fois le vote terminé."))
     if challenge.results_published_at is not None:
         raise Refused(_("Les résultats de ce défi sont déjà publiés."))
+    if Action.PUBLISH_RESULTS not in actions_for(actor, challenge):
+        raise Refused(_("Les résultats se publient une fois le vote terminé, par les agents "
+                        "des organisations du défi."))
     if not message.strip():
         raise Refused(_("Écrivez le message qui accompagne les résultats."), "message")
     ideas = {i.id: i for i in db.session.scalars(select(Idea).where(

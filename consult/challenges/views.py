@@ -13,7 +13,7 @@ from consult.challenges import (  # noqa: F401  (routes)
     permissions,
     queries,
 )
-from consult.challenges.phases import Phase
+from consult.challenges.phases import Action, Phase
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
@@ -36,6 +36,13 @@ def challenge_or_404(slug: str):
     if challenge is None or not permissions.can_view_challenge(current_user, challenge):
         abort(404)
     return challenge
+
+
+@bp.app_context_processor
+def _rules():
+    """The templates ask the rules, never restate them (tests/test_templates_ask.py)."""
+    return {"actions_for": lambda challenge: permissions.actions_for(current_user, challenge),
+            "open_to": permissions.open_to, "Action": Action}
 
 
 RANDOM_ORDERS = 64

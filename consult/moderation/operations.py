@@ -10,6 +10,8 @@ from sqlalchemy import select, update
 from consult.accounts.models import User
 from consult.challenges.models import Challenge, ModerationMode, Theme
 from consult.challenges.operations import acting_organisation
+from consult.challenges.permissions import actions_for
+from consult.challenges.phases import Action
 from consult.comments.models import Comment, CommentStatus, Report
 from consult.core import events
 from consult.core.errors_domain import Refused
@@ -23,9 +25,15 @@ from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule, IdeaCr
 from consult.moderation.permissions import can_moderate
 
 
-def _require_moderator(actor: User, challenge: Challenge) -> None:
+def _require_moderator(actor: User, challenge: Challenge,
+                       action: Action | None = Action.MODERATE) -> None:
+    """The agents of the challenge's organisations, and (``action``) what the phase
+    lets them do now (challenges.permissions.actions_for)."""
     if not can_moderate(actor, challenge):
         raise Refused(_("Vous ne modérez pas ce défi."))
+    if action is not None and action not in actions_for(actor, challenge):
+        raise Refused(_("Ce n’est pas possible pendant cette phase (%(phase)s).",
+                        phase=challenge.phase.label))
 
 
 def _log(actor: User, action: str, target, challenge: Challenge, reason: str | None = None,
@@ -219,7 +227,7 @@ def keep_comment(actor: User, comment: Comment) -> None:
 
 def set_moderation(actor: User, challenge: Challenge, mode: ModerationMode,
                    threshold: int | None) -> None:
-    _require_moderator(actor, challenge)
+    _require_moderator(actor, challenge, action=None)  # settings: before launch too
     if threshold is not None and threshold < 1:
         raise Refused(_("Le seuil doit être d’au moins 1 signalement."), "threshold")
     before = (str(challenge.moderation_mode), challenge.auto_hide_threshold)
@@ -230,7 +238,7 @@ def set_moderation(actor: User, challenge: Challenge, mode: ModerationMode,
 
 
 def give_official_answer(actor: User, idea: Idea, status: AnswerStatus, text: str) -> None:
-    _require_moderator(actor, idea.challenge)
+    _require_moderator(actor, idea.challenge, Action.ANSWER)
     if idea.status != IdeaStatus.PUBLISHED:
         raise Refused(_("On répond à une idée publiée."))
     if status == AnswerStatus.NOT_RETAINED and not text.strip():

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from consult.accounts.operations import erase_account
 from consult.briefs.models import Brief
-from consult.briefs.operations import convert_to_brief, prefill
+from consult.briefs.operations import prefill
 from consult.comments.operations import post_comment
 from consult.db import Base, db
 from consult.notifications.models import Notification
@@ -24,6 +24,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
     agent_of,
+    brief_from,
     move_to,
 )
 
@@ -58,8 +59,8 @@ def test_deleting_an_account_erases_the_name_everywhere(client, app):
         f"justification-{idea.id}": "Simple et utile."})
     assert response.status_code == 302
     fields = prefill(challenge, [idea])
-    brief = convert_to_brief(agent, [idea], organisation, **fields)
-    old_brief = convert_to_brief(agent, [idea], organisation, title="Ancien cahier",
+    brief = brief_from([idea], organisation, agent, **fields)
+    old_brief = brief_from([idea], organisation, agent, title="Ancien cahier",
                                  problem_statement="Le problème.",
                                  proposed_solution=f"### Un guichet\n\n_Idée de {NAME}_")
     from consult.briefs.models import BriefStatus

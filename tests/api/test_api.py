@@ -8,12 +8,12 @@ import json
 import pytest
 
 from consult.briefs.models import BriefStatus
-from consult.briefs.operations import change_status, convert_to_brief
+from consult.briefs.operations import change_status
 from consult.comments.models import Comment, CommentStatus
 from consult.db import db, utcnow
 from consult.ideas.models import AnswerStatus, IdeaStatus
 from consult.territories.reference import resolve_territory
-from tests.factories import ChallengeFactory, IdeaFactory, ThemeFactory, UserFactory
+from tests.factories import ChallengeFactory, IdeaFactory, ThemeFactory, UserFactory, brief_from
 
 
 def get(client, path, **kwargs):
@@ -62,10 +62,10 @@ def consultation():
     draft = ChallengeFactory(phase="voting", published_at=None, title="Défi en brouillon")
     IdeaFactory(challenge=draft, title="Idée d'un brouillon")
     organisation = challenge.organisations[0]
-    brief = convert_to_brief(author, [published], organisation, title="Cahier publié",
+    brief = brief_from([published], organisation, author, title="Cahier publié",
                              problem_statement="P")
     change_status(author, brief, BriefStatus.PUBLISHED)
-    convert_to_brief(author, [published], organisation, title="Cahier brouillon",
+    brief_from([published], organisation, author, title="Cahier brouillon",
                      problem_statement="P")
     db.session.flush()
     return {"challenge": challenge, "published": published, "others": others,

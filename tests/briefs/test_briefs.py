@@ -4,17 +4,23 @@ import pytest
 from sqlalchemy import select
 
 from consult.briefs.models import BriefStatus
-from consult.briefs.operations import change_status, convert_to_brief, post_update
+from consult.briefs.operations import change_status, post_update
 from consult.core.errors_domain import Refused
 from consult.db import db
 from consult.ideas.models import IdeaStatus
 from consult.notifications.models import Notification
 from consult.notifications.operations import follow
-from tests.factories import ChallengeFactory, IdeaFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    ChallengeFactory,
+    IdeaFactory,
+    OrganisationFactory,
+    UserFactory,
+    brief_from,
+)
 
 
 def make_brief(ideas, **kwargs):
-    return convert_to_brief(UserFactory(), ideas, OrganisationFactory(), title="Un cahier",
+    return brief_from(ideas, OrganisationFactory(), UserFactory(), title="Un cahier",
                             problem_statement="Le problème à résoudre.",
                             milestones=[("Prototype", date(2027, 1, 15))], **kwargs)
 
@@ -57,7 +63,7 @@ def test_life_of_a_brief_and_its_journal(client):
 def test_a_brief_needs_a_problem_and_published_ideas_of_one_challenge():
     idea = IdeaFactory(challenge=ChallengeFactory(phase="results"))
     with pytest.raises(Refused, match="énoncer le problème"):
-        convert_to_brief(UserFactory(), [idea], OrganisationFactory(), title="x",
+        brief_from([idea], OrganisationFactory(), UserFactory(), title="x",
                          problem_statement="  ")
     other = IdeaFactory(challenge=ChallengeFactory(phase="results"))
     with pytest.raises(Refused):

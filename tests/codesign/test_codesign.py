@@ -3,7 +3,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from consult.briefs.models import BriefStatus
-from consult.briefs.operations import change_status, convert_to_brief
+from consult.briefs.operations import change_status
 from consult.codesign.models import (
     Feedback,
     Registration,
@@ -22,6 +22,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
     agent_of,
+    brief_from,
 )
 
 
@@ -30,7 +31,7 @@ def live_brief(status=BriefStatus.PROTOTYPING):
     challenge = ChallengeFactory(phase="results", organisations=[organisation])
     idea = IdeaFactory(challenge=challenge)
     agent = agent_of(organisation)
-    brief = convert_to_brief(agent, [idea], organisation, title="Cahier vivant",
+    brief = brief_from([idea], organisation, agent, title="Cahier vivant",
                              problem_statement="Un problème.")
     change_status(agent, brief, BriefStatus.PUBLISHED)
     if status == BriefStatus.PROTOTYPING:
