@@ -102,9 +102,11 @@ def _blueprints():
     from consult.api import docs as api_docs  # noqa: F401  (description and its page)
     from consult.api import token_views as api_token_views
     from consult.api import views as api_views  # noqa: F401  (reads)
+    from consult.briefs import pages as _briefs_pages  # noqa: F401  (on the idea page)
     from consult.briefs import personal_data as _briefs_data  # noqa: F401  (erasure)
     from consult.briefs import views as briefs_views
     from consult.challenges import views as challenges_views
+    from consult.codesign import pages as _codesign_pages  # noqa: F401  (on the brief page)
     from consult.codesign import views as codesign_views
     from consult.dashboard import views as dashboard_views
     from consult.ideas import views as ideas_views

@@ -36,15 +36,10 @@ FOUNDATIONS = LAYERS[0]
 
 # Upward imports not yet removed (importer package -> imported package: the modules).
 UPWARD = {
-    ("accounts", "organisations"): {"accounts/views.py"},  # invitations at registration
     ("challenges", "ideas"): {"challenges/results.py", "challenges/views.py"},
     ("challenges", "moderation"): {"challenges/operations.py", "challenges/editor.py",
                                    "challenges/views.py"},
-    ("organisations", "challenges"): {"organisations/queries.py"},
     ("ideas", "comments"): {"ideas/integrity.py", "ideas/forms.py", "ideas/views.py"},
-    ("ideas", "moderation"): {"ideas/queries.py"},
-    ("ideas", "briefs"): {"ideas/views.py"},
-    ("briefs", "codesign"): {"briefs/views.py"},
 }
 
 

@@ -73,6 +73,8 @@ ROUTES = {
     "organisations.revoke_invitation": ("/espace/{org_a}/invitations/{invitation}/annuler",
                                         None, POST_ADMIN_OF_A),
     "organisations.invitation": ("/invitations/faux-jeton", BAD_TOKEN, BAD_TOKEN),
+    "organisations.register_invited": ("/invitations/faux-jeton/inscription", BAD_TOKEN,
+                                       BAD_TOKEN),
     "challenges.index": ("/defis", PUBLIC, None),
     "challenges.show": ("/defis/{challenge}", PUBLIC, None),
     "challenges.new": ("/espace/{org_a}/defis/nouveau", AGENT_OF_A, POST_AGENT_OF_A),

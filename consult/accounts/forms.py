@@ -21,7 +21,6 @@ class RegisterForm(ConsultForm):
     password = PasswordField(
         _l("Mot de passe"), [required(), AcceptablePassword()],
         description=_l("Au moins 12 caractères. Une phrase de plusieurs mots est idéale."))
-    invitation = HiddenField()
 
 
 class LoginForm(ConsultForm):

@@ -35,7 +35,6 @@ from consult.core import ratelimit as rl
 from consult.core.http import safe_next
 from consult.core.tokens import TokenError, TokenExpired
 from consult.db import utcnow, writes_on_get
-from consult.organisations.operations import accept_invitation_on_register, invitation_for_token
 
 INVALID = 422
 
@@ -54,21 +53,18 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
     form = RegisterForm()
-    invitation = invitation_for_token(form.invitation.data or request.args.get("invitation"))
-    if request.method == "GET" and invitation is not None:
-        form.invitation.data = request.args.get("invitation")
-        form.email.data = invitation.email
     if not form.validate_on_submit():
-        return form_page("accounts/register.html", form, invitation=invitation)
-    user = ops.register_user(form.email.data, form.password.data, form.display_name.data,
-                             locale=_current_locale())
-    if user is not None and invitation is not None and invitation.email == user.email:
-        accept_invitation_on_register(invitation, user)
-        sign_in(user)
-        flash(_("Bienvenue ! Vous avez rejoint %(org)s.", org=invitation.organisation.name),
-              "success")
-        return redirect(url_for("organisations.workspace", slug=invitation.organisation.slug))
+        return form_page("accounts/register.html", form)
+    register_user_from(form)
     return render_template("accounts/check_your_mail.html", email=form.email.data)
+
+
+def register_user_from(form: RegisterForm):
+    """The account a valid registration form asks for (None: the address had one; the
+    same answer is given, so that nobody learns which addresses have an account). The
+    invitation to an organisation builds on it (organisations.views)."""
+    return ops.register_user(form.email.data, form.password.data, form.display_name.data,
+                             locale=_current_locale())
 
 
 def _current_locale() -> str:

@@ -63,30 +63,15 @@ bp.add_app_template_global(queries.progress_step, "progress_step")  # the card's
 def show(brief_id: int):
     brief = brief_or_404(brief_id)
     editable = can(current_user, Permission.EDIT_BRIEF, brief)
-    from consult.codesign import queries as codesign
-
-    sessions = codesign.sessions_of(brief.id, upcoming_only=not editable)
-    ids = [s.id for s in sessions]
     status_form = None
     if editable:
         status_form = StatusForm(prefix="s")
         status_form.status.choices = [SelectChoice(s.value, s.label) for s in BriefStatus
                                       if s in NEXT_STATUSES[brief.status]]
     return render_template("briefs/show.html", brief=brief, editable=editable,
-                           sessions=sessions, mine=codesign.my_registrations(current_user, ids),
-                           waiting=codesign.waiting_counts(ids),
-                           volunteer=codesign.is_volunteer(current_user, brief.id),
-                           feedback=codesign.feedback_summary(brief.id),
                            status_form=status_form,
                            update_form=UpdateForm(prefix="u") if editable else None,
-                           version_form=_version_form() if editable else None,
                            BriefStatus=BriefStatus)
-
-
-def _version_form():
-    from consult.codesign.forms import VersionForm
-
-    return VersionForm(prefix="v")
 
 
 CHOICES_MOST_SUPPORTED = 100

@@ -103,3 +103,13 @@ def search_challenges(words: str, limit: int = 20) -> list[Challenge]:
             if len(found) == limit:
                 break
     return found
+
+
+def challenges_run_by(organisation_id: int) -> list[Challenge]:
+    """Every challenge the organisation runs, drafts included (for its workspace)."""
+    from consult.challenges.models import challenge_organisations
+
+    return list(db.session.scalars(select(Challenge).where(Challenge.id.in_(
+        select(challenge_organisations.c.challenge_id).where(
+            challenge_organisations.c.organisation_id == organisation_id)))
+        .order_by(Challenge.created_at.desc())))

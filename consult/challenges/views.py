@@ -42,7 +42,10 @@ def challenge_or_404(slug: str):
 def _rules():
     """The templates ask the rules, never restate them (tests/test_templates_ask.py)."""
     return {"actions_for": lambda challenge: permissions.actions_for(current_user, challenge),
-            "open_to": permissions.open_to, "Action": Action}
+            "open_to": permissions.open_to, "Action": Action,
+            # an organisation's workspace lists its challenges: organisations stay below
+            "challenges_run_by": lambda organisation: queries.challenges_run_by(
+                organisation.id)}
 
 
 RANDOM_ORDERS = 64

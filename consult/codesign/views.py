@@ -20,7 +20,7 @@ from consult.codesign.models import (
     SessionMode,
     TestSession,
 )
-from consult.core.errors_domain import Refused
+from consult.core.errors_domain import Refused, refusable
 from consult.core.params import parse_id
 from consult.core.security import Permission, can
 from consult.core.timezones import local_to_utc
@@ -40,7 +40,7 @@ def volunteer(brief_id: int):
     form = VolunteerForm()
     if form.validate_on_submit():
         try:
-            with db.session.begin_nested():
+            with refusable():
                 ops.volunteer(person(), brief, consent=form.consent.data,
                               availability=form.availability.data or "",
                               contact=ContactPreference(form.contact.data),
@@ -74,7 +74,7 @@ def new_session(brief_id: int):
         (str(v.id), v.name) for v in queries.versions_of(brief.id))]
     if form.validate_on_submit():
         try:
-            with db.session.begin_nested():
+            with refusable():
                 ops.schedule_session(
                     person(), brief, title=form.title.data,
                     starts_at=local_to_utc(form.starts_at.data),
@@ -144,7 +144,7 @@ def feedback(brief_id: int):
     problem = ops.review_problem(current_user, chosen, brief)
     if not problem and form.validate_on_submit():
         try:
-            with db.session.begin_nested():
+            with refusable():
                 ops.give_feedback(person(), chosen, worked=form.worked.data or "",
                                   did_not_work=form.did_not_work.data or "",
                                   rating=form.rating.data, comment=form.comment.data or "")
@@ -167,7 +167,7 @@ def add_version(brief_id: int):
     form = VersionForm(prefix="v")
     if form.validate_on_submit():
         try:
-            with db.session.begin_nested():
+            with refusable():
                 ops.add_version(person(), brief, name=form.name.data,
                                 released_on=form.released_on.data,
                                 changes=form.changes.data or "",

@@ -172,7 +172,7 @@ def idea_territories(challenge: Challenge) -> list:
 def credited_authors(idea: Idea) -> list:
     """Authors of duplicates merged into this idea, credited beside its author."""
     from consult.accounts.models import User
-    from consult.moderation.models import IdeaCredit
+    from consult.ideas.models import IdeaCredit
 
     return list(db.session.scalars(select(User).join(IdeaCredit, IdeaCredit.user_id == User.id)
                                    .where(IdeaCredit.idea_id == idea.id)))

@@ -9,7 +9,6 @@ from sqlalchemy.orm import defaultload
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
-from consult.briefs.queries import public_briefs_of_idea
 from consult.challenges.models import Challenge
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
@@ -111,7 +110,7 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         support_problem=rules.support_problem(current_user, idea),
         comment_problem=rules.comment_problem(current_user, idea),
         ballot=ballot_for(current_user, idea.challenge),
-        rules=rules, merged_into=merged_into, briefs=public_briefs_of_idea(idea.id),
+        rules=rules, merged_into=merged_into,
         credits=credited_authors(idea), movable=movable_supports(current_user, idea)), status
 
 

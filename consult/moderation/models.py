@@ -26,15 +26,3 @@ class CharterRule(Base):
                                               index=True)
     label: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
-
-
-class IdeaCredit(Base):
-    """The author of a duplicate, credited on the idea it was merged into."""
-
-    __tablename__ = "idea_credits"
-    __table_args__ = (UniqueConstraint("idea_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    from_idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))

@@ -20,8 +20,8 @@ from consult.core.outbox import queue_mail
 from consult.core.sql import insert_ignore
 from consult.core.urls import external_url
 from consult.db import db, utcnow
-from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
-from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule, IdeaCredit
+from consult.ideas.models import AnswerStatus, Idea, IdeaCredit, IdeaStatus
+from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 from consult.moderation.permissions import can_moderate
 
 

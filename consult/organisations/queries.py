@@ -36,13 +36,3 @@ def open_invitations(organisation: Organisation) -> list[Invitation]:
                                  Invitation.revoked_at.is_(None),
                                  Invitation.expires_at > utcnow())
         .order_by(Invitation.created_at.desc())))
-
-
-def challenges_of(organisation: Organisation) -> list:
-    """Every challenge the organisation runs, drafts included (for its workspace)."""
-    from consult.challenges.models import Challenge, challenge_organisations
-
-    return list(db.session.scalars(select(Challenge).where(Challenge.id.in_(
-        select(challenge_organisations.c.challenge_id).where(
-            challenge_organisations.c.organisation_id == organisation.id)))
-        .order_by(Challenge.created_at.desc())))

@@ -4,8 +4,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.accounts.sessions import person
-from consult.accounts.views import form_page
+from consult.accounts.forms import RegisterForm
+from consult.accounts.sessions import person, sign_in
+from consult.accounts.views import form_page, register_user_from
+from consult.core import ratelimit as rl
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.organisations import bp, permissions, personal_data, queries  # noqa: F401
@@ -72,8 +74,7 @@ def platform_detail(slug: str):
 def workspace(slug: str):
     organisation = organisation_or_404(slug)
     require(Permission.VIEW_ORGANISATION_WORKSPACE, organisation)
-    return render_template("organisations/workspace.html", organisation=organisation,
-                           challenges=queries.challenges_of(organisation))
+    return render_template("organisations/workspace.html", organisation=organisation)
 
 
 @bp.route("/espace/<slug>/membres", methods=["GET", "POST"])
@@ -126,6 +127,31 @@ def revoke_invitation(slug: str, invitation_id: int):
     ops.revoke_invitation(person(), invitation)
     flash(_("Invitation annulée."), "success")
     return redirect(url_for("organisations.members", slug=slug))
+
+
+@bp.route("/invitations/<token>/inscription", methods=["GET", "POST"])
+@rl.limiter.limit(rl.REGISTER_PER_ADDRESS, exempt_when=rl.only_posts)
+def register_invited(token: str):
+    """Creating one's account from an invitation: the address is the invitation's, and
+    the link reaching it confirms it; the person joins the organisation at once."""
+    invitation = ops.invitation_for_token(token)
+    if invitation is None:
+        return render_template("organisations/invitation.html", invitation=None), 400
+    if current_user.is_authenticated:
+        return redirect(url_for("organisations.invitation", token=token))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.email.data = invitation.email
+    if not form.validate_on_submit():
+        return form_page("accounts/register.html", form, invitation=invitation)
+    user = register_user_from(form)
+    if user is None or user.email != invitation.email:  # another address: the usual way
+        return render_template("accounts/check_your_mail.html", email=form.email.data)
+    ops.accept_invitation_on_register(invitation, user)
+    sign_in(user)
+    flash(_("Bienvenue ! Vous avez rejoint %(org)s.", org=invitation.organisation.name),
+          "success")
+    return redirect(url_for("organisations.workspace", slug=invitation.organisation.slug))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

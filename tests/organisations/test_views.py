@@ -65,11 +65,11 @@ def test_invited_agent_registers_through_the_link_and_joins(client):
     page = newcomer.get(link)
     assert page.status_code == 200 and "Rejoindre Labo 95" in page.text
     token = link.rsplit("/", 1)[1]
-    register_page = newcomer.get(f"/inscription?invitation={token}")
+    register_page = newcomer.get(f"/invitations/{token}/inscription")
     assert 'value="nouvel.agent@exemple.fr"' in register_page.text
-    response = post_form(newcomer, "/inscription", {
+    response = post_form(newcomer, f"/invitations/{token}/inscription", {
         "display_name": "Nouvel agent", "email": "nouvel.agent@exemple.fr",
-        "password": "une phrase assez longue", "invitation": token})
+        "password": "une phrase assez longue"})
     assert response.status_code == 302
     assert newcomer.get(f"/espace/{organisation.slug}").status_code == 200
     membership = db.session.scalar(select(Membership).where(
