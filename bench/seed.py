@@ -17,13 +17,19 @@ from sqlalchemy import insert, select, update
 from tqdm import tqdm
 
 from consult.accounts.models import User
-from consult.challenges.models import Challenge, Participation, Theme, challenge_organisations
+from consult.challenges.models import (
+    DEFAULT_CHARTER_RULES,
+    Challenge,
+    CharterRule,
+    Participation,
+    Theme,
+    challenge_organisations,
+)
 from consult.comments.models import Comment
 from consult.core.passwords import hash_password
 from consult.core.search import search_text
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, Support
-from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 from consult.organisations.models import (
     Membership,
     MembershipRole,

@@ -109,6 +109,8 @@ def _blueprints():
     from consult.codesign import pages as _codesign_pages  # noqa: F401  (on the brief page)
     from consult.codesign import views as codesign_views
     from consult.dashboard import views as dashboard_views
+    from consult.ideas import challenge_page as _challenge_page  # noqa: F401  (on challenges)
+    from consult.ideas import results_pages as _results_pages  # noqa: F401  (on challenges)
     from consult.ideas import views as ideas_views
     from consult.moderation import views as moderation_views
     from consult.notifications import follows as _follows  # noqa: F401  (follow buttons)

@@ -227,7 +227,7 @@ def _results_and_brief(admin, challenge, ideas, lab) -> int:
     their justification), then those ideas become a prototype brief, in prototyping."""
     from consult.briefs.models import BriefStatus
     from consult.briefs.operations import change_status, convert_to_brief, post_update
-    from consult.challenges.results import publish_results
+    from consult.ideas.results import publish_results
 
     winners = sorted(ideas, key=lambda idea: -idea.supports_count)[:2]
     publish_results(admin, challenge, "Merci aux familles qui ont participé : deux idées "

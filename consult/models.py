@@ -3,12 +3,16 @@
 from consult.accounts.models import AuthSession, User  # noqa: F401
 from consult.audit.models import ActionLog  # noqa: F401
 from consult.briefs.models import Brief, BriefUpdate, Milestone  # noqa: F401
-from consult.challenges.models import Challenge, Participation, Theme  # noqa: F401
+from consult.challenges.models import (  # noqa: F401
+    Challenge,
+    CharterRule,
+    Participation,
+    Theme,
+)
 from consult.codesign.models import Feedback, Registration, TestSession, Volunteer  # noqa: F401
 from consult.comments.models import Comment, Report  # noqa: F401
 from consult.core.outbox import OutboxMessage  # noqa: F401
 from consult.ideas.models import Idea, IdeaCredit, Support  # noqa: F401
-from consult.moderation.models import CharterRule  # noqa: F401
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from consult.territories.models import Territory  # noqa: F401

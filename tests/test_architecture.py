@@ -36,9 +36,6 @@ FOUNDATIONS = LAYERS[0]
 
 # Upward imports not yet removed (importer package -> imported package: the modules).
 UPWARD = {
-    ("challenges", "ideas"): {"challenges/results.py", "challenges/views.py"},
-    ("challenges", "moderation"): {"challenges/operations.py", "challenges/editor.py",
-                                   "challenges/views.py"},
     ("ideas", "comments"): {"ideas/integrity.py", "ideas/forms.py", "ideas/views.py"},
 }
 

@@ -16,16 +16,15 @@ from consult.api.cursor import Ordering, page
 from consult.api.errors import ApiError, not_found
 from consult.api.spec import api, responses
 from consult.briefs.models import Brief, BriefStatus, brief_ideas
-from consult.challenges.models import Challenge
+from consult.challenges.models import DEFAULT_CHARTER_RULES, Challenge, CharterRule
 from consult.challenges.phases import Phase
 from consult.challenges.queries import ChallengeFilters, published_challenges
-from consult.challenges.results import ranking
 from consult.comments.models import Comment, CommentStatus
 from consult.core.urls import external_url
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.ideas.queries import IdeaFilters, ideas_query
-from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
+from consult.ideas.results import ranking
 from consult.organisations.models import Organisation, OrganisationKind
 from consult.territories.reference import territory_id_by_key
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, flash, redirect, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,15 +11,13 @@ from consult.accounts.views import form_page
 from consult.challenges import bp, operations
 from consult.challenges.co_ownership import pending_proposals
 from consult.challenges.forms import ChallengeForm
-from consult.challenges.models import Challenge, ModerationMode
+from consult.challenges.models import DEFAULT_CHARTER_RULES, Challenge, CharterRule, ModerationMode
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused, refusable
 from consult.core.media import media_dir, store_image
-from consult.core.params import parse_ids
 from consult.core.security import Permission, can
 from consult.core.timezones import local_to_utc, utc_to_local
 from consult.db import db
-from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 from consult.organisations.queries import all_organisations, organisation_by_slug
 
 DATE_FIELDS = ("submission_starts_at", "voting_starts_at", "review_starts_at", "results_at")
@@ -178,61 +176,3 @@ def media(name: str):
     if not name.replace(".", "").isalnum():
         abort(404)
     return send_from_directory(media_dir(), name, max_age=31_536_000)
-
-
-@bp.route("/defis/<slug>/resultats")
-def results(slug: str):
-    challenge = challenge_by_slug(slug) or abort(404)
-    agent = can(current_user, Permission.EDIT_CHALLENGE, challenge)
-    if challenge.results_published_at is None and not agent:
-        abort(404)
-    from consult.challenges.results import ranking
-
-    return render_template("challenges/results.html", challenge=challenge,
-                           ranking=ranking(challenge, limit=200), agent=agent,
-                           selected=ranking(challenge, selected_only=True))
-
-
-@bp.route("/defis/<slug>/resultats.csv")
-def results_csv(slug: str):
-    from flask import Response
-
-    from consult.challenges.results import results_csv as build
-
-    challenge = challenge_by_slug(slug) or abort(404)
-    if challenge.results_published_at is None and not can(
-            current_user, Permission.EDIT_CHALLENGE, challenge):
-        abort(404)
-    return Response(build(challenge), content_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="resultats-{challenge.slug}.csv"'})
-
-
-@bp.route("/defis/<slug>/resultats/publier", methods=["GET", "POST"])
-@login_required
-def publish_results(slug: str):
-    from flask_wtf import FlaskForm
-
-    from consult.challenges.results import publish_results as publish
-    from consult.challenges.results import ranking
-
-    challenge = challenge_by_slug(slug) or abort(404)
-    _require(Permission.EDIT_CHALLENGE, challenge)
-    ranked = ranking(challenge, limit=100)
-    form = FlaskForm()
-    errors: list[str] = []
-    if form.validate_on_submit():
-        chosen = set(parse_ids(request.form.getlist("selected")))
-        selections = {i: request.form.get(f"justification-{i}", "") for i in chosen}
-        try:
-            with refusable():
-                told = publish(person(), challenge, request.form.get("message", ""),
-                               selections)
-        except Refused as refusal:
-            errors.append(refusal.message)
-        else:
-            flash(_("Résultats publiés ; %(n)d personnes prévenues.", n=told), "success")
-            return redirect(url_for("challenges.results", slug=slug))
-    status = 422 if errors else 200
-    return render_template("challenges/publish_results.html", challenge=challenge,
-                           ranking=ranked, form=form, errors=errors,
-                           values=request.form), status

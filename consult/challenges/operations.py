@@ -130,7 +130,7 @@ def set_themes(challenge: Challenge, names: list[str]) -> None:
 def set_charter_rules(challenge: Challenge, labels: list[str]) -> None:
     """The rules a rejection cites; none given: the default charter (a challenge always
     has rules, so pages that show them never have to create them)."""
-    from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
+    from consult.challenges.models import DEFAULT_CHARTER_RULES, CharterRule
 
     wanted = [label.strip()[:200] for label in labels if label.strip()]
     wanted = wanted or list(DEFAULT_CHARTER_RULES)

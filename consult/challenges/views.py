@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import secrets
-
-from flask import abort, render_template, request, session
+from flask import abort, render_template, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from consult.challenges import (  # noqa: F401  (routes)
     bp,
@@ -17,17 +14,6 @@ from consult.challenges.phases import Action, Phase
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
-from consult.ideas.ballot import ballot_for
-from consult.ideas.models import AnswerStatus, IdeaStatus
-from consult.ideas.queries import (
-    IdeaFilters,
-    IdeaSort,
-    default_sort,
-    idea_page,
-    idea_territories,
-    supported_idea_ids,
-)
-from consult.moderation.queries import public_figures
 from consult.organisations.queries import all_organisations
 
 
@@ -48,30 +34,6 @@ def _rules():
                 organisation.id)}
 
 
-RANDOM_ORDERS = 64
-
-
-def visitor_seed() -> int:
-    """The visitor's random order, kept in the session so it is stable from page to page:
-    one of 64 permutations drawn at random, so that no idea wins by being seen first
-    while the pages stay cacheable (see core.pagecache)."""
-    if "order_seed" not in session:
-        session["order_seed"] = secrets.randbelow(RANDOM_ORDERS) + 1
-    return session["order_seed"]
-
-
-def _searching() -> bool:
-    return bool(text_arg("q").strip())
-
-
-def _random_order_key() -> int | None:
-    """The page cache's key part: the visitor's order, unless another sort was asked
-    (a search without a sort comes most supported first: ideas.queries.default_sort)."""
-    if _searching() and not request.args.get("tri"):
-        return None
-    return visitor_seed() if request.args.get("tri") in (None, "", IdeaSort.RANDOM) else None
-
-
 @bp.route("/defis")
 @anonymous_cache()
 def index():
@@ -83,24 +45,3 @@ def index():
                            organisations=all_organisations(), themes=queries.theme_names(),
                            territories=queries.challenge_territories(),
                            phases=[p for p in Phase if p != Phase.DRAFT])
-
-
-@bp.route("/defis/<slug>")
-@anonymous_cache(vary=_random_order_key)
-def show(slug: str):
-    challenge = challenge_or_404(slug)
-    sort = enum_arg("tri", IdeaSort) or default_sort(challenge, _searching())
-    filters = IdeaFilters(theme_id=int_arg("theme"), territory_id=int_arg("territoire"),
-                          answer=text_arg("reponse", 20), search=text_arg("q"), sort=sort,
-                          seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)
-    page = idea_page(challenge, filters, page_number(request.args.get("page")))
-    ids = [idea.id for idea in page.items]
-    return render_template(
-        "challenges/show.html", challenge=challenge, page=page, filters=filters,
-        supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,
-        ballot=ballot_for(current_user, challenge),
-        IdeaStatus=IdeaStatus, form=FlaskForm(),
-        territories=idea_territories(challenge), answers=list(AnswerStatus),
-        moderation=public_figures(challenge))
-
-

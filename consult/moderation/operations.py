@@ -8,7 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from consult.accounts.models import User
-from consult.challenges.models import Challenge, ModerationMode, Theme
+from consult.challenges.models import (
+    DEFAULT_CHARTER_RULES,
+    Challenge,
+    CharterRule,
+    ModerationMode,
+    Theme,
+)
 from consult.challenges.operations import acting_organisation
 from consult.challenges.permissions import actions_for
 from consult.challenges.phases import Action
@@ -21,7 +27,6 @@ from consult.core.sql import insert_ignore
 from consult.core.urls import external_url
 from consult.db import db, utcnow
 from consult.ideas.models import AnswerStatus, Idea, IdeaCredit, IdeaStatus
-from consult.moderation.models import DEFAULT_CHARTER_RULES, CharterRule
 from consult.moderation.permissions import can_moderate
 
 

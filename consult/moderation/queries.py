@@ -11,12 +11,11 @@ from sqlalchemy import Select, func, select
 
 from consult.audit.labels import action_label
 from consult.audit.models import ActionLog
-from consult.challenges.models import Challenge, challenge_organisations
+from consult.challenges.models import Challenge, CharterRule, challenge_organisations
 from consult.comments.models import Comment, CommentStatus, Report
 from consult.core.spreadsheet import safe_cell
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
-from consult.moderation.models import CharterRule
 
 
 def moderated_challenge_ids(user) -> Select:

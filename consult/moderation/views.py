@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
-from consult.challenges.models import Challenge, ModerationMode, Theme
+from consult.challenges.models import Challenge, CharterRule, ModerationMode, Theme
 from consult.challenges.queries import challenge_by_slug
 from consult.comments.models import Comment
 from consult.core.errors_domain import Refused, refusable
@@ -32,7 +32,6 @@ from consult.moderation.forms import (
     ThemeForm,
     TitleForm,
 )
-from consult.moderation.models import CharterRule
 
 
 def require_moderator(challenge=None) -> None:
@@ -251,3 +250,9 @@ def log(slug: str):
                            entries=queries.moderation_log(challenge), form=FlaskForm(),
                            action_label=labels.action_label, target_label=labels.target_label,
                            target_url=labels.target_url)
+
+
+@bp.app_context_processor
+def _public_figures():
+    """The challenge page shows its moderation in figures (challenges stay below)."""
+    return {"moderation_figures": queries.public_figures}

@@ -148,7 +148,7 @@ def _brief_rows(scope: Challenge | None) -> Iterator[list[Any]]:
 
 
 def _result_rows(scope: Challenge | None) -> Iterator[list[Any]]:
-    """The same ranking as the results page (``challenges.results.ranking``), read as
+    """The same ranking as the results page (``ideas.results.ranking``), read as
     plain rows so that a challenge of 200,000 ideas streams instead of loading."""
     query = _challenges(scope).where(Challenge.results_published_at.is_not(None))
     for c in list(_stream(query)):

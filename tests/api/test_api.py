@@ -192,7 +192,7 @@ def test_idea_filters_mirror_the_site(client, consultation):
 
 
 def test_results_only_once_published(client):
-    from consult.challenges.results import publish_results
+    from consult.ideas.results import publish_results
     from tests.factories import agent_of
 
     challenge = ChallengeFactory(phase="review")

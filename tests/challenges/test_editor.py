@@ -3,10 +3,9 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
-from consult.challenges.models import Challenge, ModerationMode
+from consult.challenges.models import Challenge, CharterRule, ModerationMode
 from consult.challenges.phases import Phase
 from consult.db import db
-from consult.moderation.models import CharterRule
 from consult.organisations.models import MembershipRole
 from tests.conftest import login, post_form
 from tests.factories import ChallengeFactory, OrganisationFactory, agent_of

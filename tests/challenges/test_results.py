@@ -101,7 +101,7 @@ def test_published_results_are_frozen(client, app):
     """Once published, the results record what they record: the authors may no longer
     withdraw or edit the ideas in them, and a later moderation keeps the line but not
     the text (issue 14)."""
-    from consult.challenges.results import ranking
+    from consult.ideas.results import ranking
 
     organisation, challenge, ideas, _voters = voted_challenge(client, app)
     login(client, agent_of(organisation))

@@ -4,11 +4,10 @@ import io
 from sqlalchemy import func, select
 
 from consult.audit.models import ActionLog
-from consult.challenges.models import ModerationMode
+from consult.challenges.models import CharterRule, ModerationMode
 from consult.comments.models import Comment, CommentStatus, Report
 from consult.db import db
 from consult.ideas.models import AnswerStatus, IdeaCredit, IdeaStatus, Support
-from consult.moderation.models import CharterRule
 from consult.moderation.operations import ensure_charter
 from consult.notifications.models import Notification
 from consult.organisations.models import MembershipRole

@@ -12,10 +12,10 @@ import zipfile
 import pytest
 from frictionless import validate
 
-from consult.challenges.results import publish_results
 from consult.comments.models import Comment
 from consult.db import db
 from consult.ideas.models import IdeaStatus
+from consult.ideas.results import publish_results
 from consult.opendata.datasets import DATASETS
 from tests.factories import ChallengeFactory, IdeaFactory, UserFactory, agent_of
 

@@ -1,0 +1,69 @@
+"""A challenge's page, with its ideas: defined by ideas on the challenges blueprint
+(endpoint ``challenges.show``), so that challenges never import ideas
+(tests/test_architecture.py)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import render_template, request, session
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from consult.challenges import bp
+from consult.challenges.views import challenge_or_404
+from consult.core.pagecache import anonymous_cache
+from consult.core.pagination import page_number
+from consult.core.params import enum_arg, int_arg, text_arg
+from consult.ideas.ballot import ballot_for
+from consult.ideas.models import AnswerStatus, IdeaStatus
+from consult.ideas.queries import (
+    IdeaFilters,
+    IdeaSort,
+    default_sort,
+    idea_page,
+    idea_territories,
+    supported_idea_ids,
+)
+
+RANDOM_ORDERS = 64
+
+
+def visitor_seed() -> int:
+    """The visitor's random order, kept in the session so it is stable from page to page:
+    one of 64 permutations drawn at random, so that no idea wins by being seen first
+    while the pages stay cacheable (see core.pagecache)."""
+    if "order_seed" not in session:
+        session["order_seed"] = secrets.randbelow(RANDOM_ORDERS) + 1
+    return session["order_seed"]
+
+
+def _searching() -> bool:
+    return bool(text_arg("q").strip())
+
+
+def _random_order_key() -> int | None:
+    """The page cache's key part: the visitor's order, unless another sort was asked
+    (a search without a sort comes most supported first: ideas.queries.default_sort)."""
+    if _searching() and not request.args.get("tri"):
+        return None
+    return visitor_seed() if request.args.get("tri") in (None, "", IdeaSort.RANDOM) else None
+
+
+
+@bp.route("/defis/<slug>")
+@anonymous_cache(vary=_random_order_key)
+def show(slug: str):
+    challenge = challenge_or_404(slug)
+    sort = enum_arg("tri", IdeaSort) or default_sort(challenge, _searching())
+    filters = IdeaFilters(theme_id=int_arg("theme"), territory_id=int_arg("territoire"),
+                          answer=text_arg("reponse", 20), search=text_arg("q"), sort=sort,
+                          seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)
+    page = idea_page(challenge, filters, page_number(request.args.get("page")))
+    ids = [idea.id for idea in page.items]
+    return render_template(
+        "challenges/show.html", challenge=challenge, page=page, filters=filters,
+        supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,
+        ballot=ballot_for(current_user, challenge),
+        IdeaStatus=IdeaStatus, form=FlaskForm(),
+        territories=idea_territories(challenge), answers=list(AnswerStatus))
