@@ -90,6 +90,7 @@ def _subscribe() -> None:
     notifications; and the domains' integrity checks. Importing connects them, once
     per process."""
     from consult.audit import subscribers as _journal  # noqa: F401
+    from consult.comments import integrity as _comment_checks  # noqa: F401  (flask check)
     from consult.ideas import integrity as _checks  # noqa: F401  (flask check)
     from consult.notifications import subscribers as _notifications  # noqa: F401
 
@@ -108,6 +109,7 @@ def _blueprints():
     from consult.challenges import views as challenges_views
     from consult.codesign import pages as _codesign_pages  # noqa: F401  (on the brief page)
     from consult.codesign import views as codesign_views
+    from consult.comments import pages as _discussion  # noqa: F401  (idea page, on ideas)
     from consult.dashboard import views as dashboard_views
     from consult.ideas import challenge_page as _challenge_page  # noqa: F401  (on challenges)
     from consult.ideas import results_pages as _results_pages  # noqa: F401  (on challenges)

@@ -25,21 +25,3 @@ class IdeaForm(ConsultForm):
     def set_themes(self, themes) -> None:
         self.theme.choices = [SelectChoice("", _l("Aucun thème en particulier"))] + [
             SelectChoice(str(t.id), t.name) for t in themes]
-
-
-class CommentForm(ConsultForm):
-    body = TextAreaField(_l("Votre commentaire"), [required(), length(5000, 2)])
-    parent_id = HiddenField()
-
-
-class ReportForm(ConsultForm):
-    reason = SelectField(_l("Raison du signalement"), [required()])
-    details = TextAreaField(_l("Précisions (facultatives)"), [Optional(), length(2000)])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from consult.comments.models import REPORT_REASON_LABELS
-
-        # no reason chosen in advance: the person picks one (issue 14)
-        self.reason.choices = [SelectChoice("", _l("— Choisissez une raison —")), *(
-            SelectChoice(k.value, v) for k, v in REPORT_REASON_LABELS.items())]

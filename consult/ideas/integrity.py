@@ -6,13 +6,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from consult.challenges.models import Challenge, Participation
-from consult.comments.models import Comment, CommentStatus
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus, Support
 from consult.integrity import integrity_check
 
 
-def _mismatches(label: str, query) -> list[str]:
+def mismatches(label: str, query) -> list[str]:
     rows = db.session.execute(query).all()
     return [f"{label} n° {row[0]} : compteur {row[1]}, lignes {row[2]}" for row in rows[:20]]
 
@@ -23,7 +22,7 @@ def idea_supports_match_rows() -> list[str]:
     query = select(Idea.id, Idea.supports_count, func.coalesce(counted.c.n, 0)).outerjoin(
         counted, counted.c.idea_id == Idea.id).where(
         Idea.supports_count != func.coalesce(counted.c.n, 0))
-    return _mismatches("soutiens de l'idée", query)
+    return mismatches("soutiens de l'idée", query)
 
 
 @integrity_check
@@ -42,7 +41,7 @@ def challenge_counters_match_rows() -> list[str]:
         query = select(Challenge.id, column, func.coalesce(counted.c.n, 0)).outerjoin(
             counted, counted.c.challenge_id == Challenge.id).where(
             column != func.coalesce(counted.c.n, 0))
-        problems += _mismatches(label, query)
+        problems += mismatches(label, query)
     return problems
 
 
@@ -55,19 +54,9 @@ def supports_used_match_rows() -> list[str]:
         counted, (counted.c.user_id == Participation.user_id)
         & (counted.c.challenge_id == Participation.challenge_id)).where(
         Participation.supports_used != func.coalesce(counted.c.n, 0))
-    problems = _mismatches("soutiens utilisés (participation)", query)
+    problems = mismatches("soutiens utilisés (participation)", query)
     over = db.session.execute(select(Participation.id).join(
         Challenge, Challenge.id == Participation.challenge_id).where(
         Challenge.supports_per_person.is_not(None),
         Participation.supports_used > Challenge.supports_per_person)).all()
     return problems + [f"participation n° {row[0]} au-delà de la limite" for row in over]
-
-
-@integrity_check
-def idea_comments_match_rows() -> list[str]:
-    counted = select(Comment.idea_id, func.count().label("n")).where(
-        Comment.status == CommentStatus.PUBLISHED).group_by(Comment.idea_id).subquery()
-    query = select(Idea.id, Idea.comments_count, func.coalesce(counted.c.n, 0)).outerjoin(
-        counted, counted.c.idea_id == Idea.id).where(
-        Idea.comments_count != func.coalesce(counted.c.n, 0))
-    return _mismatches("commentaires de l'idée", query)

@@ -4,7 +4,6 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import defaultload
 
 from consult.accounts.sessions import person
@@ -13,24 +12,18 @@ from consult.challenges.models import Challenge
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
 from consult.challenges.views import challenge_or_404
-from consult.comments import operations as comment_ops
-from consult.comments.models import Comment, ReportReason
 from consult.core.errors_domain import Refused
 from consult.core.http import redirect_back
-from consult.core.pagecache import anonymous_cache
-from consult.core.params import parse_id
 from consult.core.sanitize import render_markdown
 from consult.db import db
 from consult.ideas import bp
 from consult.ideas import operations as ops
 from consult.ideas import permissions as rules
 from consult.ideas.ballot import ballot_for
-from consult.ideas.forms import CommentForm, IdeaForm, ReportForm
+from consult.ideas.forms import IdeaForm
 from consult.ideas.models import Idea
 from consult.ideas.operations import SupportTally
 from consult.ideas.queries import (
-    credited_authors,
-    movable_supports,
     similar_ideas,
     supported_idea_ids,
 )
@@ -83,35 +76,6 @@ def new(slug: str):
             form.unique_confirmed.data = "1"
     return form_page("ideas/form.html", form, challenge=challenge, preview=preview,
                      similar=similar)
-
-
-@bp.route("/idees/<int:idea_id>")
-@anonymous_cache()
-def show(idea_id: int):
-    return idea_page(idea_or_404(idea_id))
-
-
-def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int = 200):
-    # hidden and deleted comments stay in place (a placeholder keeps the thread and
-    # its replies); the count above them is the published ones, as in the API and data
-    comments = list(db.session.scalars(
-        select(Comment).where(Comment.idea_id == idea.id)
-        .order_by(Comment.created_at, Comment.id)))
-    threads = [c for c in comments if c.parent_id is None]
-    replies: dict[int, list[Comment]] = {}
-    for comment in comments:
-        if comment.parent_id is not None:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
-    return render_template(
-        "ideas/show.html", idea=idea, challenge=idea.challenge, threads=threads,
-        replies=replies, comment_form=comment_form or CommentForm(), form=FlaskForm(),
-        supported=idea.id in supported_idea_ids(current_user, [idea.id]),
-        support_problem=rules.support_problem(current_user, idea),
-        comment_problem=rules.comment_problem(current_user, idea),
-        ballot=ballot_for(current_user, idea.challenge),
-        rules=rules, merged_into=merged_into,
-        credits=credited_authors(idea), movable=movable_supports(current_user, idea)), status
 
 
 @bp.route("/idees/<int:idea_id>/modifier", methods=["GET", "POST"])
@@ -207,93 +171,3 @@ def move_support(idea_id: int, duplicate_id: int):
 @login_required
 def withdraw(idea_id: int):
     return _post_action(idea_or_404(idea_id), ops.withdraw_idea, _("Votre idée est retirée."))
-
-
-@bp.route("/idees/<int:idea_id>/commentaires", methods=["GET", "POST"])
-@login_required
-def comment(idea_id: int):
-    idea = idea_or_404(idea_id)
-    if request.method == "GET":  # the address of a refused comment, opened again
-        return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="commenter"))
-    form = CommentForm()
-    if not form.validate_on_submit():
-        return _refused_comment(idea, form)
-    parent = None
-    if parse_id(form.parent_id.data):
-        parent = db.session.get(Comment, parse_id(form.parent_id.data))
-    try:
-        created = comment_ops.post_comment(person(), idea, form.body.data, parent)
-    except Refused as refused:
-        form.body.errors.append(refused.message)
-        return _refused_comment(idea, form)
-    flash(_("Votre commentaire est publié."), "success")
-    return redirect(url_for("ideas.show", idea_id=idea.id, _anchor=f"commentaire-{created.id}"))
-
-
-def _refused_comment(idea: Idea, form: CommentForm):
-    """The idea page again, with the comment as typed and its error (422)."""
-    return idea_page(idea, comment_form=form, status=422)
-
-
-@bp.route("/idees/<int:idea_id>/signaler", methods=["GET", "POST"])
-@login_required
-def report_idea(idea_id: int):
-    idea = idea_or_404(idea_id)
-    return _report(idea, idea, url_for("ideas.show", idea_id=idea.id))
-
-
-@bp.route("/commentaires/<int:comment_id>/signaler", methods=["GET", "POST"])
-@login_required
-def report_comment(comment_id: int):
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
-    idea = idea_or_404(comment.idea_id)
-    return _report(comment, idea, url_for("ideas.show", idea_id=idea.id,
-                                          _anchor=f"commentaire-{comment.id}"))
-
-
-def _report(target, idea: Idea, back: str):
-    form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            new = comment_ops.report(person(), target, ReportReason(form.reason.data),
-                                     form.details.data or "")
-        except Refused as refused:
-            form.form_errors.append(refused.message)
-        else:
-            flash(_("Merci, votre signalement est transmis à l’équipe de modération.") if new
-                  else _("Vous aviez déjà signalé ce contenu."), "success")
-            return redirect(back)
-    return form_page("ideas/report.html", form, target=target, idea=idea, back=back)
-
-
-@bp.route("/commentaires/<int:comment_id>/modifier", methods=["GET", "POST"])
-@login_required
-def edit_comment(comment_id: int):
-    comment = db.session.get(Comment, comment_id) or abort(404)
-    idea = idea_or_404(comment.idea_id)
-    problem = comment_ops.rules.own_comment_problem(current_user, comment)
-    if problem:
-        abort(403)
-    form = CommentForm(obj=comment if request.method == "GET" else None)
-    if form.validate_on_submit():
-        comment_ops.edit_comment(person(), comment, form.body.data)
-        flash(_("Votre commentaire est modifié."), "success")
-        return redirect(url_for("ideas.show", idea_id=idea.id,
-                                _anchor=f"commentaire-{comment.id}"))
-    return form_page("ideas/comment_edit.html", form, comment=comment, idea=idea)
-
-
-@bp.route("/commentaires/<int:comment_id>/supprimer", methods=["POST"])
-@login_required
-def delete_comment(comment_id: int):
-    comment = db.session.get(Comment, comment_id) or abort(404)
-    idea = idea_or_404(comment.idea_id)
-    FlaskForm().validate_on_submit() or abort(400)
-    try:
-        comment_ops.delete_comment(person(), comment)
-    except Refused:
-        abort(403)
-    flash(_("Votre commentaire est supprimé."), "success")
-    return redirect(url_for("ideas.show", idea_id=idea.id))

@@ -1,0 +1,147 @@
+"""An idea's page with its discussion, and the discussion's routes (comment, reply,
+report, edit, delete): defined by comments on the ideas blueprint (endpoints
+``ideas.show``, ``ideas.comment``…), so that ideas never import comments
+(tests/test_architecture.py)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from consult.accounts.sessions import person
+from consult.accounts.views import form_page
+from consult.comments import operations as comment_ops
+from consult.comments.forms import CommentForm, ReportForm
+from consult.comments.models import Comment, ReportReason
+from consult.core.errors_domain import Refused
+from consult.core.pagecache import anonymous_cache
+from consult.core.params import parse_id
+from consult.db import db
+from consult.ideas import bp
+from consult.ideas import permissions as rules
+from consult.ideas.ballot import ballot_for
+from consult.ideas.models import Idea
+from consult.ideas.queries import credited_authors, movable_supports, supported_idea_ids
+from consult.ideas.views import idea_or_404
+
+
+@bp.route("/idees/<int:idea_id>")
+@anonymous_cache()
+def show(idea_id: int):
+    return idea_page(idea_or_404(idea_id))
+
+
+def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int = 200):
+    # hidden and deleted comments stay in place (a placeholder keeps the thread and
+    # its replies); the count above them is the published ones, as in the API and data
+    comments = list(db.session.scalars(
+        select(Comment).where(Comment.idea_id == idea.id)
+        .order_by(Comment.created_at, Comment.id)))
+    threads = [c for c in comments if c.parent_id is None]
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
+    return render_template(
+        "ideas/show.html", idea=idea, challenge=idea.challenge, threads=threads,
+        replies=replies, comment_form=comment_form or CommentForm(), form=FlaskForm(),
+        supported=idea.id in supported_idea_ids(current_user, [idea.id]),
+        support_problem=rules.support_problem(current_user, idea),
+        comment_problem=rules.comment_problem(current_user, idea),
+        ballot=ballot_for(current_user, idea.challenge),
+        rules=rules, merged_into=merged_into,
+        credits=credited_authors(idea), movable=movable_supports(current_user, idea)), status
+
+
+@bp.route("/idees/<int:idea_id>/commentaires", methods=["GET", "POST"])
+@login_required
+def comment(idea_id: int):
+    idea = idea_or_404(idea_id)
+    if request.method == "GET":  # the address of a refused comment, opened again
+        return redirect(url_for("ideas.show", idea_id=idea.id, _anchor="commenter"))
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _refused_comment(idea, form)
+    parent = None
+    if parse_id(form.parent_id.data):
+        parent = db.session.get(Comment, parse_id(form.parent_id.data))
+    try:
+        created = comment_ops.post_comment(person(), idea, form.body.data, parent)
+    except Refused as refused:
+        form.body.errors.append(refused.message)
+        return _refused_comment(idea, form)
+    flash(_("Votre commentaire est publié."), "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id, _anchor=f"commentaire-{created.id}"))
+
+
+def _refused_comment(idea: Idea, form: CommentForm):
+    """The idea page again, with the comment as typed and its error (422)."""
+    return idea_page(idea, comment_form=form, status=422)
+
+
+@bp.route("/idees/<int:idea_id>/signaler", methods=["GET", "POST"])
+@login_required
+def report_idea(idea_id: int):
+    idea = idea_or_404(idea_id)
+    return _report(idea, idea, url_for("ideas.show", idea_id=idea.id))
+
+
+@bp.route("/commentaires/<int:comment_id>/signaler", methods=["GET", "POST"])
+@login_required
+def report_comment(comment_id: int):
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    idea = idea_or_404(comment.idea_id)
+    return _report(comment, idea, url_for("ideas.show", idea_id=idea.id,
+                                          _anchor=f"commentaire-{comment.id}"))
+
+
+def _report(target, idea: Idea, back: str):
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            new = comment_ops.report(person(), target, ReportReason(form.reason.data),
+                                     form.details.data or "")
+        except Refused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            flash(_("Merci, votre signalement est transmis à l’équipe de modération.") if new
+                  else _("Vous aviez déjà signalé ce contenu."), "success")
+            return redirect(back)
+    return form_page("ideas/report.html", form, target=target, idea=idea, back=back)
+
+
+@bp.route("/commentaires/<int:comment_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int):
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    idea = idea_or_404(comment.idea_id)
+    problem = comment_ops.rules.own_comment_problem(current_user, comment)
+    if problem:
+        abort(403)
+    form = CommentForm(obj=comment if request.method == "GET" else None)
+    if form.validate_on_submit():
+        comment_ops.edit_comment(person(), comment, form.body.data)
+        flash(_("Votre commentaire est modifié."), "success")
+        return redirect(url_for("ideas.show", idea_id=idea.id,
+                                _anchor=f"commentaire-{comment.id}"))
+    return form_page("ideas/comment_edit.html", form, comment=comment, idea=idea)
+
+
+@bp.route("/commentaires/<int:comment_id>/supprimer", methods=["POST"])
+@login_required
+def delete_comment(comment_id: int):
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    idea = idea_or_404(comment.idea_id)
+    FlaskForm().validate_on_submit() or abort(400)
+    try:
+        comment_ops.delete_comment(person(), comment)
+    except Refused:
+        abort(403)
+    flash(_("Votre commentaire est supprimé."), "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id))
