@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.db import Base, utcnow
 
 if TYPE_CHECKING:
-    from consult.organisations.models import Membership
     from consult.territories.models import Territory
 
 
@@ -46,10 +45,8 @@ class User(UserMixin, Base):
     deleted_at: Mapped[datetime | None]
 
     territory: Mapped[Territory | None] = relationship(lazy="select")
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", lazy="select", cascade="all, delete-orphan",
-        foreign_keys="Membership.user_id",
-    )
+    # ``memberships`` (the organisations the person works for) is declared by
+    # organisations.models, which knows about users: accounts never import organisations.
 
     @property
     def is_confirmed(self) -> bool:
@@ -72,7 +69,7 @@ class User(UserMixin, Base):
             return gettext("Compte supprimé")
         return self.display_name
 
-    def membership_in(self, organisation_id: int) -> Membership | None:
+    def membership_in(self, organisation_id: int) -> Any:  # organisations.Membership
         return next((m for m in self.memberships if m.organisation_id == organisation_id), None)
 
     def is_agent_of(self, organisation_id: int) -> bool:

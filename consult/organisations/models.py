@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.db import Base, enum_type, utcnow
@@ -86,7 +86,10 @@ class Membership(Base):
     role: Mapped[MembershipRole] = mapped_column(enum_type(MembershipRole, "membership_role"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+    # declares User.memberships too: the people's side of memberships lives here
+    user: Mapped[User] = relationship(
+        foreign_keys=[user_id], backref=backref("memberships", lazy="select",
+                                                cascade="all, delete-orphan"))
     organisation: Mapped[Organisation] = relationship(back_populates="memberships",
                                                       lazy="joined")
 
