@@ -40,15 +40,11 @@ def refusable() -> Iterator[None]:
     savepoint = db.session.begin_nested()
     try:
         yield
-    except Refused as refusal:
+    except BaseException as error:
         if savepoint.is_active:
             savepoint.rollback()
-        refusal.contained = True
+        if isinstance(error, Refused):
+            error.contained = True
         raise
-    except BaseException:
-        if savepoint.is_active:
-            savepoint.rollback()
-        raise
-    else:
-        if savepoint.is_active:
-            savepoint.commit()
+    if savepoint.is_active:
+        savepoint.commit()
