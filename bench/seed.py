@@ -20,11 +20,13 @@ from consult.accounts.models import User
 from consult.challenges.models import (
     DEFAULT_CHARTER_RULES,
     Challenge,
+    ChallengePhase,
     CharterRule,
     Participation,
     Theme,
     challenge_organisations,
 )
+from consult.challenges.timeline import classic
 from consult.comments.models import Comment
 from consult.core.passwords import hash_password
 from consult.core.search import search_text
@@ -115,14 +117,16 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
     def challenge(title, slug, phase_days):
         challenge_id = db.session.execute(insert(Challenge).values(
             slug=slug, title=title, service="Accueil du public", problem="Un problème.",
-            audience="", context="", submission_starts_at=now + timedelta(days=phase_days[0]),
-            voting_starts_at=now + timedelta(days=phase_days[1]),
-            review_starts_at=now + timedelta(days=phase_days[2]),
-            results_at=now + timedelta(days=phase_days[3]), supports_per_person=None,
-            self_support_allowed=False, moderation_mode="post", moderation_charter="",
+            audience="", context="", moderation_mode="post", moderation_charter="",
             auto_hide_threshold=5, published_at=now, created_at=now, ideas_count=0,
-            supports_count=0, participants_count=0, announced_phase="voting",
+            supports_count=0, participants_count=0,
         ).returning(Challenge.id)).scalar_one()
+        starts = [now + timedelta(days=d) for d in phase_days]
+        db.session.execute(insert(ChallengePhase), [
+            {"challenge_id": challenge_id, "kind": spec.kind, "title": "", "description": "",
+             "starts_at": spec.starts_at, "ends_at": spec.ends_at, "settings": spec.settings,
+             "announced_at": now if spec.starts_at <= now else None}
+            for spec in classic(tuple(starts), supports_per_person=None)])
         db.session.execute(insert(CharterRule), [
             {"challenge_id": challenge_id, "label": label, "position": n}
             for n, label in enumerate(DEFAULT_CHARTER_RULES)])

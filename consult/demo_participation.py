@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from consult.challenges.models import Challenge, ModerationMode
 from consult.challenges.operations import create_challenge
+from consult.challenges.timeline import classic, move_classic
 from consult.comments.operations import post_comment
 from consult.db import db, utcnow
 from consult.ideas.operations import cast_support, submit_idea
@@ -19,7 +20,7 @@ contenus sans rapport avec le défi."""
 
 CHALLENGES = [
     {
-        "key": "cni", "phase": "voting", "orgs": ["prefecture", "lab"],
+        "key": "cni", "phase": "supports", "orgs": ["prefecture", "lab"],
         "title": "Simplifier la demande de carte d'identité",
         "service": "Délivrance des cartes nationales d'identité et passeports",
         "problem": "Obtenir un rendez-vous pour une carte d'identité prend **plusieurs "
@@ -53,7 +54,7 @@ CHALLENGES = [
         ],
     },
     {
-        "key": "transport", "phase": "submission", "orgs": ["dep95"],
+        "key": "transport", "phase": "ideas", "orgs": ["dep95"],
         "title": "Mieux informer les familles sur les transports scolaires",
         "service": "Transport scolaire des collégiens",
         "problem": "Les familles apprennent souvent trop tard les changements d'horaires "
@@ -138,14 +139,7 @@ COMMENTS = {
 
 def _set_phase(challenge: Challenge, phase: str) -> None:
     """Place the challenge's dates so that ``phase`` is the current one."""
-    now = utcnow()
-    offsets = {  # start of submission, voting, review, results, relative to now (days)
-        "announced": (5, 20, 35, 50), "draft": (5, 20, 35, 50),
-        "submission": (-10, 10, 25, 40), "voting": (-25, -5, 12, 30),
-        "review": (-40, -20, -5, 20), "results": (-90, -60, -40, -10),
-    }[phase]
-    (challenge.submission_starts_at, challenge.voting_starts_at, challenge.review_starts_at,
-     challenge.results_at) = (now + d * DAY for d in offsets)
+    move_classic(challenge, phase, utcnow())
     db.session.flush()
 
 
@@ -158,15 +152,16 @@ def load_challenges(*, admin, citizens, organisations) -> dict[str, int]:
             admin, [organisations[k] for k in spec["orgs"]], title=spec["title"],
             service=spec["service"], problem=spec["problem"],
             audience=spec.get("audience", ""), context=spec.get("context", ""),
-            themes=spec["themes"], dates=(now - DAY, now + DAY, now + 2 * DAY, now + 3 * DAY),
-            supports_per_person=3 if spec["key"] != "seniors" else None,
+            themes=spec["themes"], phases=classic(
+                (now - DAY, now + DAY, now + 2 * DAY, now + 3 * DAY),
+                supports_per_person=3 if spec["key"] != "seniors" else None),
             moderation_mode=ModerationMode.POST, moderation_charter=CHARTER,
             publish=spec["phase"] != "draft")
         counts["défis"] += 1
         if not spec["ideas"]:
             _set_phase(challenge, spec["phase"])
             continue
-        _set_phase(challenge, "submission")
+        _set_phase(challenge, "ideas")
         themes = {t.name: t.id for t in challenge.themes}
         ideas = []
         for n, (title, body, theme) in enumerate(spec["ideas"]):
@@ -176,8 +171,8 @@ def load_challenges(*, admin, citizens, organisations) -> dict[str, int]:
                                      theme_id=themes.get(theme),
                                      territory_id=val_doise if n % 2 == 0 else None))
             counts["idées"] += 1
-        if spec["phase"] != "submission":
-            _set_phase(challenge, "voting")
+        if spec["phase"] != "ideas":
+            _set_phase(challenge, "supports")
             for c, citizen in enumerate(citizens):
                 for idea in ideas[c % 3:: 2][:2]:
                     if idea.author_id != citizen.id:
@@ -206,19 +201,20 @@ def _date_within_phases(challenge: Challenge, ideas) -> None:
     supports during the vote, comments after the idea they answer."""
     from sqlalchemy import update
 
+    from consult.challenges.phases import Phase
     from consult.comments.models import Comment
     from consult.ideas.models import Idea, Support
 
-    submission = challenge.voting_starts_at - challenge.submission_starts_at
+    ideas_phase, vote = challenge.phase_of(Phase.IDEAS), challenge.phase_of(Phase.SUPPORTS)
+    submission = ideas_phase.ends_at - ideas_phase.starts_at
     for n, idea in enumerate(ideas):
-        when = challenge.submission_starts_at + submission * (n + 1) / (len(ideas) + 2)
+        when = ideas_phase.starts_at + submission * (n + 1) / (len(ideas) + 2)
         db.session.execute(update(Idea).where(Idea.id == idea.id).values(
             created_at=when, published_at=when))
         db.session.execute(update(Comment).where(Comment.idea_id == idea.id).values(
             created_at=when + DAY / 3))
-    voting = challenge.review_starts_at - challenge.voting_starts_at
     db.session.execute(update(Support).where(Support.challenge_id == challenge.id).values(
-        created_at=challenge.voting_starts_at + voting / 3))
+        created_at=vote.starts_at + (vote.ends_at - vote.starts_at) / 3))
     db.session.expire_all()
 
 

@@ -15,6 +15,13 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes["engine"]
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch operation rebuilds a table (copy, drop, rename): with foreign keys
+            # enforced, dropping the old table would cascade to every row pointing at
+            # it. SQLite ignores this PRAGMA inside a transaction, hence before it, on
+            # the driver's connection; checked again and restored below.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         connection.info["write"] = True
         context.configure(
             connection=connection,
@@ -25,7 +32,13 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         connection.commit()
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 run_migrations_online()

@@ -59,27 +59,28 @@ def agent_of(organisation, role=MembershipRole.AGENT, **user_kwargs) -> User:
 
 from datetime import timedelta  # noqa: E402
 
-from consult.challenges.models import Challenge, ModerationMode, Theme  # noqa: E402
+from consult.challenges.models import (  # noqa: E402
+    Challenge,
+    ChallengePhase,
+    ModerationMode,
+    Theme,
+)
+from consult.challenges.timeline import classic_at, move_classic  # noqa: E402
 from consult.ideas.models import Idea, IdeaStatus  # noqa: E402
 
 DAY = timedelta(days=1)
 
-PHASE_OFFSETS = {  # days from now to the start of submission, voting, review, results
-    "announced": (5, 20, 35, 50), "submission": (-10, 10, 25, 40),
-    "voting": (-25, -5, 12, 30), "review": (-40, -20, -5, 20), "results": (-90, -60, -40, -10),
-}
-
-
-def phase_dates(phase: str) -> dict:
-    now = utcnow()
-    starts = [now + d * DAY for d in PHASE_OFFSETS[phase]]
-    return dict(zip(("submission_starts_at", "voting_starts_at", "review_starts_at",
-                     "results_at"), starts, strict=True))
+def phase_rows(phase: str, **rules) -> list[ChallengePhase]:
+    """The four phases of a « Défi de service » placed so that ``phase`` is under way."""
+    now = utcnow()  # phases under way when it appeared are not news (create_challenge)
+    return [ChallengePhase(kind=spec.kind, starts_at=spec.starts_at, ends_at=spec.ends_at,
+                           settings=spec.settings, title="", description="",
+                           announced_at=now if spec.starts_at <= now else None)
+            for spec in classic_at(phase, now, **rules)]
 
 
 def move_to(challenge, phase: str) -> None:
-    for field, value in phase_dates(phase).items():
-        setattr(challenge, field, value)
+    move_classic(challenge, phase, utcnow())
     db.session.flush()
 
 
@@ -88,22 +89,20 @@ class ChallengeFactory(Base):
         model = Challenge
 
     class Params:
-        phase = "submission"
+        phase = "ideas"
+        supports_per_person = 3
+        self_support_allowed = False
 
     title = factory.Sequence(lambda n: f"Défi numéro {n}")
     slug = factory.Sequence(lambda n: f"defi-{n}")
     service = "Accueil du public"
     problem = "Un problème de service public."
     published_at = factory.LazyFunction(utcnow)
-    supports_per_person = 3
-    self_support_allowed = False
     moderation_mode = ModerationMode.POST
     auto_hide_threshold = 3
-    submission_starts_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)[
-        "submission_starts_at"])
-    voting_starts_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)["voting_starts_at"])
-    review_starts_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)["review_starts_at"])
-    results_at = factory.LazyAttribute(lambda o: phase_dates(o.phase)["results_at"])
+    phases = factory.LazyAttribute(lambda o: phase_rows(
+        o.phase, supports_per_person=o.supports_per_person,
+        self_support_allowed=o.self_support_allowed))
     organisations = factory.LazyFunction(lambda: [OrganisationFactory()])
 
     @factory.post_generation
@@ -163,13 +162,13 @@ def brief_from(ideas, organisation=None, actor=None, **fields):
     organisation = organisation or challenge.organisations[0]
     if actor is None or not is_agent_for(actor, challenge):
         actor = agent_of(challenge.organisations[0])
-    dates = {field: getattr(challenge, field) for field in phase_dates("review")}
+    dates = {p.id: (p.starts_at, p.ends_at) for p in challenge.phases}
     move_to(challenge, "review")
     fields.setdefault("title", "Un cahier")
     fields.setdefault("problem_statement", "Le problème à résoudre.")
     try:
         return convert_to_brief(actor, list(ideas), organisation, **fields)
     finally:
-        for field, value in dates.items():
-            setattr(challenge, field, value)
+        for p in challenge.phases:
+            p.starts_at, p.ends_at = dates[p.id]
         db.session.flush()

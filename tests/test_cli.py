@@ -79,7 +79,7 @@ def test_demo_accounts_sign_in_through_the_form(app, client):
 def test_check_reports_a_counter_that_does_not_match_its_rows(app):
     from tests.factories import ChallengeFactory, IdeaFactory
 
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     idea.supports_count = 7  # no support row behind it
     db.session.flush()
     result = app.test_cli_runner().invoke(args=["check"])

@@ -16,7 +16,7 @@ def _world():
                                  title="Accueillir en préfecture")
     challenge.results_published_at = utcnow()
     challenge.results_message = "Merci."
-    other = ChallengeFactory(phase="voting", organisations=[town], title="Les cantines")
+    other = ChallengeFactory(phase="supports", organisations=[town], title="Les cantines")
     idea = IdeaFactory(challenge=challenge, title="Un guichet unique pour les étrangers")
     IdeaFactory(challenge=other, title="Des menus affichés à l’avance")
     agent = agent_of(lab)

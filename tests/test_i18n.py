@@ -70,7 +70,7 @@ def test_french_plurals_follow_french_rules(client):
     carries CLDR's French plural rule (tools/french_catalogue.py)."""
     from tests.factories import ChallengeFactory
 
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     page = client.get(f"/defis/{challenge.slug}", headers={"Accept-Language": "fr"}).text
     assert "0 idée<" in page or "0 idée " in page
     assert "0 idées" not in page
@@ -131,7 +131,7 @@ def test_counts_are_written_as_the_reader_writes_them(client):
     """« 12 345 idées » in French, "12,345 ideas" in English (issue 14)."""
     from tests.factories import ChallengeFactory
 
-    challenge = ChallengeFactory(phase="voting", ideas_count=12345, participants_count=1)
+    challenge = ChallengeFactory(phase="supports", ideas_count=12345, participants_count=1)
     french = client.get("/defis", headers={"Accept-Language": "fr"}).text
     assert "12\u202f345 idées" in french and "1 participant<" in french
     english = client.get("/defis", headers={"Accept-Language": "en"}).text
@@ -143,7 +143,7 @@ def test_french_content_carries_its_language_in_an_english_interface(client):
     """A screen reader reads French ideas in French on an English page (issue 15)."""
     from tests.factories import ChallengeFactory, IdeaFactory
 
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"), title="Un guichet unique",
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"), title="Un guichet unique",
                        body="Un seul **guichet** pour tout.")
     english = client.get(f"/idees/{idea.id}", headers={"Accept-Language": "en"}).text
     assert '<h1><span lang="fr">Un guichet unique</span></h1>' in english

@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from consult.db import Base, db
+from consult.db import Base, db, scratch_database
 from consult.migrate import heads, is_at_head
 
 
@@ -61,3 +61,60 @@ def test_append_only_triggers_survive_every_migration():
             "SELECT name FROM sqlite_master WHERE type = 'trigger' "
             "AND tbl_name = 'action_log'")))
         assert triggers == {"action_log_no_update", "action_log_no_delete"}
+
+
+def test_the_four_dates_of_a_challenge_become_its_phases(tmp_path):
+    """Migration 0018 on a database holding a challenge made before it: its four dates
+    become four phases, its vote rules the supports phase's settings, the phase already
+    announced stays announced, and rebuilding `challenges` (SQLite) loses no row that
+    points at it."""
+    import os
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from consult.db import make_engine
+    from consult.migrate import upgrade
+
+    if db.dialect == "sqlite":
+        url, drop = f"sqlite:///{tmp_path}/before.db", (lambda: None)
+    else:
+        url, drop = scratch_database(os.environ["CONSULT_TEST_DATABASE_URL"], "consult_m18")
+    engine = make_engine(url)
+    try:
+        upgrade(engine, "0017")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO challenges (id, slug, title, service, problem, audience, context, "
+                "submission_starts_at, voting_starts_at, review_starts_at, results_at, "
+                "supports_per_person, self_support_allowed, moderation_mode, "
+                "moderation_charter, auto_hide_threshold, published_at, created_at, "
+                "ideas_count, supports_count, participants_count, announced_phase) VALUES "
+                "(7, 'ancien', 'Un ancien défi', 'Accueil', 'Un problème.', '', '', "
+                ":a, :b, :c, :d, 4, true, 'post', '', 5, :a, :a, 0, 0, 0, 'voting')"),
+                {"a": datetime(2026, 1, 1), "b": datetime(2026, 2, 1),
+                 "c": datetime(2026, 3, 1), "d": datetime(2026, 4, 1)})
+            connection.execute(text("INSERT INTO themes (challenge_id, name) "
+                                    "VALUES (7, 'Accueil')"))
+        upgrade(engine)
+        with engine.connect() as connection:
+            phases = connection.execute(text(
+                "SELECT kind, starts_at, ends_at, announced_at IS NOT NULL FROM "
+                "challenge_phases WHERE challenge_id = 7 ORDER BY starts_at")).all()
+            settings = connection.execute(text(
+                "SELECT settings FROM challenge_phases WHERE kind = 'supports'")).scalar()
+            themes = connection.execute(text("SELECT count(*) FROM themes")).scalar()
+        def month(value):  # SQLite answers raw SQL with text
+            return datetime.fromisoformat(str(value)).month if value is not None else None
+
+        assert [(k, month(s), month(e), bool(told)) for k, s, e, told in phases] == [
+            ("ideas", 1, 2, True), ("supports", 2, 3, True), ("review", 3, 4, False),
+            ("results", 4, None, False)]
+        import json
+
+        settings = json.loads(settings) if isinstance(settings, str) else settings
+        assert settings == {"supports_per_person": 4, "self_support_allowed": True}
+        assert themes == 1
+    finally:
+        engine.dispose()
+        drop()

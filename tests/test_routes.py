@@ -175,7 +175,7 @@ def world():
         "platform": UserFactory(is_platform_admin=True),
     }
     owner = UserFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[org_a])
+    challenge = ChallengeFactory(phase="supports", organisations=[org_a])
     idea = IdeaFactory(challenge=challenge, author=owner)
     duplicate = IdeaFactory(challenge=challenge, author=owner)
     comment = Comment(idea_id=idea.id, author=owner, body="Un commentaire")

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-NAMES = "draft|announced|submission|voting|review|results"
+NAMES = ("draft|announced|pause|closed|information|survey|ideas|supports|review|results"
+         "|submission|voting")
 RESTATED = re.compile(
     rf"phase(\.value)?\s*(==|!=|\bin\b|\bnot in\b)\s*[\(\[]?\s*['\"]({NAMES})['\"]"
     rf"|['\"]({NAMES})['\"]\s*(==|!=)\s*\w*\.?phase|Phase\.[A-Z]+")
@@ -22,7 +23,7 @@ def test_no_template_compares_phase_names():
 
 
 def test_the_pattern_sees_a_restated_rule():
-    assert RESTATED.search("{% if challenge.phase.value == 'voting' and supports_left %}")
+    assert RESTATED.search("{% if challenge.phase.value == 'supports' and supports_left %}")
     assert RESTATED.search("{% if challenge.phase.value in ('review', 'results') %}")
-    assert RESTATED.search("{% if challenge.phase == Phase.VOTING %}")
+    assert RESTATED.search("{% if challenge.phase == Phase.SUPPORTS %}")
     assert not RESTATED.search("{% if Action.SUPPORT in actions_for(challenge) %}")

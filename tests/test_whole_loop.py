@@ -21,6 +21,7 @@ from consult.ideas.models import Idea
 from consult.notifications.digest import announce_phase_changes
 from consult.notifications.models import Notification
 from consult.organisations.models import MembershipRole
+from tests.challenges.test_editor import calendar
 from tests.conftest import login, post_form
 from tests.factories import OrganisationFactory, UserFactory, agent_of
 
@@ -46,9 +47,11 @@ def test_the_whole_loop(app):
         "title": "Comment simplifier l'inscription à la cantine ?",
         "service": "Restauration scolaire", "problem": "Les dossiers sont trop lourds à remplir.",
         "organisations": [str(lab.id)], "themes": "Inscription",
-        "submission_starts_at": local(timedelta(hours=-1)),
-        "voting_starts_at": local(timedelta(days=1)), "review_starts_at": local(timedelta(days=2)),
-        "results_at": local(timedelta(days=3)), "supports_per_person": "2",
+        **calendar(("ideas", local(timedelta(hours=-1)), local(timedelta(days=1))),
+                   ("supports", local(timedelta(days=1)), local(timedelta(days=2))),
+                   ("review", local(timedelta(days=2)), local(timedelta(days=3))),
+                   ("results", local(timedelta(days=3)), None)),
+        "supports_per_person": "2",
         "charter_rules": "Hors sujet"}).status_code == 302
     challenge = db.session.scalar(select(Challenge))
     assert post_form(admin, f"/defis/{challenge.slug}/publier").status_code == 302

@@ -20,6 +20,8 @@ from consult.api.tokens import Integration
 from consult.api.views import ID, challenges_out, idea_detail_out, public_idea, visible_challenge
 from consult.challenges import operations as challenge_ops
 from consult.challenges.models import Challenge, ModerationMode
+from consult.challenges.phases import Phase
+from consult.challenges.timeline import PhaseSpec, phase_problems
 from consult.core.urls import external_url
 from consult.db import db
 from consult.ideas.models import AnswerStatus
@@ -27,7 +29,6 @@ from consult.moderation.operations import give_official_answer
 from consult.territories.reference import territory_id_by_key
 
 TOKEN = {TOKEN_SCHEME: []}
-DATE_FIELDS = ("submission_starts_at", "voting_starts_at", "review_starts_at", "results_at")
 
 
 def _utc(value: datetime) -> datetime:
@@ -42,6 +43,20 @@ def _territory(key: str | None) -> int | None:
         raise ApiError(422, "unknown_territory", _("Territoire inconnu : %(key)s.", key=key),
                        "territory")
     return found
+
+
+def _phases(sent: list[s.PhaseIn], limit: int | None, self_support: bool) -> list[PhaseSpec]:
+    specs = [PhaseSpec(kind=Phase(p.kind), starts_at=_utc(p.starts_at),
+                       ends_at=_utc(p.ends_at) if p.ends_at else None, title=p.title.strip(),
+                       description=p.description.strip(),
+                       settings={"supports_per_person": limit,
+                                 "self_support_allowed": self_support}
+                       if p.kind == Phase.SUPPORTS else {}) for p in sent]
+    specs.sort(key=lambda spec: spec.starts_at)
+    problems = phase_problems(specs)
+    if problems:
+        raise ApiError(422, "invalid_phases", " ".join(m for _, _, m in problems), "phases")
+    return specs
 
 
 def _own_challenge(integration: Integration, challenge_id: int) -> Challenge:
@@ -64,10 +79,9 @@ def create_challenge():
     challenge = challenge_ops.create_challenge(
         integration.actor, [integration.organisation], title=data.title,
         service=data.service, problem=data.problem,
-        dates=tuple(_utc(getattr(data, name)) for name in DATE_FIELDS),
+        phases=_phases(data.phases, data.supports_per_person, data.self_support_allowed),
         audience=data.audience, context=data.context, themes=data.themes,
-        territory_id=_territory(data.territory), supports_per_person=data.supports_per_person,
-        self_support_allowed=data.self_support_allowed,
+        territory_id=_territory(data.territory),
         moderation_mode=ModerationMode(data.moderation_mode),
         moderation_charter=data.moderation_charter, publish=data.publish)
     if data.charter_rules:
@@ -84,14 +98,16 @@ def create_challenge():
 def update_challenge(challenge_id: int):
     """Modifier un défi
 
-    Seuls les champs envoyés changent. Les dates des phases doivent se suivre ;
-    `"publish": true` publie un brouillon."""
+    Seuls les champs envoyés changent ; `phases`, si envoyé, remplace toutes les
+    phases (elles doivent se suivre). `"publish": true` publie un brouillon."""
     integration = require_integration(ApiScope.CHALLENGES)
     challenge = _own_challenge(integration, challenge_id)
     data: s.ChallengePatch = request.context.json
     sent = data.model_dump(exclude_unset=True)
-    fields = {name: getattr(challenge, name) for name in DATE_FIELDS}
-    fields.update({name: _utc(sent[name]) for name in DATE_FIELDS if sent.get(name)})
+    fields: dict = {}
+    limit = sent.get("supports_per_person", challenge.supports_per_person)
+    if data.phases is not None:
+        fields["phases"] = _phases(data.phases, limit, challenge.self_support_allowed)
     for name in ("title", "service", "problem", "audience", "context",
                  "supports_per_person", "moderation_charter"):
         if sent.get(name) is not None:

@@ -32,8 +32,11 @@ Utc = Annotated[datetime, PlainSerializer(_utc_text, return_type=str),
                 WithJsonSchema({"type": "string", "format": "date-time",
                                 "description": "UTC, ISO 8601."})]
 
-PhaseName = Literal["announced", "submission", "voting", "review", "results"]
-PhaseOrDraft = Literal["draft", "announced", "submission", "voting", "review", "results"]
+KindName = Literal["information", "survey", "ideas", "supports", "review", "results"]
+PhaseName = Literal["information", "survey", "ideas", "supports", "review", "results",
+                    "announced", "pause", "closed"]
+PhaseOrDraft = Literal["information", "survey", "ideas", "supports", "review", "results",
+                       "announced", "pause", "closed", "draft"]
 AnswerName = Literal["under_study", "selected", "not_retained", "implemented"]
 BriefStatusName = Literal["published", "prototyping", "testing", "adopted", "abandoned"]
 BriefStatusOrDraft = Literal["draft", "published", "prototyping", "testing", "adopted",
@@ -137,10 +140,23 @@ class OrganisationQuery(Strict):
 # --- Challenges -------------------------------------------------------------------------
 
 class PhaseOut(BaseModel):
-    phase: PhaseName
-    label: str
+    id: int
+    kind: KindName = Field(description="Ce que les participants peuvent y faire.")
+    title: str = Field(description="Titre donné par l'organisation (vide : le type).")
+    label: str = Field(description="Le titre, ou le nom du type.")
+    description: str
     starts_at: Utc = Field(description="UTC, ISO 8601.")
-    ends_at: Utc | None
+    ends_at: Utc | None = Field(description="null : la phase reste ouverte.")
+    current: bool = Field(description="En cours maintenant (deux phases peuvent se "
+                          "chevaucher).")
+
+
+class PhaseIn(Strict):
+    kind: KindName
+    title: str = Text(120)
+    description: str = Text(300)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime | None = None
 
 
 class RulesOut(BaseModel):
@@ -172,9 +188,11 @@ class ChallengeOut(BaseModel):
     problem: str = Field(description="Markdown.")
     audience: str
     context: str
-    phase: PhaseOrDraft
+    phase: PhaseOrDraft = Field(description="La phase en cours (la dernière commencée si "
+                                "deux se chevauchent), ou l'état du défi entre ses phases.")
     phase_label: str
-    phases: list[PhaseOut]
+    phases: list[PhaseOut] = Field(description="Ses phases, dans l'ordre où elles "
+                                   "commencent.")
     rules: RulesOut
     themes: list[str]
     territory: TerritoryOut | None
@@ -213,10 +231,8 @@ class ChallengeIn(Strict):
     context: str = Text(10_000)
     themes: list[Line(1, 80)] = Field(default_factory=list, max_length=30)
     territory: str | None = Field(None, pattern=TERRITORY_PATTERN)
-    submission_starts_at: AwareDatetime
-    voting_starts_at: AwareDatetime
-    review_starts_at: AwareDatetime
-    results_at: AwareDatetime
+    phases: list[PhaseIn] = Field(min_length=1, max_length=12, description=(
+        "Les phases du défi ; le vote (`supports`) prend les deux règles ci-dessous."))
     supports_per_person: int | None = Field(3, ge=1, le=1000)
     self_support_allowed: bool = False
     moderation_mode: Literal["pre", "post"] = "post"
@@ -237,10 +253,8 @@ class ChallengePatch(Strict):
     audience: str | None = Text(5_000, None)
     context: str | None = Text(10_000, None)
     themes: list[Line(1, 80)] | None = Field(None, max_length=30)
-    submission_starts_at: AwareDatetime | None = None
-    voting_starts_at: AwareDatetime | None = None
-    review_starts_at: AwareDatetime | None = None
-    results_at: AwareDatetime | None = None
+    phases: list[PhaseIn] | None = Field(None, min_length=1, max_length=12, description=(
+        "Remplace toutes les phases."))
     supports_per_person: int | None = Field(None, ge=1, le=1000)
     moderation_charter: str | None = Text(20_000, None)
     charter_rules: list[Line(1, 200)] | None = Field(None, max_length=30)

@@ -37,6 +37,7 @@ def organisation(value: Organisation) -> s.OrganisationOut:
 
 def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:
     phase = value.phase
+    current = value.current_phases
     cover = None
     if value.cover_image:
         cover = s.CoverOut(url=external_url("challenges.media", name=value.cover_image),
@@ -45,8 +46,10 @@ def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:
         id=value.id, slug=value.slug, title=value.title, service=value.service,
         problem=value.problem, audience=value.audience, context=value.context,
         phase=phase.value, phase_label=phase.label,
-        phases=[s.PhaseOut(phase=p.value, label=p.label, starts_at=start, ends_at=end)
-                for p, start, end in value.phase_dates()],
+        phases=[s.PhaseOut(id=p.id, kind=p.kind.value, title=p.title, label=p.label,
+                           description=p.description, starts_at=p.starts_at,
+                           ends_at=p.ends_at, current=p in current)
+                for p in value.timeline()],
         rules=s.RulesOut(supports_per_person=value.supports_per_person,
                          self_support_allowed=value.self_support_allowed,
                          moderation_mode=value.moderation_mode.value,

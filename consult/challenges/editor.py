@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,14 +15,15 @@ from consult.challenges.co_ownership import pending_proposals
 from consult.challenges.forms import ChallengeForm
 from consult.challenges.models import DEFAULT_CHARTER_RULES, Challenge, CharterRule, ModerationMode
 from consult.challenges.queries import challenge_by_slug
+from consult.challenges.timeline import DEFAULT_PROCESS, PROCESSES, PhaseSpec, prefill, specs_of
 from consult.core.errors_domain import Refused, refusable
 from consult.core.media import media_dir, store_image
 from consult.core.security import Permission, can
 from consult.core.timezones import local_to_utc, utc_to_local
-from consult.db import db
+from consult.db import db, utcnow
 from consult.organisations.queries import all_organisations, organisation_by_slug
 
-DATE_FIELDS = ("submission_starts_at", "voting_starts_at", "review_starts_at", "results_at")
+BLANK_ROWS = 2  # empty calendar rows offered to add a phase without JavaScript
 
 
 def _require(permission: Permission, obj) -> None:
@@ -36,13 +39,11 @@ def _form_values(form: ChallengeForm) -> tuple[dict, list] | None:
         "title": form.title.data.strip(), "service": form.service.data.strip(),
         "problem": form.problem.data, "audience": form.audience.data or "",
         "context": form.context.data or "", "territory_id": territory_id,
-        "supports_per_person": form.supports_per_person.data,
-        "self_support_allowed": form.self_support_allowed.data,
+        "phases": form.phase_specs(),
         "moderation_mode": ModerationMode.PRE if form.pre_moderation.data
         else ModerationMode.POST,
         "moderation_charter": form.moderation_charter.data or "",
     }
-    values.update({name: local_to_utc(getattr(form, name).data) for name in DATE_FIELDS})
     return values, organisations
 
 
@@ -60,8 +61,35 @@ def _themes_and_rules(form: ChallengeForm, challenge: Challenge) -> None:
     operations.set_charter_rules(challenge, (form.charter_rules.data or "").splitlines())
 
 
+def _calendar(form: ChallengeForm, specs: list[PhaseSpec]) -> None:
+    """Show these phases in the calendar rows, and the empty rows to add one."""
+    while form.phases.entries:
+        form.phases.pop_entry()
+    for spec in specs:
+        form.phases.append_entry({
+            "id": spec.id or "", "kind": spec.kind.value, "title": spec.title,
+            "description": spec.description, "starts_at": utc_to_local(spec.starts_at),
+            "ends_at": utc_to_local(spec.ends_at) if spec.ends_at else None})
+    _blank_rows(form)
+
+
+def _blank_rows(form: ChallengeForm) -> None:
+    blank = sum(1 for entry in form.phases if not entry.form.kind.data)
+    for _n in range(BLANK_ROWS - blank):
+        form.phases.append_entry({})
+
+
+def _prefilled(form: ChallengeForm) -> None:
+    """The chosen process's phases from tomorrow 9 h (Paris)."""
+    start = (utc_to_local(utcnow()) + timedelta(days=1)).replace(hour=9, minute=0, second=0,
+                                                                 microsecond=0)
+    _calendar(form, prefill(form.process_key.data, local_to_utc(start),
+                            supports_per_person=form.supports_per_person.data,
+                            self_support_allowed=bool(form.self_support_allowed.data)))
+
+
 def _refused(form: ChallengeForm, refusal: Refused) -> None:
-    field = {"dates": form.voting_starts_at, "organisations": form.organisations,
+    field = {"organisations": form.organisations,
              "cover": form.cover}.get(refusal.field or "")
     (field.errors if field is not None else form.form_errors).append(refusal.message)
 
@@ -77,6 +105,8 @@ def new(slug: str):
         form.organisations.data = [organisation.id]
         form.charter_rules.data = "\n".join(DEFAULT_CHARTER_RULES)
         form.supports_per_person.data = 5
+        form.process_key.data = request.args.get("demarche", DEFAULT_PROCESS)
+        _prefilled(form)
     if form.validate_on_submit():
         parsed = _form_values(form)
         if parsed is not None:
@@ -88,9 +118,7 @@ def new(slug: str):
                 try:
                     with refusable():
                         challenge = operations.create_challenge(
-                            person(), organisations, dates=tuple(values.pop(n)
-                                                                 for n in DATE_FIELDS),
-                            **values)
+                            person(), organisations, **values)
                         _save_cover(form, challenge)
                         _themes_and_rules(form, challenge)
                 except Refused as refusal:
@@ -99,8 +127,9 @@ def new(slug: str):
                     flash(_("Brouillon enregistré. Relisez l’aperçu, puis publiez le défi."),
                           "success")
                     return redirect(url_for("challenges.show", slug=challenge.slug))
+    _blank_rows(form)
     return form_page("challenges/editor.html", form, organisation=organisation, challenge=None,
-                     pending=[])
+                     pending=[], processes=PROCESSES.values())
 
 
 @bp.route("/defis/<slug>/modifier", methods=["GET", "POST"])
@@ -115,8 +144,7 @@ def edit(slug: str):
         form.themes.data = ", ".join(t.name for t in challenge.themes)
         form.territory.data = challenge.territory.label if challenge.territory else ""
         form.pre_moderation.data = challenge.moderation_mode == ModerationMode.PRE
-        for name in DATE_FIELDS:
-            getattr(form, name).data = utc_to_local(getattr(challenge, name))
+        _calendar(form, specs_of(challenge))
         form.charter_rules.data = "\n".join(r.label for r in sorted(
             db.session.query(CharterRule).filter_by(challenge_id=challenge.id),
             key=lambda r: r.position))
@@ -138,6 +166,7 @@ def edit(slug: str):
                     flash(_("En attente de l’accord de : %(names)s.",
                             names=", ".join(p.organisation.name for p in invited)), "info")
                 return redirect(url_for("challenges.show", slug=challenge.slug))
+    _blank_rows(form)
     return form_page("challenges/editor.html", form, organisation=challenge.organisations[0],
                      challenge=challenge, pending=pending_proposals(challenge))
 

@@ -5,17 +5,51 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
     IntegerField,
+    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
-from consult.core.forms import CheckboxList, ConsultForm, length, required
+from consult.challenges.phases import KINDS, PHASE_LABELS, Phase
+from consult.challenges.timeline import PhaseSpec, phase_problems
+from consult.core.forms import CheckboxList, ConsultForm, InputRules, length, required
+from consult.core.timezones import local_to_utc
 from consult.territories.forms import TerritoryField
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class PhaseForm(InputRules, Form):
+    """One row of the calendar: a phase's kind, title and dates (Paris time). A row
+    whose type is left empty is ignored, so that the page works without JavaScript:
+    two empty rows wait under the phases to add one, « Aucune » removes one."""
+
+    id = HiddenField()
+    kind = SelectField(_l("Type"), choices=[SelectChoice("", _l("— Aucune (ligne ignorée) —"))]
+                       + [SelectChoice(k.value, PHASE_LABELS[k]) for k in KINDS], default="")
+    title = StringField(_l("Titre (facultatif)"), [Optional(), length(120)],
+                        description=_l("Par défaut, le nom du type."))
+    starts_at = DateTimeLocalField(_l("Début"), [Optional()], format=DATE_FORMAT)
+    ends_at = DateTimeLocalField(_l("Fin"), [Optional()], format=DATE_FORMAT,
+                                 description=_l("Vide : la phase reste ouverte (la "
+                                                "dernière seulement)."))
+    description = StringField(_l("Ce qui s’y passe (facultatif)"), [Optional(), length(300)])
+
+    def spec(self) -> PhaseSpec | None:
+        if not self.kind.data or self.starts_at.data is None:
+            return None
+        return PhaseSpec(kind=Phase(self.kind.data), starts_at=local_to_utc(self.starts_at.data),
+                         ends_at=local_to_utc(self.ends_at.data) if self.ends_at.data else None,
+                         title=(self.title.data or "").strip(),
+                         description=(self.description.data or "").strip(),
+                         id=int(self.id.data) if (self.id.data or "").isdigit() else None)
 
 
 class ChallengeForm(ConsultForm):
@@ -43,14 +77,9 @@ class ChallengeForm(ConsultForm):
     cover_alt = StringField(_l("Texte alternatif de l’image"), [Optional(), length(300)],
                             description=_l("Ce que montre l’image, pour les personnes qui ne "
                                            "la voient pas. Obligatoire avec une image."))
-    submission_starts_at = DateTimeLocalField(_l("Début du dépôt des idées"), [required()],
-                                              format=DATE_FORMAT)
-    voting_starts_at = DateTimeLocalField(_l("Début du vote"), [required()],
-                                          format=DATE_FORMAT)
-    review_starts_at = DateTimeLocalField(_l("Début de l’étude par l’administration"),
-                                          [required()], format=DATE_FORMAT)
-    results_at = DateTimeLocalField(_l("Publication des résultats"), [required()],
-                                    format=DATE_FORMAT)
+    process_key = HiddenField(default="")  # the process template the calendar started from
+    phases = FieldList(FormField(PhaseForm), label=_l("Phase"), min_entries=1,
+                       max_entries=14)
     supports_per_person = IntegerField(
         _l("Soutiens par personne"), [Optional(), NumberRange(min=1, max=1000,
                                                               message=_l("Entre 1 et 1000."))],
@@ -64,17 +93,48 @@ class ChallengeForm(ConsultForm):
         description=_l("Chaque refus citera l’une d’elles ; les chiffres publics les "
                        "reprennent."))
 
+    def phase_specs(self) -> list[PhaseSpec]:
+        """The phases typed, in the order they start, with the vote's rules on the
+        supports phase."""
+        specs = [spec for entry in self.phases for spec in [entry.form.spec()] if spec]
+        for spec in specs:
+            if spec.kind == Phase.SUPPORTS:
+                spec.settings = {"supports_per_person": self.supports_per_person.data,
+                                 "self_support_allowed": bool(self.self_support_allowed.data)}
+        return sorted(specs, key=lambda s: s.starts_at)
+
+    def _validate_phases(self) -> bool:
+        rows = []  # (spec, entry) of the rows that name a phase
+        valid = True
+        for entry in self.phases:
+            if entry.form.kind.data and entry.form.starts_at.data is None:
+                if not entry.form.starts_at.errors:
+                    entry.form.starts_at.errors.append(str(_l("Indiquez le début de la "
+                                                              "phase.")))
+                valid = False
+            if entry.form.errors:  # a date out of reason: said on its field already
+                valid = False
+                continue
+            spec = entry.form.spec()
+            if spec is not None:
+                rows.append((spec, entry))
+        rows.sort(key=lambda row: row[0].starts_at)
+        for index, name, message in phase_problems([spec for spec, _ in rows]):
+            if index is None:
+                self.form_errors.append(message)
+            else:
+                getattr(rows[index][1].form, name).errors.append(message)
+            valid = False
+        # the list's errors were taken when its rows validated: take them again
+        self.phases.errors = [entry.errors for entry in self.phases.entries if entry.errors]
+        return valid
+
     def set_organisations(self, organisations) -> None:
         self.organisations.choices = [SelectChoice(o.id, o.name) for o in organisations]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        dates = [self.submission_starts_at.data, self.voting_starts_at.data,
-                 self.review_starts_at.data, self.results_at.data]
-        if all(dates) and not (dates[0] < dates[1] < dates[2] < dates[3]):
-            self.voting_starts_at.errors.append(str(_l(
-                "Les phases doivent se suivre : dépôt, puis vote, puis étude, puis résultats.")))
-            valid = False
+        valid = self._validate_phases() and valid
         if self.cover.data and not (self.cover_alt.data or "").strip():
             self.cover_alt.errors.append(str(_l("Décrivez l’image pour qui ne la voit pas.")))
             valid = False

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.challenges.phases import ORDER, Phase
+from consult.challenges.phases import Phase
 from consult.db import Base, enum_type, utcnow
 from consult.organisations.models import Organisation
 from consult.territories.models import Territory
@@ -48,16 +49,10 @@ class Challenge(Base):
 
     __tablename__ = "challenges"
     __table_args__ = (
-        CheckConstraint(
-            "submission_starts_at < voting_starts_at AND voting_starts_at < review_starts_at "
-            "AND review_starts_at < results_at", name="phases_in_order"),
-        CheckConstraint("supports_per_person IS NULL OR supports_per_person > 0",
-                        name="supports_limit_positive"),
         CheckConstraint("ideas_count >= 0 AND supports_count >= 0", name="counters_positive"),
         CheckConstraint("auto_hide_threshold IS NULL OR auto_hide_threshold > 0",
                         name="auto_hide_positive"),
         CheckConstraint("cover_image IS NULL OR cover_alt IS NOT NULL", name="cover_has_alt"),
-        Index("ix_challenges_published_dates", "published_at", "submission_starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,12 +66,6 @@ class Challenge(Base):
         ForeignKey("territories.id", ondelete="SET NULL"), index=True)
     cover_image: Mapped[str | None] = mapped_column(String(64))  # file name in instance/media
     cover_alt: Mapped[str | None] = mapped_column(String(300))
-    submission_starts_at: Mapped[datetime]
-    voting_starts_at: Mapped[datetime]
-    review_starts_at: Mapped[datetime]
-    results_at: Mapped[datetime]
-    supports_per_person: Mapped[int | None]  # None: no limit
-    self_support_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     moderation_mode: Mapped[ModerationMode] = mapped_column(
         enum_type(ModerationMode, "moderation_mode", 8), default=ModerationMode.POST)
     moderation_charter: Mapped[str] = mapped_column(Text, default="")
@@ -91,8 +80,6 @@ class Challenge(Base):
     ideas_count: Mapped[int] = mapped_column(default=0)  # published ideas
     supports_count: Mapped[int] = mapped_column(default=0)
     participants_count: Mapped[int] = mapped_column(default=0)  # rows in participations
-    # The last phase whose start was announced to followers (see notifications.digest).
-    announced_phase: Mapped[str | None] = mapped_column(String(16))
 
     territory: Mapped[Territory | None] = relationship(lazy="joined")
     organisations: Mapped[list[Organisation]] = relationship(
@@ -101,29 +88,100 @@ class Challenge(Base):
         back_populates="challenge", lazy="selectin", order_by="Theme.name",
         cascade="all, delete-orphan")
 
-    def phase_at(self, now: datetime) -> Phase:
+    phases: Mapped[list[ChallengePhase]] = relationship(
+        back_populates="challenge", lazy="selectin", cascade="all, delete-orphan",
+        order_by=lambda: (ChallengePhase.starts_at, ChallengePhase.id))
+
+    def timeline(self) -> list[ChallengePhase]:
+        """Its phases in the order they start (the rows, whatever was just edited)."""
+        return sorted(self.phases, key=lambda p: (p.starts_at, p.id or 0))
+
+    def phases_at(self, now: datetime) -> list[ChallengePhase]:
+        """The phases under way at ``now`` (none before, between and after them)."""
         if self.published_at is None:
-            return Phase.DRAFT
-        if now < self.submission_starts_at:
-            return Phase.ANNOUNCED
-        if now < self.voting_starts_at:
-            return Phase.SUBMISSION
-        if now < self.review_starts_at:
-            return Phase.VOTING
-        if now < self.results_at:
-            return Phase.REVIEW
-        return Phase.RESULTS
+            return []
+        return [p for p in self.timeline() if p.is_under_way(now)]
+
+    def states_at(self, now: datetime) -> tuple[Phase, ...]:
+        """The kinds of the phases under way, or the one state the challenge is in when
+        none is: draft, announced, between two phases, closed."""
+        if self.published_at is None:
+            return (Phase.DRAFT,)
+        current = self.phases_at(now)
+        if current:
+            return tuple(p.kind for p in current)
+        if all(now < p.starts_at for p in self.phases):
+            return (Phase.ANNOUNCED,)
+        if all(p.ends_at is not None and p.ends_at <= now for p in self.phases):
+            return (Phase.CLOSED,)
+        return (Phase.PAUSE,)
+
+    def phase_at(self, now: datetime) -> Phase:
+        """The phase the challenge is in: the last one to have started of those under
+        way (supports, when ideas are still being submitted beside the vote)."""
+        return self.states_at(now)[-1]
 
     @property
     def phase(self) -> Phase:
         return self.phase_at(utcnow())
 
-    def phase_dates(self) -> list[tuple[Phase, datetime, datetime | None]]:
-        """Each phase with its start and end, for the timeline."""
-        starts = [self.submission_starts_at, self.voting_starts_at, self.review_starts_at,
-                  self.results_at]
-        ends: list[datetime | None] = [*starts[1:], None]
-        return list(zip(ORDER, starts, ends, strict=True))
+    @property
+    def states(self) -> tuple[Phase, ...]:
+        return self.states_at(utcnow())
+
+    @property
+    def current_phases(self) -> list[ChallengePhase]:
+        return self.phases_at(utcnow())
+
+    def current_phase(self, now: datetime | None = None) -> ChallengePhase | None:
+        current = self.phases_at(now or utcnow())
+        return current[-1] if current else None
+
+    def phase_of(self, kind: Phase) -> ChallengePhase | None:
+        """Its phase of ``kind`` (ideas, supports, review and results come once)."""
+        return next((p for p in self.timeline() if p.kind == kind), None)
+
+    @property
+    def supports_per_person(self) -> int | None:
+        """The vote's limit (None: no limit, or no vote), a setting of its supports phase."""
+        vote = self.phase_of(Phase.SUPPORTS)
+        return vote.settings.get("supports_per_person") if vote is not None else None
+
+    @supports_per_person.setter
+    def supports_per_person(self, value: int | None) -> None:
+        self._set_vote_rule("supports_per_person", value)
+
+    @property
+    def self_support_allowed(self) -> bool:
+        vote = self.phase_of(Phase.SUPPORTS)
+        return bool(vote is not None and vote.settings.get("self_support_allowed"))
+
+    @self_support_allowed.setter
+    def self_support_allowed(self, value: bool) -> None:
+        self._set_vote_rule("self_support_allowed", bool(value))
+
+    def _set_vote_rule(self, name: str, value) -> None:
+        vote = self.phase_of(Phase.SUPPORTS)
+        if vote is not None:  # a new dict: JSON columns see replacements, not edits
+            vote.settings = {**(vote.settings or {}), name: value}
+
+    @property
+    def has_vote(self) -> bool:
+        return self.phase_of(Phase.SUPPORTS) is not None
+
+    def vote_over(self, now: datetime | None = None) -> bool:
+        """Whether its supports phase has ended (a challenge without a vote: never)."""
+        vote = self.phase_of(Phase.SUPPORTS)
+        return vote is not None and vote.has_ended(now or utcnow())
+
+    @property
+    def results_at(self) -> datetime | None:
+        """When its results come: the start of its results phase, else its last end."""
+        results = self.phase_of(Phase.RESULTS)
+        if results is not None:
+            return results.starts_at
+        ends = [p.ends_at for p in self.phases if p.ends_at is not None]
+        return max(ends) if ends else None
 
     def is_run_by(self, organisation_id: int) -> bool:
         return any(o.id == organisation_id for o in self.organisations)
@@ -131,6 +189,45 @@ class Challenge(Base):
     @property
     def organisation_ids(self) -> set[int]:
         return {o.id for o in self.organisations}
+
+
+class ChallengePhase(Base):
+    """One phase of a challenge: its kind (what it allows, see phases.py), its title,
+    its dates (the last phase may stay open, as results do) and the settings of its
+    kind (the supports phase keeps the vote's limit and self-support rule)."""
+
+    __tablename__ = "challenge_phases"
+    __table_args__ = (
+        CheckConstraint("ends_at IS NULL OR starts_at < ends_at", name="phase_dates_in_order"),
+        Index("ix_challenge_phases_challenge", "challenge_id", "starts_at"),
+        Index("ix_challenge_phases_kind_dates", "kind", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    kind: Mapped[Phase] = mapped_column(enum_type(Phase, "phase_kind", 16))
+    title: Mapped[str] = mapped_column(String(120), default="")  # empty: the kind's label
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # When its start was announced to the challenge's followers (notifications.digest).
+    announced_at: Mapped[datetime | None]
+
+    challenge: Mapped[Challenge] = relationship(back_populates="phases")
+
+    @property
+    def label(self) -> str:
+        return self.title or self.kind.label
+
+    def is_under_way(self, now: datetime) -> bool:
+        return self.starts_at <= now and (self.ends_at is None or now < self.ends_at)
+
+    def has_ended(self, now: datetime) -> bool:
+        return self.ends_at is not None and self.ends_at <= now
+
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now
 
 
 class Theme(Base):

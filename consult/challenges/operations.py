@@ -3,7 +3,7 @@ issue 5; participation is shared by ideas, supports and comments)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -12,6 +12,7 @@ from consult.accounts.models import User
 from consult.challenges.co_ownership import may_attach, set_organisations
 from consult.challenges.models import Challenge, ModerationMode, Participation, Theme
 from consult.challenges.phases import CLOSABLE, Phase
+from consult.challenges.timeline import PhaseSpec, phase_problems, set_phases
 from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.core.sql import insert_ignore
@@ -29,28 +30,25 @@ def unique_challenge_slug(title: str) -> str:
 
 
 def create_challenge(actor: User | None, organisations: list[Organisation], *, title: str,
-                     service: str, problem: str, dates: tuple[datetime, datetime, datetime,
-                                                              datetime],
+                     service: str, problem: str, phases: list[PhaseSpec],
                      audience: str = "", context: str = "", themes: list[str] = (),
-                     territory_id: int | None = None, supports_per_person: int | None = 3,
-                     self_support_allowed: bool = False,
+                     territory_id: int | None = None,
                      moderation_mode: ModerationMode = ModerationMode.POST,
                      moderation_charter: str = "", publish: bool = False) -> Challenge:
     if not organisations:
         raise Refused(_("Un défi appartient à au moins une organisation."), "organisations")
-    if not (dates[0] < dates[1] < dates[2] < dates[3]):
-        raise Refused(_("Les dates des phases doivent se suivre."), "dates")
+    _check_phases(phases)
     challenge = Challenge(
         slug=unique_challenge_slug(title), title=title.strip(), service=service.strip(),
         problem=problem, audience=audience, context=context, territory_id=territory_id,
-        submission_starts_at=dates[0], voting_starts_at=dates[1], review_starts_at=dates[2],
-        results_at=dates[3], supports_per_person=supports_per_person,
-        self_support_allowed=self_support_allowed, moderation_mode=moderation_mode,
+        moderation_mode=moderation_mode,
         moderation_charter=moderation_charter,
         organisations=[o for o in organisations if actor is None or may_attach(actor, o)],
         themes=[Theme(name=name) for name in themes],
         published_at=utcnow() if publish else None)
-    challenge.announced_phase = challenge.phase.value if publish else None
+    set_phases(challenge, phases)
+    if publish:
+        _started_phases_announced(challenge)
     if not challenge.organisations:
         raise Refused(_("Un défi appartient à au moins une organisation dont vous faites "
                         "partie."), "organisations")
@@ -64,6 +62,20 @@ def create_challenge(actor: User | None, organisations: list[Organisation], *, t
                organisation_id=acting_organisation(actor, challenge),
                challenge_id=challenge.id, title=challenge.title, published=publish)
     return challenge
+
+
+def _check_phases(phases: list[PhaseSpec]) -> None:
+    problems = phase_problems(phases)
+    if problems:
+        raise Refused(" ".join(message for _, _, message in problems), "phases")
+
+
+def _started_phases_announced(challenge: Challenge) -> None:
+    """Phases under way when a challenge appears are not news to its (new) followers."""
+    now = utcnow()
+    for phase in challenge.phases:
+        if phase.has_started(now):
+            phase.announced_at = now
 
 
 def acting_organisation(actor: User | None, challenge: Challenge) -> int:
@@ -102,17 +114,41 @@ def supports_left(user: User, challenge: Challenge) -> int | None:
 
 
 def close_phase_early(actor: User, challenge: Challenge) -> Phase:
-    """End the current phase now: the next phase's date moves to now."""
+    """End the current phase now; when nothing else is under way, the next phase starts
+    now (its end stays, unless it came first)."""
     now = utcnow()
-    phase = challenge.phase_at(now)
-    if phase not in CLOSABLE:
+    current = challenge.current_phase(now)
+    if current is None or current.kind not in CLOSABLE or current.ends_at is None:
         raise Refused(_("Cette phase ne peut pas être close."))
-    setattr(challenge, CLOSABLE[phase], now)
+    closed = current.kind
+    current.ends_at = now
+    if current.starts_at >= now:  # SQLite's clock tick: a phase lasts at least a moment
+        current.starts_at = now - timedelta(seconds=1)
+    if not challenge.phases_at(now):
+        upcoming = [p for p in challenge.timeline() if p.starts_at > now]
+        if upcoming:
+            upcoming[0].starts_at = now
+            if upcoming[0].ends_at is not None and upcoming[0].ends_at <= now:
+                upcoming[0].ends_at = None
     db.session.flush()
     record(actor, "challenge.close_phase", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id,
-               phase=str(phase))
+               phase=str(closed))
     return challenge.phase_at(now)
+
+
+def bring_results_forward(challenge: Challenge, now) -> None:
+    """Results published during the review: the review ends and the results phase
+    starts now."""
+    current = challenge.current_phase(now)
+    if current is None or current.kind != Phase.REVIEW:
+        return
+    current.ends_at = max(now, current.starts_at + timedelta(seconds=1))
+    results = challenge.phase_of(Phase.RESULTS)
+    if results is not None and results.starts_at > current.ends_at:
+        results.starts_at = current.ends_at
+        if results.ends_at is not None and results.ends_at <= results.starts_at:
+            results.ends_at = None
 
 
 def set_themes(challenge: Challenge, names: list[str]) -> None:
@@ -148,16 +184,17 @@ def set_charter_rules(challenge: Challenge, labels: list[str]) -> None:
 
 
 def update_challenge(actor: User, challenge: Challenge, organisations: list[Organisation],
-                     **fields) -> None:
-    """Edit a challenge. Once published, its dates still move (phases follow them)."""
-    dates = [fields[k] for k in ("submission_starts_at", "voting_starts_at",
-                                 "review_starts_at", "results_at")]
-    if not (dates[0] < dates[1] < dates[2] < dates[3]):
-        raise Refused(_("Les dates des phases doivent se suivre."), "dates")
+                     *, phases: list[PhaseSpec] | None = None, **fields) -> None:
+    """Edit a challenge. Once published, its phases still move (its state follows their
+    dates)."""
+    if phases is not None:
+        _check_phases(phases)
     if not organisations:
         raise Refused(_("Un défi appartient à au moins une organisation."), "organisations")
     for name, value in fields.items():
         setattr(challenge, name, value)
+    if phases is not None:
+        set_phases(challenge, phases)
     set_organisations(actor, challenge, list(organisations))
     db.session.flush()
     record(actor, "challenge.update", challenge,
@@ -168,7 +205,7 @@ def publish_challenge(actor: User, challenge: Challenge) -> None:
     if challenge.published_at is not None:
         raise Refused(_("Ce défi est déjà publié."))
     challenge.published_at = utcnow()
-    challenge.announced_phase = challenge.phase.value
+    _started_phases_announced(challenge)
     db.session.flush()
     record(actor, "challenge.publish", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id)

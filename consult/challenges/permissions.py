@@ -31,7 +31,7 @@ def actions_for(user: Any, challenge: Challenge) -> frozenset[Action]:
     state already settled (results publish once)."""
     if not can_view_challenge(user, challenge):
         return frozenset()
-    allowed = phase_actions(challenge.phase, agent=is_agent_for(user, challenge))
+    allowed = phase_actions(challenge.states, agent=is_agent_for(user, challenge))
     if _account_problem(user) is not None:
         allowed &= WITHOUT_ACCOUNT
     if challenge.results_published_at is not None:
@@ -42,7 +42,7 @@ def actions_for(user: Any, challenge: Challenge) -> frozenset[Action]:
 def open_to(challenge: Challenge, action: Action) -> bool:
     """Whether the phase lets people do ``action`` at all (an invitation to act shown to
     everyone, signed in or not: the action itself asks ``actions_for``)."""
-    return action in phase_actions(challenge.phase)
+    return action in phase_actions(challenge.states)
 
 
 def _account_problem(user: Any) -> str | None:
@@ -91,6 +91,6 @@ def can_edit_challenge(user: Any, challenge: Challenge) -> bool:
 @rule(Permission.CLOSE_PHASE)
 def can_close_phase(user: Any, challenge: Challenge) -> bool:
     """Its organisations' administrators, while the current phase can end early."""
-    return (challenge is not None and challenge.published_at is not None
-            and challenge.phase in CLOSABLE
+    current = challenge.current_phase() if challenge is not None else None
+    return (current is not None and current.kind in CLOSABLE and current.ends_at is not None
             and any(user.is_admin_of(o) for o in challenge.organisation_ids))

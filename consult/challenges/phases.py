@@ -1,29 +1,47 @@
-"""The phases of a challenge and what each one allows: one table, read by the
+"""The phases of a challenge and what each kind allows: one table, read by the
 permissions, the pages, the API and the CLI alike.
 
-A challenge's phase follows from its dates (no scheduler): before ``submission_starts_at``
-it is announced, then ideas are submitted, then supported, then reviewed, then results
-are out. Closing a phase early moves the next date to now.
+A challenge is a sequence of typed phases stored as rows (``ChallengePhase``: kind,
+title, start, end, settings). Its state at a moment follows from their dates (no
+scheduler): the kinds of the phases under way — two may overlap where it makes sense,
+ideas and supports at once for instance — or, when none is, whether the challenge is a
+draft, not started yet, between two phases, or over. What a person may do is the union
+of what the phases under way allow.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
 
 class Phase(enum.StrEnum):
+    # The kinds of phase an organisation composes a process from
+    INFORMATION = "information"  # the problem explained, nothing asked yet
+    SURVEY = "survey"  # a questionnaire (consult.surveys)
+    IDEAS = "ideas"  # ideas are submitted
+    SUPPORTS = "supports"  # ideas are supported (limit and self-support in its settings)
+    REVIEW = "review"  # the administration studies the ideas
+    RESULTS = "results"  # results published
+    # The states of a challenge when no phase is under way
     DRAFT = "draft"  # not published: only its organisations see it
-    ANNOUNCED = "announced"  # published, submission not started yet
-    SUBMISSION = "submission"
-    VOTING = "voting"
-    REVIEW = "review"
-    RESULTS = "results"  # closed, results published
+    ANNOUNCED = "announced"  # published, its first phase has not started
+    PAUSE = "pause"  # between two phases
+    CLOSED = "closed"  # every phase is over
 
     @property
     def label(self) -> str:
         return str(PHASE_LABELS[self])
+
+    @property
+    def is_kind(self) -> bool:
+        return self in KINDS
+
+
+KINDS = (Phase.INFORMATION, Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.REVIEW,
+         Phase.RESULTS)
 
 
 class Action(enum.StrEnum):
@@ -31,6 +49,7 @@ class Action(enum.StrEnum):
     PROPOSE = "propose"  # submit an idea
     EDIT_OWN_IDEA = "edit_own_idea"
     SUPPORT = "support"  # and take a support back
+    RESPOND = "respond"  # answer a survey (and change one's answer)
     COMMENT = "comment"
     REPORT = "report"
     FOLLOW = "follow"
@@ -41,52 +60,86 @@ class Action(enum.StrEnum):
 
 
 PHASE_LABELS = {
-    Phase.DRAFT: _l("Brouillon"),
-    Phase.ANNOUNCED: _l("À venir"),
-    Phase.SUBMISSION: _l("Dépôt des idées"),
-    Phase.VOTING: _l("Vote"),
+    Phase.INFORMATION: _l("Information"),
+    Phase.SURVEY: _l("Questionnaire"),
+    Phase.IDEAS: _l("Dépôt des idées"),
+    Phase.SUPPORTS: _l("Vote"),
     Phase.REVIEW: _l("Étude par l'administration"),
     Phase.RESULTS: _l("Résultats"),
+    Phase.DRAFT: _l("Brouillon"),
+    Phase.ANNOUNCED: _l("À venir"),
+    Phase.PAUSE: _l("Entre deux phases"),
+    Phase.CLOSED: _l("Terminé"),
 }
 
 # What citizens may do in each phase (agents may also moderate and answer, see below).
+_LOOK = frozenset({Action.VIEW, Action.FOLLOW})
 CITIZEN_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.DRAFT: frozenset(),
-    Phase.ANNOUNCED: frozenset({Action.VIEW, Action.FOLLOW}),
-    Phase.SUBMISSION: frozenset({Action.VIEW, Action.FOLLOW, Action.PROPOSE,
-                                 Action.EDIT_OWN_IDEA, Action.COMMENT, Action.REPORT}),
-    Phase.VOTING: frozenset({Action.VIEW, Action.FOLLOW, Action.SUPPORT, Action.COMMENT,
-                             Action.REPORT}),
-    Phase.REVIEW: frozenset({Action.VIEW, Action.FOLLOW, Action.COMMENT, Action.REPORT}),
-    Phase.RESULTS: frozenset({Action.VIEW, Action.FOLLOW, Action.REPORT}),
+    Phase.ANNOUNCED: _LOOK,
+    Phase.INFORMATION: _LOOK | {Action.REPORT},
+    Phase.SURVEY: _LOOK | {Action.RESPOND, Action.REPORT},
+    Phase.IDEAS: _LOOK | {Action.PROPOSE, Action.EDIT_OWN_IDEA, Action.COMMENT, Action.REPORT},
+    Phase.SUPPORTS: _LOOK | {Action.SUPPORT, Action.COMMENT, Action.REPORT},
+    Phase.REVIEW: _LOOK | {Action.COMMENT, Action.REPORT},
+    Phase.RESULTS: _LOOK | {Action.REPORT},
+    Phase.PAUSE: _LOOK | {Action.REPORT},
+    Phase.CLOSED: _LOOK | {Action.REPORT},
 }
 
 # What the agents of the challenge's organisations may do, on top of the citizens' part:
-# moderate and answer while there are ideas; publish the results and turn ideas into
-# prototype briefs once the vote is over (results may come out after their date).
+# moderate and answer once the challenge is public; publish the results and turn ideas
+# into prototype briefs once the vote is over (results may come out after their date).
+_KEEP = frozenset({Action.MODERATE, Action.ANSWER})
+_DECIDE = _KEEP | {Action.PUBLISH_RESULTS, Action.CONVERT}
 AGENT_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.DRAFT: frozenset({Action.VIEW}),
     Phase.ANNOUNCED: frozenset({Action.VIEW}),
-    Phase.SUBMISSION: frozenset({Action.MODERATE, Action.ANSWER}),
-    Phase.VOTING: frozenset({Action.MODERATE, Action.ANSWER}),
-    Phase.REVIEW: frozenset({Action.MODERATE, Action.ANSWER, Action.PUBLISH_RESULTS,
-                             Action.CONVERT}),
-    Phase.RESULTS: frozenset({Action.MODERATE, Action.ANSWER, Action.PUBLISH_RESULTS,
-                              Action.CONVERT}),
+    Phase.INFORMATION: _KEEP,
+    Phase.SURVEY: _KEEP,
+    Phase.IDEAS: _KEEP,
+    Phase.SUPPORTS: _KEEP,
+    Phase.REVIEW: _DECIDE,
+    Phase.RESULTS: _DECIDE,
+    Phase.PAUSE: _KEEP,
+    Phase.CLOSED: _DECIDE,
 }
 # What needs no account: anyone may look.
 WITHOUT_ACCOUNT = frozenset({Action.VIEW})
 
-ORDER = [Phase.SUBMISSION, Phase.VOTING, Phase.REVIEW, Phase.RESULTS]
-# The phases an administrator may end early, and the date that then moves to now.
-CLOSABLE = {Phase.SUBMISSION: "voting_starts_at", Phase.VOTING: "review_starts_at",
-            Phase.REVIEW: "results_at"}
+# Kinds a challenge has at most once (a second vote would need a second ballot).
+UNIQUE_KINDS = frozenset({Phase.IDEAS, Phase.SUPPORTS, Phase.REVIEW, Phase.RESULTS})
+# Kinds that may run at the same time (information goes beside anything).
+OVERLAPS = frozenset({frozenset({Phase.IDEAS, Phase.SUPPORTS}),
+                      frozenset({Phase.SURVEY, Phase.IDEAS}),
+                      frozenset({Phase.SURVEY, Phase.SUPPORTS}),
+                      frozenset({Phase.SURVEY})})
+# Which kinds must have started before another starts (supports need ideas first...).
+COMES_AFTER: dict[Phase, frozenset[Phase]] = {
+    Phase.SUPPORTS: frozenset({Phase.IDEAS}),
+    Phase.REVIEW: frozenset({Phase.IDEAS, Phase.SUPPORTS}),
+    Phase.RESULTS: frozenset({Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.REVIEW}),
+}
+# Kinds whose end may be brought forward by an administrator (« clore maintenant »).
+CLOSABLE = frozenset({Phase.INFORMATION, Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS,
+                      Phase.REVIEW})
 
 
-def phase_actions(phase: Phase, *, agent: bool = False) -> frozenset[Action]:
-    """What the phase allows: the citizens' part, and the agents' on top for agents."""
-    return CITIZEN_ACTIONS[phase] | (AGENT_ACTIONS[phase] if agent else frozenset())
+def may_overlap(a: Phase, b: Phase) -> bool:
+    return Phase.INFORMATION in (a, b) or frozenset({a, b}) in OVERLAPS
 
 
-def allows(phase: Phase, action: Action, *, agent: bool = False) -> bool:
-    return action in phase_actions(phase, agent=agent)
+def phase_actions(phases: Phase | Iterable[Phase], *, agent: bool = False) \
+        -> frozenset[Action]:
+    """What the phases under way allow together: the citizens' part, and the agents'
+    on top for agents."""
+    if isinstance(phases, Phase):
+        phases = (phases,)
+    allowed: frozenset[Action] = frozenset()
+    for phase in phases:
+        allowed |= CITIZEN_ACTIONS[phase] | (AGENT_ACTIONS[phase] if agent else frozenset())
+    return allowed
+
+
+def allows(phases: Phase | Iterable[Phase], action: Action, *, agent: bool = False) -> bool:
+    return action in phase_actions(phases, agent=agent)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, or_, select
 
-from consult.challenges.models import Challenge, Theme, challenge_organisations
+from consult.challenges.models import Challenge, ChallengePhase, Theme, challenge_organisations
 from consult.challenges.phases import Phase
 from consult.core.pagination import Page, paginate
 from consult.db import db, utcnow
@@ -15,14 +15,27 @@ def challenge_by_slug(slug: str) -> Challenge | None:
 
 
 def _in_phase(phase: Phase, now) -> object:
-    column = Challenge
+    """Challenges in ``phase`` at ``now``: a phase of that kind under way, or, for the
+    states without a phase, the absence of one under way and the dates around it."""
+    rows = select(ChallengePhase.challenge_id)
+    under_way = rows.where(ChallengePhase.starts_at <= now, or_(
+        ChallengePhase.ends_at.is_(None), ChallengePhase.ends_at > now))
+    if phase.is_kind:
+        return Challenge.id.in_(under_way.where(ChallengePhase.kind == phase))
+    started = rows.where(ChallengePhase.starts_at <= now)
+    to_come = rows.where(or_(ChallengePhase.ends_at.is_(None), ChallengePhase.ends_at > now))
+    quiet = Challenge.id.not_in(under_way)
     return {
-        Phase.ANNOUNCED: column.submission_starts_at > now,
-        Phase.SUBMISSION: and_(column.submission_starts_at <= now, column.voting_starts_at > now),
-        Phase.VOTING: and_(column.voting_starts_at <= now, column.review_starts_at > now),
-        Phase.REVIEW: and_(column.review_starts_at <= now, column.results_at > now),
-        Phase.RESULTS: column.results_at <= now,
+        Phase.ANNOUNCED: Challenge.id.not_in(started),
+        Phase.PAUSE: and_(quiet, Challenge.id.in_(started), Challenge.id.in_(to_come)),
+        Phase.CLOSED: and_(quiet, Challenge.id.not_in(to_come)),
     }[phase]
+
+
+def last_start():
+    """When a challenge's last phase starts (lists show the latest first)."""
+    return (select(func.max(ChallengePhase.starts_at))
+            .where(ChallengePhase.challenge_id == Challenge.id).scalar_subquery())
 
 
 @dataclass
@@ -47,19 +60,26 @@ def published_challenges(filters: ChallengeFilters | None = None) -> Select:
         query = query.where(Challenge.territory_id == filters.territory_id)
     if filters.phase and filters.phase != Phase.DRAFT:
         query = query.where(_in_phase(filters.phase, now))
-    return query.order_by(Challenge.results_at.desc(), Challenge.id.desc())
+    return query.order_by(last_start().desc(), Challenge.id.desc())
 
 
 def challenge_page(filters: ChallengeFilters, number: int) -> Page:
     return paginate(published_challenges(filters), number, size=12)
 
 
+# Phases in which people take part (open challenges: one of them has not ended).
+PARTICIPATORY = (Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS)
+
+
 def open_challenges(limit: int = 6) -> list[Challenge]:
+    """Challenges still asking people something, the one closing first first."""
     now = utcnow()
+    open_until = (select(func.min(ChallengePhase.ends_at)).where(
+        ChallengePhase.challenge_id == Challenge.id, ChallengePhase.kind.in_(PARTICIPATORY),
+        ChallengePhase.ends_at > now).scalar_subquery())
     return list(db.session.scalars(
-        select(Challenge).where(Challenge.published_at.is_not(None),
-                                Challenge.review_starts_at > now)
-        .order_by(Challenge.voting_starts_at).limit(limit)))
+        select(Challenge).where(Challenge.published_at.is_not(None), open_until.is_not(None))
+        .order_by(open_until, Challenge.id).limit(limit)))
 
 
 def theme_names() -> list[str]:

@@ -70,6 +70,24 @@ class InputRules:
 class ConsultForm(InputRules, FlaskForm):
     """The base of every form of the site."""
 
+    def error_list(self) -> list[tuple[str | None, str, str]]:
+        """Every error at once, as the summary lists them: (id of the field to go to,
+        its label, the message); the fields of a list of sub-forms (a challenge's
+        phases) are named by their row."""
+        found: list[tuple[str | None, str, str]] = []
+        for message in self.form_errors:
+            found.append((None, "", message))
+        for field in self:
+            if field.type == "FieldList":
+                for number, entry in enumerate(field.entries, start=1):
+                    for sub in getattr(entry, "form", [entry]):
+                        for message in sub.errors:
+                            found.append((sub.id, f"{field.label.text} {number} — "
+                                          f"{sub.label.text}", message))
+            elif field.errors:
+                found.append((field.id, field.label.text, field.errors[0]))
+        return found
+
 
 def required():
     return DataRequired(message=_l("Ce champ est obligatoire."))

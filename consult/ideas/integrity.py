@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from consult.challenges.models import Challenge, Participation
+from consult.challenges.models import Challenge, ChallengePhase, Participation
+from consult.challenges.phases import Phase
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus, Support
 from consult.integrity import integrity_check
@@ -55,8 +56,9 @@ def supports_used_match_rows() -> list[str]:
         & (counted.c.challenge_id == Participation.challenge_id)).where(
         Participation.supports_used != func.coalesce(counted.c.n, 0))
     problems = mismatches("soutiens utilisés (participation)", query)
+    limit = ChallengePhase.settings["supports_per_person"].as_integer()
     over = db.session.execute(select(Participation.id).join(
-        Challenge, Challenge.id == Participation.challenge_id).where(
-        Challenge.supports_per_person.is_not(None),
-        Participation.supports_used > Challenge.supports_per_person)).all()
+        ChallengePhase, (ChallengePhase.challenge_id == Participation.challenge_id)
+        & (ChallengePhase.kind == Phase.SUPPORTS)).where(
+        limit.is_not(None), Participation.supports_used > limit)).all()
     return problems + [f"participation n° {row[0]} au-delà de la limite" for row in over]

@@ -12,7 +12,7 @@ from consult.accounts.models import User
 from consult.challenges.models import Challenge, ModerationMode, Participation
 from consult.challenges.operations import ensure_participation
 from consult.challenges.permissions import participation_problem
-from consult.challenges.phases import Action, Phase
+from consult.challenges.phases import Action
 from consult.core import events
 from consult.core.errors_domain import Refused
 from consult.core.events import emit
@@ -71,7 +71,7 @@ def withdraw_idea(user: User, idea: Idea) -> None:
     were (the vote happened) and nobody is told they can use them again."""
     _require(rules.withdraw_problem(user, idea))
     was_published = idea.status == IdeaStatus.PUBLISHED
-    vote_over = idea.challenge.phase in {Phase.REVIEW, Phase.RESULTS}
+    vote_over = idea.challenge.vote_over()
     supporters = [] if vote_over else release_supports(idea)
     idea.status = IdeaStatus.WITHDRAWN
     idea.updated_at = utcnow()

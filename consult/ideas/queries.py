@@ -39,7 +39,7 @@ def default_sort(challenge: Challenge, searching: bool = False) -> IdeaSort:
     matches come most supported first (and the page is the same for every visitor)."""
     from consult.challenges.phases import Phase
 
-    if challenge.phase == Phase.VOTING and not searching:
+    if Phase.SUPPORTS in challenge.states and not searching:
         return IdeaSort.RANDOM
     return IdeaSort.SUPPORTS
 

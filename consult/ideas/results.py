@@ -13,9 +13,9 @@ from sqlalchemy import case, false, func, insert, null, select, update
 
 from consult.accounts.models import User
 from consult.challenges.models import Challenge, ResultEntry
-from consult.challenges.operations import acting_organisation
+from consult.challenges.operations import acting_organisation, bring_results_forward
 from consult.challenges.permissions import actions_for
-from consult.challenges.phases import Action, Phase
+from consult.challenges.phases import Action
 from consult.core import events
 from consult.core.errors_domain import Refused
 from consult.core.events import emit, record
@@ -127,8 +127,7 @@ def publish_results(actor: User, challenge: Challenge, message: str,
     challenge.results_published_at = now
     db.session.flush()
     record_ranking(challenge, selections)
-    if challenge.phase == Phase.REVIEW:
-        challenge.results_at = now  # results are out: the phase follows
+    bring_results_forward(challenge, now)  # results are out: the phases follow
     db.session.flush()
     record(actor, "challenge.publish_results", challenge,
                organisation_id=acting_organisation(actor, challenge), challenge_id=challenge.id,

@@ -13,11 +13,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from consult.accounts.models import User
-from consult.challenges.models import Challenge
-from consult.challenges.phases import Phase
+from consult.challenges.models import Challenge, ChallengePhase
 from consult.core.outbox import queue_mail
 from consult.core.urls import external_url
 from consult.db import db, utcnow
@@ -34,23 +33,22 @@ def _locked(query, table):
 
 
 def announce_phase_changes() -> int:
-    """Tell followers of each challenge that entered a new phase; returns how many
-    challenges changed. Commits."""
-    changed = 0
-    query = _locked(select(Challenge).where(
-        Challenge.published_at.is_not(None),
-        or_(Challenge.announced_phase.is_(None), Challenge.announced_phase != Phase.RESULTS)),
-        Challenge)
-    for challenge in db.session.scalars(query):
-        phase = challenge.phase
-        if challenge.announced_phase == phase.value:
-            continue
-        notify(follower_ids(challenge=challenge), "new_phase", challenge=challenge,
-               phase=str(phase.label))
-        challenge.announced_phase = phase.value
-        changed += 1
+    """Tell followers of each challenge that a phase started (each phase once); returns
+    how many phases were announced. Commits."""
+    now = utcnow()
+    query = _locked(select(ChallengePhase).join(Challenge).where(
+        Challenge.published_at.is_not(None), ChallengePhase.announced_at.is_(None),
+        ChallengePhase.starts_at <= now).order_by(ChallengePhase.starts_at), ChallengePhase)
+    announced = 0
+    for phase in db.session.scalars(query):
+        phase.announced_at = now
+        if phase.has_ended(now):
+            continue  # over before anyone could be told: no news any more
+        notify(follower_ids(challenge=phase.challenge), "new_phase",
+               challenge=phase.challenge, phase=phase.label)
+        announced += 1
     db.session.commit()
-    return changed
+    return announced
 
 
 def mail_important_notifications(batch: int = 500) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from consult.accounts.sessions import person
 from consult.challenges.models import Challenge, Participation
+from consult.challenges.queries import last_start
 from consult.db import db, utcnow, writes_on_get
 from consult.ideas.queries import ideas_by_author, supports_of
 from consult.notifications import bp, queries
@@ -23,7 +24,7 @@ def my_space():
     participations = db.session.execute(
         select(Challenge, Participation.supports_used).join(
             Participation, Participation.challenge_id == Challenge.id)
-        .where(Participation.user_id == me.id).order_by(Challenge.results_at.desc())).all()
+        .where(Participation.user_id == me.id).order_by(last_start().desc())).all()
     return render_template(
         "notifications/my_space.html", ideas=ideas_by_author(me), supports=supports_of(me),
         participations=participations, notifications=queries.recent(me, 20),

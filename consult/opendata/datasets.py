@@ -105,9 +105,15 @@ def _challenge_rows(scope: Challenge | None) -> Iterator[list[Any]]:
         yield [c.id, c.slug, c.title, c.service, c.problem,
                " ; ".join(str(o.id) for o in c.organisations),
                c.territory.code if c.territory else "", c.territory.name if c.territory else "",
-               c.phase.value, c.submission_starts_at, c.voting_starts_at, c.review_starts_at,
+               c.phase.value, min((p.starts_at for p in c.phases), default=None),
                c.results_at, c.supports_per_person, c.ideas_count, c.supports_count,
                c.participants_count, _url("challenges.show", slug=c.slug)]
+
+
+def _phase_rows(scope: Challenge | None) -> Iterator[list[Any]]:
+    for c in _stream(_challenges(scope)):
+        for p in c.timeline():
+            yield [p.id, c.id, p.kind.value, p.label, p.description, p.starts_at, p.ends_at]
 
 
 def _idea_rows(scope: Challenge | None) -> Iterator[list[Any]]:
@@ -188,16 +194,24 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         Column("territoire_code", "string", _l("Code INSEE du territoire")),
         Column("territoire_nom", "string", _l("Territoire")),
         Column("phase", "string", _l("Phase à la date de l'export")),
-        Column("debut_depot", "datetime", _l("Début du dépôt des idées (UTC)")),
-        Column("debut_vote", "datetime", _l("Début du vote (UTC)")),
-        Column("debut_etude", "datetime", _l("Début de l'étude par l'administration (UTC)")),
+        Column("debut", "datetime", _l("Début de la première phase (UTC)")),
         Column("resultats", "datetime", _l("Date des résultats (UTC)")),
         Column("soutiens_par_personne", "integer",
-               _l("Soutiens par personne (vide : sans limite)")),
+               _l("Soutiens par personne (vide : sans limite ou sans vote)")),
         Column("nombre_idees", "integer", _l("Idées publiées")),
         Column("nombre_soutiens", "integer", _l("Soutiens")),
         Column("nombre_participants", "integer", _l("Participants")),
         Column("url", "string", _l("Page du défi"))], _challenge_rows),
+    Dataset("phases", _l("Phases des défis"),
+            _l("Le calendrier de chaque défi publié : ses phases, leur type et leurs dates."), [
+        Column("id", "integer", _l("Identifiant"), required=True),
+        Column("defi_id", "integer", _l("Défi"), required=True),
+        Column("type", "string", _l("Type (information, survey, ideas, supports, review, "
+                                    "results)"), required=True),
+        Column("titre", "string", _l("Titre")),
+        Column("description", "string", _l("Ce qui s'y passe")),
+        Column("debut", "datetime", _l("Début (UTC)"), required=True),
+        Column("fin", "datetime", _l("Fin (UTC ; vide : ouverte)"))], _phase_rows),
     Dataset("idees", _l("Idées"),
             _l("Les idées publiées, avec leurs soutiens et la réponse "
             "officielle de l'administration."), [

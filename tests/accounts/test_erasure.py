@@ -42,7 +42,7 @@ def _every_text_in_the_database() -> str:
 
 def test_deleting_an_account_erases_the_name_everywhere(client, app):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     person = UserFactory(display_name=NAME)
     other = UserFactory(display_name="Bastien")
     idea = IdeaFactory(challenge=challenge, author=person, title="Un guichet unique")

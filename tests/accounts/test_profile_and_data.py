@@ -127,7 +127,7 @@ def test_deleting_an_account_keeps_the_vote_totals(client):
     from consult.integrity import run_checks
     from tests.factories import ChallengeFactory, IdeaFactory
 
-    challenge = ChallengeFactory(phase="voting", supports_per_person=None)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=None)
     ideas = [IdeaFactory(challenge=challenge) for _ in range(2)]
     user = UserFactory(email="votant@exemple.fr")
     login(client, user)

@@ -42,7 +42,7 @@ def consultation():
     cergy = resolve_territory("Cergy")[0]
     author = UserFactory(email="auteur.secret@exemple.fr", display_name="Camille A.",
                          territory_id=lyon.id)
-    challenge = ChallengeFactory(phase="voting", title="Accueil en préfecture")
+    challenge = ChallengeFactory(phase="supports", title="Accueil en préfecture")
     theme = ThemeFactory(challenge=challenge, name="Rendez-vous")
     published = IdeaFactory(challenge=challenge, author=author, theme=theme,
                             territory_id=cergy.id, title="Un rappel par SMS",
@@ -59,7 +59,7 @@ def consultation():
                                 else f"Commentaire {status.value}")
                 for status in CommentStatus}
     db.session.add_all(comments.values())
-    draft = ChallengeFactory(phase="voting", published_at=None, title="Défi en brouillon")
+    draft = ChallengeFactory(phase="supports", published_at=None, title="Défi en brouillon")
     IdeaFactory(challenge=draft, title="Idée d'un brouillon")
     organisation = challenge.organisations[0]
     brief = brief_from([published], organisation, author, title="Cahier publié",
@@ -105,7 +105,7 @@ def test_nothing_personal_ever_leaves(client, consultation):
 
 
 def test_cursor_pages_neither_skip_nor_repeat(client):
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     ideas = [IdeaFactory(challenge=challenge, supports_count=n % 4, comments_count=n % 3)
              for n in range(27)]
     expected = {i.id for i in ideas}
@@ -163,7 +163,7 @@ def test_errors_speak_english_when_asked(client):
 
 
 def test_a_cursor_from_another_sort_is_refused(client):
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     for _ in range(3):
         IdeaFactory(challenge=challenge)
     cursor = get(client, f"/api/v1/challenges/{challenge.id}/ideas?limit=1&sort=id") \
@@ -186,7 +186,7 @@ def test_idea_filters_mirror_the_site(client, consultation):
     assert ids("answer=under_study") == [published.id]
     assert ids("answer=none") == [other.id]
     assert ids("q=samedi") == [other.id]
-    challenges = walk(client, f"/api/v1/challenges?phase=voting&theme=Rendez-vous"
+    challenges = walk(client, f"/api/v1/challenges?phase=supports&theme=Rendez-vous"
                               f"&organisation={challenge.organisations[0].slug}")
     assert [c["id"] for c in challenges] == [challenge.id]
 

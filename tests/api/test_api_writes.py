@@ -20,10 +20,18 @@ from consult.organisations.models import MembershipRole
 from tests.conftest import login
 from tests.factories import ChallengeFactory, IdeaFactory, OrganisationFactory, agent_of
 
-DATES = {"submission_starts_at": "2027-01-10T09:00:00+01:00",
-         "voting_starts_at": "2027-02-10T09:00:00+01:00",
-         "review_starts_at": "2027-03-10T09:00:00+01:00",
-         "results_at": "2027-04-10T09:00:00+01:00"}
+
+def phases(results_at="2027-04-10T09:00:00+01:00"):
+    return [{"kind": "ideas", "starts_at": "2027-01-10T09:00:00+01:00",
+             "ends_at": "2027-02-10T09:00:00+01:00"},
+            {"kind": "supports", "starts_at": "2027-02-10T09:00:00+01:00",
+             "ends_at": "2027-03-10T09:00:00+01:00", "title": "Le vote des familles"},
+            {"kind": "review", "starts_at": "2027-03-10T09:00:00+01:00",
+             "ends_at": "2027-04-10T09:00:00+01:00"},
+            {"kind": "results", "starts_at": results_at}]
+
+
+DATES = {"phases": phases()}
 NEW = {"title": "Simplifier l'inscription à la cantine", "service": "Restauration scolaire",
        "problem": "Trois formulaires différents.", "themes": ["Tarifs", "Inscription"],
        "territory": "departement:95", "charter_rules": ["Hors sujet"], **DATES}
@@ -59,6 +67,10 @@ def test_create_a_challenge_then_update_and_publish_it(client, org):
     assert created.headers["Location"].endswith(f"/api/v1/challenges/{body['id']}")
     assert body["phase"] == "draft" and body["organisations"][0]["id"] == org["organisation"].id
     assert body["phases"][0]["starts_at"] == "2027-01-10T08:00:00Z"  # stored in UTC
+    assert [(p["kind"], p["label"]) for p in body["phases"]] == [
+        ("ideas", "Dépôt des idées"), ("supports", "Le vote des familles"),
+        ("review", "Étude par l'administration"), ("results", "Résultats")]
+    assert body["rules"]["supports_per_person"] == 3
     assert body["themes"] == ["Inscription", "Tarifs"]
     assert body["rules"]["charter_rules"] == ["Hors sujet"]
     assert body["territory"]["key"] == "departement:95"
@@ -87,8 +99,11 @@ def test_create_a_challenge_then_update_and_publish_it(client, org):
     ({"title": ""}, 400, "title"),
     ({"title": "  espaces autour  "}, 400, "title"),
     ({"supports_per_person": 0}, 400, "supports_per_person"),
-    ({"results_at": "2027-04-10T09:00:00"}, 400, "results_at"),  # no time zone
-    ({"results_at": "2027-01-01T09:00:00Z"}, 422, "dates"),  # before the review
+    ({"phases": phases("2027-04-10T09:00:00")}, 400, "phases.3.starts_at"),  # no time zone
+    ({"phases": phases("2027-01-01T09:00:00Z")}, 422, "phases"),  # before the review
+    ({"phases": []}, 400, "phases"),
+    ({"phases": [{"kind": "vote", "starts_at": "2027-01-01T09:00:00Z"}]}, 400,
+     "phases.0.kind"),
     ({"territory": "commune:00000"}, 422, "territory"),
     ({"unknown": 1}, 400, "unknown"),
 ])
@@ -102,7 +117,7 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(client, org,
 
 
 def test_answering_an_idea_tells_its_author_and_supporters(client, org):
-    challenge = ChallengeFactory(phase="voting", organisations=[org["organisation"]])
+    challenge = ChallengeFactory(phase="supports", organisations=[org["organisation"]])
     idea = IdeaFactory(challenge=challenge)
     response = send(client, "PUT", f"/api/v1/ideas/{idea.id}/answer",
                     {"status": "selected", "text": "Nous la testons au printemps."},
@@ -117,7 +132,7 @@ def test_answering_an_idea_tells_its_author_and_supporters(client, org):
 
 
 def test_tokens_act_only_for_their_own_organisation(client, org):
-    foreign = ChallengeFactory(phase="voting")
+    foreign = ChallengeFactory(phase="supports")
     idea = IdeaFactory(challenge=foreign)
     assert send(client, "PATCH", f"/api/v1/challenges/{foreign.id}", {"title": "Piraté"},
                 org["secret"]).status_code == 403

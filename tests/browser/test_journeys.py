@@ -102,8 +102,14 @@ def test_an_administrator_runs_the_loop_to_a_pdf_brief(live_server, chromium):
     page = context.new_page()
     sign_in(page, base, "david.pref@demo.consult.example")
 
-    # publishes a new challenge
+    # publishes a new challenge, its calendar prefilled from a process template
     page.goto(base + "/espace/prefecture-du-val-d-oise-demo/defis/nouveau")
+    page.select_option("#demarche", "diagnostic-usage")
+    submit(page, "button:has-text('Préremplir le calendrier')")
+    assert page.input_value("#phases-0-kind") == "survey"
+    page.select_option("#demarche", "defi-service")
+    submit(page, "button:has-text('Préremplir le calendrier')")
+    assert page.input_value("#phases-1-kind") == "supports"
     page.fill("#title", "Comment mieux accueillir au guichet des étrangers ?")
     page.fill("#service", "Accueil des étrangers en préfecture")
     page.fill("#problem", "Les files d'attente commencent avant l'aube devant la préfecture.")
@@ -113,10 +119,11 @@ def test_an_administrator_runs_the_loop_to_a_pdf_brief(live_server, chromium):
 
         return utc_to_local(utcnow() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
 
-    for field, days in (("submission_starts_at", 1), ("voting_starts_at", 10),
-                        ("review_starts_at", 20), ("results_at", 30)):
-        page.fill(f"#{field}", when(days))
-    submit(page, "main form.c-form button[type=submit]")
+    for row, (start, end) in enumerate(((1, 10), (10, 20), (20, 30), (30, None))):
+        page.fill(f"#phases-{row}-starts_at", when(start))
+        page.fill(f"#phases-{row}-ends_at", when(end) if end else "")
+    page.fill("#phases-3-title", "Les réponses de la préfecture")
+    submit(page, "#challenge-form button[type=submit]")
     assert "Brouillon : aperçu" in page.inner_text("main")
     page.click("summary:has-text('Publier le défi')")  # an irreversible action: confirmed
     submit(page, "text=Confirmer la publication")

@@ -28,7 +28,7 @@ class Anonymous:
 
 def test_what_each_person_may_do_in_each_phase(app):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     citizen, agent = UserFactory(), agent_of(organisation)
     unconfirmed = UserFactory(email_confirmed_at=None)
     stranger = agent_of(OrganisationFactory())
@@ -44,14 +44,14 @@ def test_what_each_person_may_do_in_each_phase(app):
     assert Action.SUPPORT not in actions_for(citizen, challenge)
     challenge.results_published_at = utcnow()
     assert Action.PUBLISH_RESULTS not in actions_for(agent, challenge)  # once only
-    draft = ChallengeFactory(phase="voting", organisations=[organisation], published_at=None)
+    draft = ChallengeFactory(phase="supports", organisations=[organisation], published_at=None)
     assert actions_for(citizen, draft) == frozenset()  # not even seen
     assert actions_for(agent, draft) == {Action.VIEW}
 
 
 def test_ideas_become_a_brief_after_the_vote_by_the_challenges_agents(app):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     idea = IdeaFactory(challenge=challenge)
     agent = agent_of(organisation)
     with pytest.raises(Refused, match="une fois le vote terminé"):
@@ -67,7 +67,7 @@ def test_ideas_become_a_brief_after_the_vote_by_the_challenges_agents(app):
 def test_a_phase_closes_early_only_while_it_can(app):
     organisation = OrganisationFactory()
     admin = agent_of(organisation, Role.ADMIN)
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     assert can_close_phase(admin, challenge)
     assert not can_close_phase(agent_of(organisation), challenge)  # administrators only
     move_to(challenge, "results")
@@ -81,7 +81,7 @@ def test_answers_and_moderation_follow_the_phase(app):
     from consult.moderation.operations import give_official_answer
 
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     idea = IdeaFactory(challenge=challenge)
     give_official_answer(agent_of(organisation), idea, AnswerStatus.UNDER_STUDY, "On étudie.")
     with pytest.raises(Refused, match="Vous ne modérez pas ce défi"):

@@ -10,15 +10,28 @@ from consult.organisations.models import MembershipRole
 from tests.conftest import login, post_form
 from tests.factories import ChallengeFactory, OrganisationFactory, agent_of
 
+
+def calendar(*rows) -> dict:
+    """The editor's calendar rows as a browser posts them: (kind, start, end)."""
+    data = {}
+    for i, (kind, start, end) in enumerate(rows):
+        data.update({f"phases-{i}-kind": kind, f"phases-{i}-starts_at": start,
+                     f"phases-{i}-ends_at": end or "", f"phases-{i}-title": ""})
+    return data
+
+
+CLASSIC = calendar(("ideas", "2030-01-10T09:00", "2030-02-10T09:00"),
+                   ("supports", "2030-02-10T09:00", "2030-03-10T09:00"),
+                   ("review", "2030-03-10T09:00", "2030-04-10T09:00"),
+                   ("results", "2030-04-10T09:00", None), ("", "", None))
+
 FORM = {
     "title": "Comment simplifier la demande de carte d'identité ?",
     "service": "Délivrance des titres d'identité",
     "problem": "Les délais de rendez-vous dépassent six semaines dans le département.",
     "audience": "Toute personne qui renouvelle sa carte.", "context": "",
     "themes": "Accueil, Rendez-vous, Accueil", "territory": "95",
-    "submission_starts_at": "2030-01-10T09:00", "voting_starts_at": "2030-02-10T09:00",
-    "review_starts_at": "2030-03-10T09:00", "results_at": "2030-04-10T09:00",
-    "supports_per_person": "3", "moderation_charter": "Soyez courtois.",
+    **CLASSIC, "supports_per_person": "3", "moderation_charter": "Soyez courtois.",
     "charter_rules": "Propos injurieux\nHors sujet\n", "cover_alt": "",
 }
 
@@ -54,7 +67,9 @@ def test_an_agent_launches_a_challenge_as_a_draft_then_publishes_it(client, app)
     assert [p.organisation_id for p in pending_proposals(challenge)] == [partner.id]
     assert sorted(t.name for t in challenge.themes) == ["Accueil", "Rendez-vous"]
     assert challenge.moderation_mode == ModerationMode.PRE and challenge.supports_per_person == 3
-    assert challenge.submission_starts_at.hour == 8  # 9:00 in Paris in winter is 8:00 UTC
+    assert challenge.timeline()[0].starts_at.hour == 8  # 9:00 in Paris in winter is 8:00 UTC
+    assert [p.kind for p in challenge.timeline()] == [Phase.IDEAS, Phase.SUPPORTS,
+                                                      Phase.REVIEW, Phase.RESULTS]
     rules = db.session.scalars(select(CharterRule.label).where(
         CharterRule.challenge_id == challenge.id).order_by(CharterRule.position)).all()
     assert rules == ["Propos injurieux", "Hors sujet"]
@@ -74,12 +89,12 @@ def test_bad_input_is_explained_and_nothing_saved(client):
     organisation = OrganisationFactory()
     login(client, agent_of(organisation))
     data = dict(FORM, organisations=[str(organisation.id)], title="",
-                voting_starts_at="2030-01-01T09:00", cover=(io.BytesIO(b"pas une image"),
-                                                            "x.png"))
+                **{"phases-1-starts_at": "2030-01-01T09:00"},
+                cover=(io.BytesIO(b"pas une image"), "x.png"))
     response = post_form(client, f"/espace/{organisation.slug}/defis/nouveau", data,
                          content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "Les phases doivent se suivre" in response.text
+    assert "« Vote » ne peut pas commencer avant « Dépôt des idées »" in response.text
     assert "Décrivez l’image" in response.text
     assert "Les délais de rendez-vous dépassent six semaines" in response.text  # kept
     assert db.session.scalar(select(Challenge)) is None
@@ -109,7 +124,7 @@ def test_cover_metadata_is_stripped(client, app):
 
 def test_editing_keeps_ideas_themes_and_moves_dates(client):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="submission", organisations=[organisation])
+    challenge = ChallengeFactory(phase="ideas", organisations=[organisation])
     login(client, agent_of(organisation))
     page = client.get(f"/defis/{challenge.slug}/modifier")
     assert page.status_code == 200 and challenge.title in page.text
@@ -130,7 +145,7 @@ def test_an_agent_cannot_launch_for_another_organisation(client):
 
 def test_an_organisation_administrator_closes_a_phase_early(client, app):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     agent = app.test_client()
     login(agent, agent_of(organisation))
     assert post_form(agent, f"/defis/{challenge.slug}/clore-phase").status_code == 403

@@ -19,7 +19,7 @@ from tests.factories import (
 
 def voted_challenge(client, app):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation],
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation],
                                  supports_per_person=None)
     ideas = [IdeaFactory(challenge=challenge, title=f"Idée {n}") for n in range(3)]
     voters = [UserFactory() for _ in range(4)]
@@ -79,7 +79,7 @@ def test_ranking_shares_and_ties_and_csv(client, app):
 
 def test_results_cannot_be_published_during_voting(client):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     login(client, agent_of(organisation))
     response = post_form(client, f"/defis/{challenge.slug}/resultats/publier",
                          {"message": "Trop tôt"})

@@ -53,7 +53,7 @@ def test_a_response_that_sets_a_cookie_is_never_publicly_cacheable(client):
 def test_links_use_the_configured_address_not_the_host_header(client, app):
     from tests.factories import ChallengeFactory
 
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     body = client.get(f"/api/v1/challenges/{challenge.id}",
                       headers={"Host": "piege.example"}).get_json()
     assert body["url"].startswith(app.config["BASE_URL"] + "/")

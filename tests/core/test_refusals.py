@@ -59,7 +59,7 @@ def test_moving_a_support_onto_ones_own_idea_keeps_the_old_support(client):
     """The case seen in issue 16: the move deleted the support, then was refused (one
     cannot support one's own idea), and the redirect committed the deletion."""
     person = UserFactory()
-    challenge = ChallengeFactory(phase="voting", supports_per_person=3)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=3)
     mine = IdeaFactory(challenge=challenge, author=person)
     duplicate = IdeaFactory(challenge=challenge)
     login(client, person)

@@ -14,7 +14,7 @@ from tests.factories import (
 
 def test_dashboard_shows_participation_answers_and_delays(client, app):
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation],
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation],
                                  title="Défi mesuré")
     ideas = [IdeaFactory(challenge=challenge) for _ in range(4)]
     now = utcnow()
@@ -26,7 +26,7 @@ def test_dashboard_shows_participation_answers_and_delays(client, app):
     voter = app.test_client()
     login(voter, UserFactory())
     post_form(voter, f"/idees/{ideas[2].id}/soutenir")
-    ChallengeFactory(phase="voting", title="Défi d'une autre organisation")
+    ChallengeFactory(phase="supports", title="Défi d'une autre organisation")
     login(client, agent_of(organisation))
     page = client.get(f"/espace/{organisation.slug}/tableau-de-bord").text
     assert "50\xa0%" in page  # 2 answered of 4 published (French: no-break space)

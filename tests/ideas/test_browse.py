@@ -11,7 +11,7 @@ def titles(page_html, ideas):
 
 
 def test_search_ignores_accents_case_and_word_endings(client):
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     wanted = IdeaFactory(challenge=challenge, title="Améliorer l'accueil en préfecture",
                          body="Des chaises et un guichet prioritaire.")
     IdeaFactory(challenge=challenge, title="Des horaires le samedi",
@@ -25,14 +25,14 @@ def test_search_ignores_accents_case_and_word_endings(client):
 
 
 def test_search_input_with_operators_is_safe(client):
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     IdeaFactory(challenge=challenge, title="Une idée")
     for query in ['"', "NEAR(", "a OR", "*", "')--", "😀", "x" * 500]:
         assert client.get(f"/defis/{challenge.slug}", query_string={"q": query}).status_code == 200
 
 
 def test_random_order_is_stable_for_a_visitor_and_differs_between_visitors():
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     ideas = [IdeaFactory(challenge=challenge) for _ in range(30)]
     order = {}
     for seed in (11, 12345):
@@ -46,7 +46,7 @@ def test_random_order_is_stable_for_a_visitor_and_differs_between_visitors():
 
 
 def test_random_order_by_default_while_voting(client):
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     IdeaFactory(challenge=challenge)
     assert 'value="hasard" selected' in client.get(f"/defis/{challenge.slug}").text
     closed = ChallengeFactory(phase="results")
@@ -91,7 +91,7 @@ def count_queries(client, url):
 
 
 def test_query_count_does_not_grow_with_the_number_of_ideas(client):
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     ThemeFactory(challenge=challenge)
     user = UserFactory()
     login(client, user)
@@ -114,7 +114,7 @@ def test_moderation_queue_query_count_does_not_grow_with_the_number_of_ideas(cli
     from tests.factories import OrganisationFactory, agent_of
 
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     login(client, agent_of(organisation))
     IdeaFactory(challenge=challenge, status=IdeaStatus.PENDING, published_at=None)
     small = count_queries(client, "/moderation")
@@ -125,12 +125,12 @@ def test_moderation_queue_query_count_does_not_grow_with_the_number_of_ideas(cli
 
 
 def test_challenge_list_filters(client):
-    mine = ChallengeFactory(phase="voting", title="Défi de vote")
+    mine = ChallengeFactory(phase="supports", title="Défi de vote")
     ChallengeFactory(phase="results", title="Défi clos")
-    ChallengeFactory(phase="submission", title="Défi brouillon", published_at=None)
+    ChallengeFactory(phase="ideas", title="Défi brouillon", published_at=None)
     page = client.get("/defis").text
     assert "Défi de vote" in page and "Défi clos" in page and "Défi brouillon" not in page
-    voting = client.get("/defis", query_string={"phase": "voting"}).text
+    voting = client.get("/defis", query_string={"phase": "supports"}).text
     assert "Défi de vote" in voting and "Défi clos" not in voting
     org = mine.organisations[0]
     by_org = client.get("/defis", query_string={"organisation": org.id}).text
@@ -140,7 +140,7 @@ def test_challenge_list_filters(client):
 
 
 def test_draft_challenge_is_invisible_to_the_public(client):
-    draft = ChallengeFactory(phase="submission", published_at=None)
+    draft = ChallengeFactory(phase="ideas", published_at=None)
     assert client.get(f"/defis/{draft.slug}").status_code == 404
     login(client, UserFactory())
     assert post_form(client, f"/defis/{draft.slug}/suivre", {"follow": "1"}).status_code == 404

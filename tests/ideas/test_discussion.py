@@ -16,7 +16,7 @@ def comment(client, idea, body, parent=None):
 
 
 def test_comment_reply_edit_delete(client, app):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     me = UserFactory(display_name="Moi")
     login(client, me)
     assert comment(client, idea, "Bonne idée !").status_code == 302
@@ -44,7 +44,7 @@ def test_comment_reply_edit_delete(client, app):
 
 
 def test_empty_comment_is_refused_and_kept(client):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     login(client, UserFactory())
     response = comment(client, idea, "")
     assert response.status_code == 422 and "Ce champ est obligatoire." in response.text
@@ -62,7 +62,7 @@ def test_comments_are_closed_with_results(client):
 
 
 def test_report_with_a_reason_once_and_hide_at_the_threshold(client, app):
-    challenge = ChallengeFactory(phase="voting", auto_hide_threshold=3)
+    challenge = ChallengeFactory(phase="supports", auto_hide_threshold=3)
     idea = IdeaFactory(challenge=challenge)
     browsers = []
     for _ in range(3):
@@ -86,7 +86,7 @@ def test_report_with_a_reason_once_and_hide_at_the_threshold(client, app):
 
 
 def test_report_a_comment(client, app):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     author = app.test_client()
     login(author, UserFactory())
     comment(author, idea, "Un commentaire")
@@ -101,7 +101,7 @@ def test_report_a_comment(client, app):
 
 def test_followers_are_notified_once_per_comment(client, app):
     author = UserFactory()
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"), author=author)
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"), author=author)
     from consult.notifications.operations import follow
 
     follow(author, idea=idea)
@@ -121,7 +121,7 @@ def test_followers_are_notified_once_per_comment(client, app):
 
 
 def test_my_space_lists_my_ideas_supports_and_what_remains(client):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=3)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=3)
     me = UserFactory()
     mine = IdeaFactory(challenge=challenge, author=me, title="Mon idée à moi")
     other = IdeaFactory(challenge=challenge, title="Une idée soutenue")
@@ -144,7 +144,7 @@ def test_a_hidden_comment_leaves_a_placeholder_and_every_count_agrees(client, ap
     from tests.factories import OrganisationFactory, agent_of
 
     organisation = OrganisationFactory()
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting", organisations=[organisation]))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports", organisations=[organisation]))
     parent = post_comment(UserFactory(), idea, "Un propos hors charte.", None)
     post_comment(UserFactory(), idea, "Une réponse utile.", parent)
     hide_comment(agent_of(organisation), parent, "Propos injurieux")
@@ -170,7 +170,7 @@ def test_a_hidden_comment_leaves_a_placeholder_and_every_count_agrees(client, ap
 def test_an_empty_comment_is_explained_like_any_refused_form(client):
     """Error summary, title, the field's error, and an address that still works when
     opened again (issue 15: it answered 405)."""
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     login(client, UserFactory())
     refused = post_form(client, f"/idees/{idea.id}/commentaires", {"body": ""})
     assert refused.status_code == 422
@@ -186,7 +186,7 @@ def test_required_fields_say_so_in_text(client):
     in words (issue 15)."""
     from tests.codesign.test_codesign import live_brief
 
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     login(client, UserFactory())
     post_form(client, f"/idees/{idea.id}/commentaires", {"body": "Un premier avis."})
     page = client.get(f"/idees/{idea.id}").text

@@ -17,7 +17,7 @@ def propose(client, challenge, **data):
 
 
 def test_propose_an_idea(client):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     theme = ThemeFactory(challenge=challenge, name="Rendez-vous")
     login(client, UserFactory())
     response = propose(client, challenge, theme=str(theme.id), territory="95")
@@ -32,7 +32,7 @@ def test_propose_an_idea(client):
 
 
 def test_pre_moderation_keeps_the_idea_pending_and_invisible(client, app):
-    challenge = ChallengeFactory(phase="submission", moderation_mode=ModerationMode.PRE)
+    challenge = ChallengeFactory(phase="ideas", moderation_mode=ModerationMode.PRE)
     author = UserFactory()
     login(client, author)
     response = propose(client, challenge)
@@ -44,7 +44,7 @@ def test_pre_moderation_keeps_the_idea_pending_and_invisible(client, app):
 
 
 def test_bad_input_is_explained_and_kept(client):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     login(client, UserFactory())
     response = propose(client, challenge, title="", body="x" * 10_001, theme="999")
     assert response.status_code == 422
@@ -57,7 +57,7 @@ def test_bad_input_is_explained_and_kept(client):
 
 
 def test_scripts_in_markdown_never_reach_the_page(client):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     login(client, UserFactory())
     propose(client, challenge, title="<script>alert(1)</script> titre",
             body="[clic](javascript:alert(1)) <img src=x onerror=alert(1)> **gras**")
@@ -71,7 +71,7 @@ def test_scripts_in_markdown_never_reach_the_page(client):
 
 
 def test_similar_ideas_are_shown_before_publishing(client):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     existing = IdeaFactory(challenge=challenge, title="Rappel par SMS des pièces à apporter",
                            body="Un SMS la veille du rendez-vous.")
     login(client, UserFactory())
@@ -86,7 +86,7 @@ def test_similar_ideas_are_shown_before_publishing(client):
 
 
 def test_preview_renders_markdown_and_saves_nothing(client):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     login(client, UserFactory())
     response = propose(client, challenge, body="Voici **une idée** en markdown, avec du texte.",
                        action="preview")
@@ -96,11 +96,11 @@ def test_preview_renders_markdown_and_saves_nothing(client):
 
 
 def test_proposing_is_refused_outside_submission_or_without_confirmed_email(client, app):
-    voting = ChallengeFactory(phase="voting")
+    voting = ChallengeFactory(phase="supports")
     login(client, UserFactory())
     response = client.get(f"/defis/{voting.slug}/proposer")
     assert response.status_code == 403 and "Le dépôt des idées n’est pas ouvert" in response.text
-    open_challenge = ChallengeFactory(phase="submission")
+    open_challenge = ChallengeFactory(phase="ideas")
     unconfirmed = app.test_client()
     login(unconfirmed, UserFactory(email_confirmed_at=None))
     response = unconfirmed.get(f"/defis/{open_challenge.slug}/proposer")
@@ -109,7 +109,7 @@ def test_proposing_is_refused_outside_submission_or_without_confirmed_email(clie
 
 
 def test_author_edits_until_the_first_reaction_then_withdraws(client):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     author = UserFactory()
     idea = IdeaFactory(challenge=challenge, author=author)
     login(client, author)
@@ -131,7 +131,7 @@ def test_author_edits_until_the_first_reaction_then_withdraws(client):
 
 
 def test_others_cannot_edit_or_withdraw(client):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="submission"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="ideas"))
     login(client, UserFactory())
     assert client.get(f"/idees/{idea.id}/modifier").status_code == 403
     assert post_form(client, f"/idees/{idea.id}/retirer").status_code == 303

@@ -12,7 +12,7 @@ def support(client, idea, **kwargs):
 
 
 def test_support_and_take_it_back(client):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=3)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=3)
     idea = IdeaFactory(challenge=challenge)
     login(client, UserFactory())
     assert support(client, idea).status_code == 302
@@ -27,7 +27,7 @@ def test_support_and_take_it_back(client):
 
 
 def test_support_without_reload_answers_json(client):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     login(client, UserFactory())
     response = support(client, idea, headers={"Accept": "application/json"})
     assert response.status_code == 200
@@ -38,7 +38,7 @@ def test_support_without_reload_answers_json(client):
 
 
 def test_the_limit_per_person(client):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=2)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=2)
     ideas = [IdeaFactory(challenge=challenge) for _ in range(3)]
     login(client, UserFactory())
     support(client, ideas[0])
@@ -50,7 +50,7 @@ def test_the_limit_per_person(client):
 
 
 def test_unlimited_supports(client):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=None)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=None)
     ideas = [IdeaFactory(challenge=challenge) for _ in range(5)]
     login(client, UserFactory())
     for idea in ideas:
@@ -59,7 +59,7 @@ def test_unlimited_supports(client):
 
 
 def test_refusals_are_explained(client, app):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     idea = IdeaFactory(challenge=challenge)
     me = UserFactory()
     login(client, me)
@@ -67,7 +67,7 @@ def test_refusals_are_explained(client, app):
     assert response.status_code == 303
     assert "Le vote n’est pas ouvert" in client.get(f"/idees/{idea.id}").text
 
-    move_to(challenge, "voting")
+    move_to(challenge, "supports")
     own = IdeaFactory(challenge=challenge, author=me)
     support(client, own)
     assert "ne permettent pas de soutenir sa propre idée" in client.get(f"/idees/{own.id}").text
@@ -82,7 +82,7 @@ def test_refusals_are_explained(client, app):
 
 
 def test_self_support_when_the_challenge_allows_it(client):
-    challenge = ChallengeFactory(phase="voting", self_support_allowed=True)
+    challenge = ChallengeFactory(phase="supports", self_support_allowed=True)
     me = UserFactory()
     own = IdeaFactory(challenge=challenge, author=me)
     login(client, me)
@@ -90,7 +90,7 @@ def test_self_support_when_the_challenge_allows_it(client):
 
 
 def test_supports_need_csrf_and_login(client, app):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     login(client, UserFactory())
     assert client.post(f"/idees/{idea.id}/soutenir").status_code == 400
     assert app.test_client().post(f"/idees/{idea.id}/soutenir").status_code in (302, 400)
@@ -98,7 +98,7 @@ def test_supports_need_csrf_and_login(client, app):
 
 
 def test_withdrawn_idea_gives_supports_back(client):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=1)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=1)
     author = UserFactory()
     idea = IdeaFactory(challenge=challenge, author=author)
     other = IdeaFactory(challenge=challenge)
@@ -115,7 +115,7 @@ def test_withdrawn_idea_gives_supports_back(client):
 
 
 def test_no_support_buttons_once_the_supports_are_used(client):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=1)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=1)
     first, second = IdeaFactory(challenge=challenge), IdeaFactory(challenge=challenge)
     login(client, UserFactory())
     support(client, first)
@@ -141,7 +141,7 @@ def _forms(page: str) -> dict[int, str]:
 def test_the_page_shows_the_ballot_at_the_limit_and_after_taking_one_back(client):
     """Without JavaScript: at the limit every other Soutenir button is gone and the banner
     says so; after taking one back every button returns (issue 14)."""
-    challenge = ChallengeFactory(phase="voting", supports_per_person=2)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=2)
     ideas = [IdeaFactory(challenge=challenge) for _ in range(4)]
     login(client, UserFactory())
     support(client, ideas[0])
@@ -160,7 +160,7 @@ def test_the_page_shows_the_ballot_at_the_limit_and_after_taking_one_back(client
 
 
 def test_the_json_answer_carries_the_ballot_after_success_and_refusal(client):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=1)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=1)
     first, second = IdeaFactory(challenge=challenge), IdeaFactory(challenge=challenge)
     login(client, UserFactory())
     ok = support(client, first, headers={"Accept": "application/json"}).get_json()

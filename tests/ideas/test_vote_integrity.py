@@ -61,7 +61,7 @@ def counters_equal_rows():
 
 
 def test_fifty_people_support_one_idea_at_once(app, committed_db):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     people = [UserFactory() for _ in range(50)]
     db.session.commit()
     outcomes = run_at_once(app, [supporter(p.id, idea.id) for p in people])
@@ -72,7 +72,7 @@ def test_fifty_people_support_one_idea_at_once(app, committed_db):
 
 
 def test_one_person_sending_twenty_supports_at_once_counts_once(app, committed_db):
-    idea = IdeaFactory(challenge=ChallengeFactory(phase="voting"))
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
     person = UserFactory()
     db.session.commit()
     outcomes = run_at_once(app, [supporter(person.id, idea.id) for _ in range(20)])
@@ -84,7 +84,7 @@ def test_one_person_sending_twenty_supports_at_once_counts_once(app, committed_d
 
 
 def test_a_limit_of_three_holds_against_ten_simultaneous_supports(app, committed_db):
-    challenge = ChallengeFactory(phase="voting", supports_per_person=3)
+    challenge = ChallengeFactory(phase="supports", supports_per_person=3)
     ideas = [IdeaFactory(challenge=challenge) for _ in range(10)]
     person = UserFactory()
     db.session.commit()

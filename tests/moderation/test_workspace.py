@@ -21,7 +21,7 @@ from tests.factories import (
 )
 
 
-def setup(phase="voting", **kwargs):
+def setup(phase="supports", **kwargs):
     organisation = OrganisationFactory()
     challenge = ChallengeFactory(phase=phase, organisations=[organisation], **kwargs)
     return organisation, challenge, agent_of(organisation)
@@ -40,7 +40,7 @@ def kinds_for(user):
 
 
 def test_pre_moderated_idea_waits_then_is_approved(client):
-    _, challenge, agent = setup(phase="submission", moderation_mode=ModerationMode.PRE)
+    _, challenge, agent = setup(phase="ideas", moderation_mode=ModerationMode.PRE)
     author = UserFactory(email="auteur@exemple.fr")
     idea = IdeaFactory(challenge=challenge, author=author, status=IdeaStatus.PENDING,
                        published_at=None)
@@ -205,7 +205,7 @@ def test_reports_are_grouped_and_bulk_hide_and_keep(client, app):
 
 
 def test_bulk_reject_needs_a_chosen_challenge_and_rule(client):
-    _, challenge, agent = setup(phase="submission", moderation_mode=ModerationMode.PRE)
+    _, challenge, agent = setup(phase="ideas", moderation_mode=ModerationMode.PRE)
     ideas = [IdeaFactory(challenge=challenge, status=IdeaStatus.PENDING, published_at=None)
              for _ in range(3)]
     rule = ensure_charter(challenge)[3]
@@ -291,7 +291,7 @@ def test_the_journal_speaks_french_and_the_kept_authors_hear_why(client, app):
     from tests.factories import agent_of as agent_for
 
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation])
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
     idea = IdeaFactory(challenge=challenge)
     report(UserFactory(), idea, ReportReason.OFF_TOPIC, "")
     agent = agent_for(organisation)
@@ -316,7 +316,7 @@ def test_repeated_links_name_what_they_act_on(client):
     from tests.factories import agent_of as agent_for
 
     organisation = OrganisationFactory()
-    challenge = ChallengeFactory(phase="voting", organisations=[organisation],
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation],
                                  moderation_mode=ModerationMode.PRE)
     for title in ("Des bancs", "Des horaires"):
         IdeaFactory(challenge=challenge, title=title, status=IdeaStatus.PENDING,

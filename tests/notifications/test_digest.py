@@ -14,11 +14,11 @@ def kinds(user):
 
 
 def test_followers_hear_of_each_new_phase_once():
-    challenge = ChallengeFactory(phase="submission", announced_phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     follower = UserFactory()
     follow(follower, challenge=challenge)
     assert announce_phase_changes() == 0
-    move_to(challenge, "voting")
+    move_to(challenge, "supports")
     assert announce_phase_changes() == 1
     assert announce_phase_changes() == 0  # not twice
     move_to(challenge, "results")
@@ -29,7 +29,7 @@ def test_followers_hear_of_each_new_phase_once():
 
 
 def test_daily_digest_for_those_who_opted_in_only():
-    challenge = ChallengeFactory(phase="voting")
+    challenge = ChallengeFactory(phase="supports")
     wants = UserFactory(email="oui@exemple.fr", digest_opt_in=True)
     declines = UserFactory(email="non@exemple.fr", digest_opt_in=False)
     english = UserFactory(email="en@exemple.fr", digest_opt_in=True, locale="en")

@@ -33,7 +33,7 @@ def platform():
     db.session.add(Comment(idea_id=ideas[0].id, author=author, body="Ligne 1\nLigne 2"))
     publish_results(agent_of(challenge.organisations[0]), challenge, "Merci.",
                     {ideas[1].id: "Retenue."})
-    other = ChallengeFactory(phase="voting", title="Un autre défi")
+    other = ChallengeFactory(phase="supports", title="Un autre défi")
     IdeaFactory(challenge=other, title="Idée de l'autre défi")
     ChallengeFactory(published_at=None, title="Défi en brouillon")
     db.session.flush()
@@ -121,7 +121,7 @@ def test_csv_has_one_charset_a_spreadsheet_variant_and_dated_zip_entries(client)
 
     from tests.factories import ChallengeFactory, IdeaFactory
 
-    IdeaFactory(challenge=ChallengeFactory(phase="voting"), title="Des bancs, des chaises")
+    IdeaFactory(challenge=ChallengeFactory(phase="supports"), title="Des bancs, des chaises")
     standard = client.get("/donnees/idees.csv")
     assert standard.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert standard.data.startswith(b'"id","')

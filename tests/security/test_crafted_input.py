@@ -26,7 +26,7 @@ def test_dates_out_of_reason_are_refused_on_the_field(client):
     organisation = OrganisationFactory()
     login(client, agent_of(organisation))
     for when in ("0001-01-01T00:00", "9999-12-31T23:59"):
-        data = dict(FORM, organisations=[str(organisation.id)], submission_starts_at=when)
+        data = dict(FORM, organisations=[str(organisation.id)], **{"phases-0-starts_at": when})
         response = post_form(client, f"/espace/{organisation.slug}/defis/nouveau", data)
         assert response.status_code == 422, when
         assert "Saisissez une date entre 2000 et 2100." in response.text
@@ -35,7 +35,7 @@ def test_dates_out_of_reason_are_refused_on_the_field(client):
 
 
 def test_control_characters_are_refused_as_the_api_refuses_them(client):
-    challenge = ChallengeFactory(phase="submission")
+    challenge = ChallengeFactory(phase="ideas")
     login(client, UserFactory())
     response = post_form(client, f"/defis/{challenge.slug}/proposer", {
         "title": "Un titre\x00 piégé", "body": "Un texte\x1b[31m coloré", "action": "submit"})

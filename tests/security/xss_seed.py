@@ -25,7 +25,7 @@ def seed(all_vectors: list[str]) -> list[str]:
 
     pages = ["/", "/defis"]
     organisation = OrganisationFactory(name=all_vectors[0][:160])
-    arena = ChallengeFactory(phase="voting", title="Défi des vecteurs", slug="xss-arena",
+    arena = ChallengeFactory(phase="supports", title="Défi des vecteurs", slug="xss-arena",
                              organisations=[organisation], supports_per_person=None)
     for n, vector in enumerate(all_vectors):
         author = UserFactory(display_name=vector[:80], email=f"xss{n}@exemple.fr",
@@ -42,7 +42,7 @@ def seed(all_vectors: list[str]) -> list[str]:
               for p in range(1, len(all_vectors) // 20 + 2)]
     for n in range(0, len(all_vectors), 5):
         texts = (all_vectors[n:n + 5] * 5)[:5]
-        challenge = ChallengeFactory(phase="voting", slug=f"xss-defi-{n}", title=texts[0][:160],
+        challenge = ChallengeFactory(phase="supports", slug=f"xss-defi-{n}", title=texts[0][:160],
                                      service=texts[1][:200], problem=texts[2],
                                      audience=texts[3], context=texts[4],
                                      organisations=[organisation])
