@@ -121,9 +121,12 @@ def _blueprints():
     from consult.opendata import views as opendata_views
     from consult.organisations import views as organisations_views
     from consult.site import views as site_views
+    from consult.surveys import pages as _survey_pages  # noqa: F401  (challenge, brief)
+    from consult.surveys import views as surveys_views
 
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
                                      briefs_views, moderation_views, codesign_views,
-                                     dashboard_views, opendata_views, api_blueprint,
+                                     dashboard_views, opendata_views, surveys_views,
+                                     api_blueprint,
                                      api_token_views)]

@@ -84,7 +84,9 @@ def load_demo() -> dict[str, int]:
     summary = {"organisations": len(organisations), "citoyens": len(citizens),
                "agents": agents}
     for extend in DEMO_EXTENSIONS:
-        summary.update(extend(admin=admin, citizens=citizens, organisations=organisations))
+        for what, count in extend(admin=admin, citizens=citizens,
+                                  organisations=organisations).items():
+            summary[what] = summary.get(what, 0) + count
     return summary
 
 
@@ -95,5 +97,11 @@ def _participation(**context):
 
 
 # Each domain adds its demo content here (briefs come with issue 5).
-DEMO_EXTENSIONS: list = [_participation]
+def _surveys(**context):
+    from consult.surveys.demo import load_surveys
+
+    return load_surveys(**context)
+
+
+DEMO_EXTENSIONS: list = [_participation, _surveys]
 

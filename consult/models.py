@@ -5,6 +5,7 @@ from consult.audit.models import ActionLog  # noqa: F401
 from consult.briefs.models import Brief, BriefUpdate, Milestone  # noqa: F401
 from consult.challenges.models import (  # noqa: F401
     Challenge,
+    ChallengePhase,
     CharterRule,
     Participation,
     Theme,
@@ -15,6 +16,7 @@ from consult.core.outbox import OutboxMessage  # noqa: F401
 from consult.ideas.models import Idea, IdeaCredit, Support  # noqa: F401
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
+from consult.surveys.models import Answer, Response, Survey, Tally  # noqa: F401
 from consult.territories.models import Territory  # noqa: F401
 
 # Objects that exist only in one dialect, made by migrations, invisible to the models:

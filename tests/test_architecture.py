@@ -29,6 +29,7 @@ LAYERS = [
     {"moderation"},
     {"briefs"},
     {"codesign"},
+    {"surveys"},
     {"notifications"},
     {"dashboard", "opendata", "site", "api", "demo", "demo_participation", "backup", "cli",
      "models", "__init__"},

@@ -157,6 +157,26 @@ ROUTES = {
     "api.comments": ("/api/v1/ideas/{idea}/comments", PUBLIC, None),
     "api.briefs": ("/api/v1/briefs", PUBLIC, None),
     "api.brief": ("/api/v1/briefs/{brief}", PUBLIC, None),
+    "surveys.respond": ("/defis/{challenge}/questionnaires/{survey_phase}", PUBLIC,
+                        POST_SIGNED_IN),
+    "surveys.results": ("/defis/{challenge}/questionnaires/{survey_phase}/resultats",
+                        (404, 404, 404, 200, 200, 200), None),  # open: its agents only
+    "surveys.results_csv": ("/defis/{challenge}/questionnaires/{survey_phase}/resultats.csv",
+                            (404, 404, 404, 200, 200, 200), None),
+    "surveys.build": ("/defis/{challenge}/questionnaires/{survey_phase}/modifier", AGENT_OF_A,
+                      POST_AGENT_OF_A),
+    "surveys.add_question": ("/defis/{challenge}/questionnaires/{survey_phase}/questions",
+                             None, POST_AGENT_OF_A),  # answered already: refused, 303
+    "surveys.add_sus": ("/defis/{challenge}/questionnaires/{survey_phase}/sus", None,
+                        POST_AGENT_OF_A),
+    "surveys.edit_question": ("/defis/{challenge}/questionnaires/{survey_phase}/questions/"
+                              "{question}", AGENT_OF_A, POST_AGENT_OF_A),
+    "surveys.delete_question": ("/defis/{challenge}/questionnaires/{survey_phase}/questions/"
+                                "{question}/supprimer", None, POST_AGENT_OF_A),
+    "surveys.move_question": ("/defis/{challenge}/questionnaires/{survey_phase}/questions/"
+                              "{question}/deplacer", None, POST_AGENT_OF_A),
+    "surveys.hide_text": ("/defis/{challenge}/questionnaires/{survey_phase}/reponses/"
+                          "{text_answer}/masquer", None, POST_AGENT_OF_A),
     "api_tokens.index": ("/espace/{org_a}/jetons-api", ADMIN_OF_A, POST_ADMIN_OF_A),
     "api_tokens.revoke": ("/espace/{org_a}/jetons-api/{token}/revoquer", None, POST_ADMIN_OF_A),
 }
@@ -208,14 +228,48 @@ def world():
 
     notification = Notification(user_id=owner.id, kind="results", challenge_id=challenge.id)
     db.session.add(notification)
+    survey_phase, question, text_answer = _survey(challenge, owner)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
               "duplicate": duplicate.id, "comment": comment.id, "brief": brief.id,
               "membership": people["agent_a"].membership_in(org_a.id).id,
               "invitation": invitation.id, "session": session.id, "proposal": proposal.id,
-              "notification": notification.id}
+              "notification": notification.id, "survey_phase": survey_phase.id,
+              "question": question.id, "text_answer": text_answer.id}
     return people, values
+
+
+def _survey(challenge, respondent):
+    """A survey phase beside the vote, with a question and a free text already given (so
+    that its questions no longer change: edits are refused, answered 303)."""
+    from datetime import timedelta
+
+    from consult.challenges.models import ChallengePhase
+    from consult.challenges.phases import Phase
+    from consult.db import utcnow
+    from consult.surveys.models import Answer, Choice, Question, QuestionKind, Response, Survey
+
+    now = utcnow()
+    phase = ChallengePhase(kind=Phase.SURVEY, starts_at=now - timedelta(days=1),
+                           ends_at=now + timedelta(days=5), title="", description="",
+                           settings={})
+    challenge.phases.append(phase)
+    db.session.flush()
+    question = Question(kind=QuestionKind.SINGLE, label="Venez-vous en mairie ?", position=0,
+                        choices=[Choice(label="Oui", position=0),
+                                 Choice(label="Non", position=1)])
+    text = Question(kind=QuestionKind.LONG_TEXT, label="Racontez", position=1, required=False)
+    survey = Survey(phase_id=phase.id, challenge_id=challenge.id, questions=[question, text],
+                    responses_count=1)
+    db.session.add(survey)
+    db.session.flush()
+    response = Response(survey_id=survey.id, respondent_key="x" * 64, user_id=respondent.id)
+    db.session.add(response)
+    db.session.flush()
+    answer = Answer(response_id=response.id, question_id=text.id, text="Une longue attente.")
+    db.session.add(answer)
+    return phase, question, answer
 
 
 def test_every_route_is_in_the_table(app):

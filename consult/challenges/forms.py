@@ -34,12 +34,9 @@ class PhaseForm(InputRules, Form):
     id = HiddenField()
     kind = SelectField(_l("Type"), choices=[SelectChoice("", _l("— Aucune (ligne ignorée) —"))]
                        + [SelectChoice(k.value, PHASE_LABELS[k]) for k in KINDS], default="")
-    title = StringField(_l("Titre (facultatif)"), [Optional(), length(120)],
-                        description=_l("Par défaut, le nom du type."))
+    title = StringField(_l("Titre (facultatif)"), [Optional(), length(120)])
     starts_at = DateTimeLocalField(_l("Début"), [Optional()], format=DATE_FORMAT)
-    ends_at = DateTimeLocalField(_l("Fin"), [Optional()], format=DATE_FORMAT,
-                                 description=_l("Vide : la phase reste ouverte (la "
-                                                "dernière seulement)."))
+    ends_at = DateTimeLocalField(_l("Fin (vide : ouverte)"), [Optional()], format=DATE_FORMAT)
     description = StringField(_l("Ce qui s’y passe (facultatif)"), [Optional(), length(300)])
 
     def spec(self) -> PhaseSpec | None:

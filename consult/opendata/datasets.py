@@ -19,6 +19,7 @@ from consult.core.urls import external_url
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.organisations.models import Organisation
+from consult.surveys import exports as survey_exports
 
 BATCH = 1000  # rows read at a time: exports of 200,000 ideas stream in constant memory
 
@@ -53,8 +54,9 @@ class Dataset:
             if column.required:
                 entry["constraints"] = {"required": True}
             fields.append(entry)
-        schema: dict[str, Any] = {"fields": fields, "missingValues": [""],
-                                  "primaryKey": self.primary_key}
+        schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+        if self.primary_key:
+            schema["primaryKey"] = self.primary_key
         if self.foreign_keys:
             schema["foreignKeys"] = self.foreign_keys
         return schema
@@ -261,6 +263,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
                 Column("publie_le", "datetime", _l("Publication (UTC)")),
                 Column("url", "string", _l("Page du cahier"))], _brief_rows,
             foreign_keys=[_fk("defi_id", "defis"), _fk("organisation_id", "organisations")]),
+    Dataset("questionnaires", _l("Résultats des questionnaires"),
+            _l("Les réponses aux questionnaires clos, comptées par question et par option "
+               "(aucun nombre inférieur à 5 n'est publié)."),
+            [Column(name, kind, title) for name, kind, title in survey_exports.COLUMNS],
+            lambda scope: survey_exports.rows(challenge_id=scope.id if scope else None),
+            primary_key=[], foreign_keys=[_fk("defi_id", "defis")]),
     Dataset("resultats", _l("Résultats"),
             _l("Le classement final des idées des défis dont les "
             "résultats sont publiés, et la justification des idées retenues."), [
