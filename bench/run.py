@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "report.lua"
 SUPPORT_LUA = ROOT / "bench" / "support.lua"
+SURVEY_LUA = ROOT / "bench" / "survey.lua"
 PASSWORD = "banc-d-essai-2026"  # noqa: S105  (the invented citizens of bench.seed)
 PEOPLE = 128  # logged-in sessions for the support load
 
@@ -110,12 +111,15 @@ class MemoryWatch(threading.Thread):
 
 
 def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
-        sessions: Path | None = None) -> dict:
+        sessions: Path | None = None, answers: Path | None = None) -> dict:
     threads = max(1, min(connections, os.cpu_count() or 1))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    if sessions:
+    if sessions and answers:
+        command += ["-s", str(SURVEY_LUA), url, "--", str(sessions), str(threads),
+                    str(answers)]
+    elif sessions:
         command += ["-s", str(SUPPORT_LUA), url, "--", str(sessions), str(threads)]
     else:
         command += ["-s", str(LUA), url]
@@ -161,6 +165,36 @@ def support_sessions(base: str, ideas: dict[str, int], workdir: Path) -> Path:
     return path
 
 
+def survey_answers(conn, phase_id: int, workdir: Path) -> Path:
+    """A complete answer to the benchmark's questionnaire, as the page posts it."""
+    from sqlalchemy import text
+
+    rows = conn.execute(text(
+        "SELECT q.id, q.kind, q.scale_min, c.id FROM survey_questions q "
+        "JOIN surveys s ON s.id = q.survey_id LEFT JOIN survey_choices c ON c.question_id = q.id "
+        "WHERE s.phase_id = :phase ORDER BY q.position, c.position"), {"phase": phase_id}).all()
+    fields: list[tuple[str, str]] = []
+    ranks: dict[int, int] = {}
+    for question, kind, low, choice in rows:
+        name = f"q{question}"
+        if kind in ("single", "multiple") and not any(f[0] == name for f in fields):
+            fields.append((name, str(choice)))
+        elif kind == "ranking":
+            ranks[question] = ranks.get(question, 0) + 1
+            fields.append((f"{name}-c{choice}", str(ranks[question])))
+        elif kind == "grid":
+            fields.append((f"{name}-c{choice}", str(low + 1)))
+        elif kind == "scale":
+            fields.append((name, str(low + 3)))
+        elif kind == "yes_no":
+            fields.append((name, "1"))
+        elif kind in ("short_text", "long_text"):
+            fields.append((name, "Un avis du banc d'essai"))
+    path = workdir / "answers.txt"
+    path.write_text(urllib.parse.urlencode(fields))
+    return path
+
+
 def machine() -> dict:
     memory = next((int(line.split()[1]) // 1024 for line in
                    Path("/proc/meminfo").read_text().splitlines()
@@ -188,6 +222,8 @@ PAGES = [  # (label, path)
 
 
 SUPPORT = "Soutenir puis retirer (POST connecté, CSRF)"
+SURVEY_ANSWER = "Répondre au questionnaire, 20 questions (POST connecté, CSRF)"
+SURVEY_RESULTS = "Résultats du questionnaire, 100 000 répondants à l'échelle 1 (agent)"
 MODERATION = "File de modération (agent connecté)"
 
 
@@ -233,6 +269,7 @@ def main(argv=None) -> Path:
             taken |= set(conn.execute(text(  # nobody supports their own idea
                 "SELECT author_id, id FROM ideas WHERE id IN :ideas")
                 .bindparams(bindparam("ideas", expanding=True)), {"ideas": top}).all())
+            answers = survey_answers(conn, summary["survey_phase"], workdir)
             choice = {email: next(i for n, i in enumerate(top * 2)
                                   if n >= position % len(top) and (people[email], i) not in taken)
                       for position, email in enumerate(emails)}
@@ -255,10 +292,12 @@ def main(argv=None) -> Path:
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
                       f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs",
                       flush=True)
-            for label, kwargs in (
-                    (SUPPORT, {"sessions": sessions}),
-                    (MODERATION, {"cookie": agent_cookie})):
-                path = "/moderation" if label == MODERATION else "/"
+            survey = f"/defis/grand-questionnaire/questionnaires/{summary['survey_phase']}"
+            for label, path, kwargs in (
+                    (SUPPORT, "/", {"sessions": sessions}),
+                    (MODERATION, "/moderation", {"cookie": agent_cookie}),
+                    (SURVEY_ANSWER, survey, {"sessions": sessions, "answers": answers}),
+                    (SURVEY_RESULTS, survey + "/resultats", {"cookie": agent_cookie})):
                 measured = wrk(base + path, c, args.duration, **kwargs)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
@@ -291,7 +330,8 @@ def report(args, summary, rows, peak) -> str:
         f"- gunicorn : {args.workers} workers synchrones, pour Consult comme pour le Flask nu",
         f"- Données : {summary['citizens']} citoyens, {summary['ideas']} idées dans le grand "
         f"défi, {summary['supports']} soutiens, {summary['comments']} commentaires ; "
-        f"chargées en {summary['seconds']:.1f} s (insertions groupées)",
+        f"chargées en {summary['seconds']:.1f} s (insertions groupées) ; un questionnaire "
+        f"ouvert de {summary['questions']} questions et {summary['respondents']} répondants",
         f"- Mesure : wrk, {args.duration} s par ligne après 1 s de mise en route (caches "
         "des workers chauds, comme au cœur d'un pic), sur 127.0.0.1 ; visiteurs anonymes "
         "sans cookie (chacun est un nouveau visiteur : nouvelle session, nouveau jeton)",

@@ -202,6 +202,9 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
         db.session.execute(update(Challenge).where(Challenge.id == other).values(
             ideas_count=count))
         comments += count
+    from bench.survey_seed import seed_survey
+
+    survey = seed_survey(_bulk, rng, organisation_id, user_ids, now, _sentence)
     db.session.commit()
     # statistics, as autovacuum (PostgreSQL) or a deployment's ANALYZE would have them:
     # without them a planner facing 200,000 freshly loaded ideas picks sequential scans
@@ -209,7 +212,8 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
         connection.exec_driver_sql("ANALYZE")
         connection.commit()
     return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
-            "ideas": len(idea_ids), "supports": total_supports, "comments": comments}
+            "ideas": len(idea_ids), "supports": total_supports, "comments": comments,
+            **survey}
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ from consult.core.errors_domain import Refused, refusable
 from consult.core.spreadsheet import safe_cell
 from consult.db import db, utcnow
 from consult.surveys import bp, exports, operations, permissions, sus
+from consult.surveys import integrity as _checks  # noqa: F401  (flask check)
+from consult.surveys import personal_data as _data  # noqa: F401  (export and erasure)
 from consult.surveys.answering import as_form, read_answers
 from consult.surveys.forms import QuestionForm, SettingsForm
 from consult.surveys.models import Answer, Question, QuestionKind

@@ -509,8 +509,9 @@ def test_tab_goes_through_every_page_without_a_trap(live_server, chromium):
             'a[href], button, input:not([type=hidden]), select, textarea, [tabindex="0"], summary')]
             .filter(el => !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
             const el = all[all.length - 1]; el.dataset.lastStop = '1';
-            // a date and time field is one Tab stop per part (day, month, year, hour, minute)
-            return all.length + 5 * document.querySelectorAll('input[type=datetime-local], input[type=date]').length; }""")
+            // a date and time field is one Tab stop per part (day, month, year, hour, minute,
+            // and the period where the locale has one)
+            return all.length + 6 * document.querySelectorAll('input[type=datetime-local], input[type=date]').length; }""")
         for _ in range(last + 5):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.dataset.lastStop === '1'"):

@@ -28,7 +28,7 @@ def test_a_citizen_answers_without_javascript_with_the_keyboard(live_server, chr
     with page.expect_navigation():
         page.locator("button:has-text('Envoyer mes réponses')").press("Enter")
     summary = page.locator(".c-error-summary").inner_text()
-    assert "1 erreur" in summary and "Êtes-vous bien informé·e ?" in summary
+    assert "une erreur" in summary and "Êtes-vous bien informé·e ?" in summary
     assert page.input_value("input[type=text]") == "Un SMS la veille"  # kept
     assert page.locator("input[type=checkbox]:checked").count() == 2  # kept
     page.click(".c-error-summary a")  # the link leads to the question's first choice

@@ -192,3 +192,67 @@ def test_workers_killed_during_a_write_load_lose_no_acknowledged_support(server)
     assert result.returncode == 0, result.stderr
     log = server["log"].read_text(errors="replace")
     assert "database is locked" not in log and "Traceback" not in log, log[-3000:]
+
+
+def survey_form(live, value: int) -> tuple[str, dict]:
+    """The benchmark's open questionnaire and a complete answer to it (``value`` on its
+    scales), as the page posts it."""
+    engine = create_engine(live["database"])
+    with engine.connect() as conn:
+        phase = conn.execute(text(
+            "SELECT p.id FROM challenge_phases p JOIN challenges c ON c.id = p.challenge_id "
+            "WHERE c.slug = 'grand-questionnaire'")).scalar_one()
+        rows = conn.execute(text(
+            "SELECT q.id, q.kind, q.scale_min, c.id FROM survey_questions q JOIN surveys s "
+            "ON s.id = q.survey_id LEFT JOIN survey_choices c ON c.question_id = q.id "
+            "WHERE s.phase_id = :p ORDER BY q.position, c.position"), {"p": phase}).all()
+    engine.dispose()
+    form: dict[str, str] = {}
+    ranks: dict[int, int] = {}
+    for question, kind, low, choice in rows:
+        name = f"q{question}"
+        if kind in ("single", "multiple"):
+            form.setdefault(name, str(choice))
+        elif kind == "ranking":
+            ranks[question] = ranks.get(question, 0) + 1
+            form[f"{name}-c{choice}"] = str(ranks[question])
+        elif kind == "grid":
+            form[f"{name}-c{choice}"] = str(low + value % 5)
+        elif kind == "scale":
+            form[name] = str(low + value % 5)
+        elif kind == "yes_no":
+            form[name] = str(value % 2)
+    return f"/defis/grand-questionnaire/questionnaires/{phase}", form
+
+
+def test_a_survey_answered_twenty_times_at_once_keeps_one_response_and_true_counts(server):
+    """One person sends their answers 20 times at once (each a little different), and 20
+    people answer at once: one response each, and every tally equals its answers."""
+    number, visitor = server["people"][1]
+    path, _ = survey_form(server, 0)
+    barrier = threading.Barrier(20)
+
+    def send(value, who=visitor):
+        _, form = survey_form(server, value)
+        barrier.wait()
+        try:
+            return who.request(path, {"csrf_token": who.token, **form})[0]
+        except (OSError, http.client.HTTPException):
+            return 0
+
+    with ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(send, range(20)))
+    assert statuses == [200] * 20, statuses  # each saved, then shown (303, then the page)
+    engine = create_engine(server["database"])
+    with engine.connect() as conn:
+        mine = conn.execute(text("SELECT count(*) FROM survey_responses WHERE user_id = :u"),
+                            {"u": user_ids(server)[number]}).scalar_one()
+    engine.dispose()
+    assert mine == 1
+    barrier = threading.Barrier(20)
+    with ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(lambda job: send(job[0], job[1][1]),
+                                 enumerate(server["people"][2:22])))
+    assert statuses == [200] * 20, statuses
+    result = integrity_check(server)
+    assert result.returncode == 0, result.stdout + result.stderr

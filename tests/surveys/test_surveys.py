@@ -275,3 +275,34 @@ def test_sus_score_per_prototype_version(app, answers, expected):
     assert sus_score(survey) == (expected, 5)
     assert [(v.name, score, n) for v, score, n in sus_by_version(brief.id)] == [
         ("Version 1", expected, 5)]
+
+
+def test_the_tallies_are_checked_and_personal_data_follows_the_account(app):
+    from consult.accounts.personal_data import ERASERS, SECTIONS
+    from consult.surveys.integrity import (
+        survey_responses_match_rows,
+        survey_tallies_match_answers,
+    )
+
+    _challenge, phase, agent = survey_challenge()
+    survey, q = every_kind(agent, phase)
+    citizen = UserFactory()
+    ops.submit_response(citizen, survey, read_answers(survey.questions, _multidict(
+        answers_for(q, text="Mon histoire"))))
+    ops.submit_response(citizen, survey, read_answers(survey.questions, _multidict(
+        answers_for(q, single=1, scale=2))))
+    assert survey_tallies_match_answers() == [] and survey_responses_match_rows() == []
+    tally = db.session.scalar(select(Tally).where(Tally.question_id == q["scale"].id,
+                                                  Tally.value_key == 2))
+    tally.n += 1
+    db.session.flush()
+    assert survey_tallies_match_answers()  # a drifted count is found
+    tally.n -= 1
+    exported = SECTIONS["survey_answers"](citizen)
+    assert exported[0]["survey_id"] == survey.id
+    assert {"question": "Votre satisfaction", "choice_id": None, "value": 2,
+            "text": None} in exported[0]["answers"]
+    for erase in ERASERS:
+        erase(citizen)
+    assert db.session.scalar(select(Response.user_id)) is None
+    assert survey_tallies_match_answers() == []  # the results it fed hold
