@@ -3,7 +3,7 @@ the answers it counts, and every survey's count of responses its rows."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, literal, literal_column, select, union_all
 
 from consult.db import db
 from consult.integrity import integrity_check
@@ -20,12 +20,13 @@ from consult.surveys.models import (
 
 def recount():
     """The tallies as the answers say they should be (a subquery)."""
-    closed = select(Answer.question_id.label("question_id"),
-                    func.coalesce(Answer.choice_id, NO_CHOICE).label("choice_key"),
-                    func.coalesce(Answer.value, NO_VALUE).label("value_key"),
-                    func.count().label("n")).where(Answer.text.is_(None)).group_by(
-        Answer.question_id, func.coalesce(Answer.choice_id, NO_CHOICE),
-        func.coalesce(Answer.value, NO_VALUE))
+    # constants written into the SQL: PostgreSQL groups by expressions, and two bound
+    # parameters are two different expressions to it
+    choice = func.coalesce(Answer.choice_id, literal_column(str(int(NO_CHOICE))))
+    value = func.coalesce(Answer.value, literal_column(str(int(NO_VALUE))))
+    closed = select(Answer.question_id.label("question_id"), choice.label("choice_key"),
+                    value.label("value_key"), func.count().label("n")).where(
+        Answer.text.is_(None)).group_by(Answer.question_id, choice, value)
     answered = select(Answer.question_id, literal(NO_CHOICE), literal(ANSWERED),
                       func.count(func.distinct(Answer.response_id))).group_by(Answer.question_id)
     return union_all(closed, answered).subquery()

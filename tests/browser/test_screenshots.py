@@ -35,6 +35,21 @@ def test_take_screenshots(live_servers, chromium, theme):
         page.wait_for_timeout(300)
         page.screenshot(path=str(OUT / f"{theme}-{name}.png"))
         context.close()
+    # a questionnaire to answer, and the results of one that is over (found by their links)
+    for name, path, link, account in (
+            ("survey", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires",
+             "Répondre au questionnaire", "manon@demo.consult.example"),
+            ("survey-results", "/defis/comment-rendre-l-accueil-des-maisons-departementales-"
+             "des-solidarites-p", "Résultats du questionnaire", None)):
+        context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        if account:
+            sign_in(page, base, account)
+        page.goto(base + path)
+        page.click(f"text={link}")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / f"{theme}-{name}.png"))
+        context.close()
     dark = chromium.new_context(locale="fr-FR", color_scheme="dark",
                                 viewport={"width": 1280, "height": 860})
     page = dark.new_page()
