@@ -77,9 +77,28 @@ def _editable(actor: User, survey: Survey) -> None:
                                   "l’introduction le peuvent)."))
 
 
+def versions_for(challenge) -> list:
+    """Prototype versions a test of prototype may be about: those of the briefs born
+    from this challenge, and of the briefs its organisations (a lab) are in charge of;
+    (version, brief title) pairs."""
+    from sqlalchemy import or_
+
+    from consult.briefs.models import Brief
+    from consult.codesign.models import PrototypeVersion
+
+    return db.session.execute(select(PrototypeVersion, Brief.title).join(
+        Brief, Brief.id == PrototypeVersion.brief_id).where(or_(
+            Brief.challenge_id == challenge.id,
+            Brief.organisation_id.in_(challenge.organisation_ids))).order_by(
+        Brief.id, PrototypeVersion.id)).all()
+
+
 def update_settings(actor: User, survey: Survey, *, intro: str, anonymous: bool,
                     version_id: int | None) -> None:
     _require(permissions.may_build(actor, survey), _("Vous ne pouvez pas modifier ce défi."))
+    _require(version_id is None or version_id in {
+        v.id for v, _title in versions_for(survey.challenge)},
+        _("Cette version de prototype n’est pas celle d’un cahier de ces organisations."))
     if anonymous != survey.anonymous:
         _require(not survey.locked, _("Des personnes ont déjà répondu : l’anonymat promis "
                                       "ne peut plus changer."))

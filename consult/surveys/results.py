@@ -25,7 +25,8 @@ from consult.surveys.models import (
 )
 from consult.surveys.permissions import SMALL
 
-TEXTS_SHOWN = 200
+TEXTS_SHOWN = 25  # the latest free texts of a question on the results page
+TEXTS_MORE = 500  # when the reader asks for more of one question
 
 
 @dataclass
@@ -73,7 +74,8 @@ def _mean(counts: dict[int, int]) -> float | None:
 
 
 def question_result(question: Question, counts: dict[tuple[int, int], int], *,
-                    exact: bool, moderator: bool = False) -> QuestionResult:
+                    exact: bool, moderator: bool = False,
+                    texts: int = TEXTS_SHOWN) -> QuestionResult:
     answered = counts.get((NO_CHOICE, ANSWERED), 0)
     result = QuestionResult(question=question, answered=answered)
     if not exact and 0 < answered < SMALL:
@@ -108,21 +110,26 @@ def question_result(question: Question, counts: dict[tuple[int, int], int], *,
             result.statements.append((head, [_line(str(v), n, total, exact, value=v)
                                              for v, n in values.items()]))
     elif kind.is_text:
+        # one text per person who answered: the tally counts them; the hidden are few
         shown = select(Answer).where(Answer.question_id == question.id,
                                      Answer.text.is_not(None))
+        result.texts_count = answered
         if not moderator:
             shown = shown.where(Answer.hidden_at.is_(None))
-        result.texts_count = db.session.scalar(
-            select(func.count()).select_from(shown.subquery())) or 0
+            result.texts_count -= db.session.scalar(select(func.count()).where(
+                Answer.question_id == question.id, Answer.hidden_at.is_not(None))) or 0
         result.texts = list(db.session.scalars(shown.order_by(Answer.id.desc())
-                                               .limit(TEXTS_SHOWN)))
+                                               .limit(texts)))
     return result
 
 
-def survey_results(survey: Survey, *, exact: bool, moderator: bool = False) \
-        -> list[QuestionResult]:
+def survey_results(survey: Survey, *, exact: bool, moderator: bool = False,
+                   more: int | None = None) -> list[QuestionResult]:
+    """Every question's result; ``more``: the question whose free texts are wanted in
+    full (up to TEXTS_MORE)."""
     counted = tallies(survey)
-    return [question_result(q, counted.get(q.id, {}), exact=exact, moderator=moderator)
+    return [question_result(q, counted.get(q.id, {}), exact=exact, moderator=moderator,
+                            texts=TEXTS_MORE if q.id == more else TEXTS_SHOWN)
             for q in survey.questions]
 
 

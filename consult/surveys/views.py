@@ -11,7 +11,6 @@ from flask import Response as HttpResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
@@ -104,8 +103,9 @@ def results(slug: str, phase_id: int):
     moderator = permissions.may_moderate(current_user, survey)
     score = sus_score(survey, exact=exact)
     return render_template("surveys/results.html", phase=phase, challenge=phase.challenge,
-                           survey=survey, results=survey_results(survey, exact=exact,
-                                                                 moderator=moderator),
+                           survey=survey, results=survey_results(
+                               survey, exact=exact, moderator=moderator,
+                               more=request.args.get("plus", type=int)),
                            exact=exact, moderator=moderator, kinds=QuestionKind,
                            sus=score, sus_grade=sus.grade(score[0]) if score else "",
                            small=permissions.SMALL,
@@ -126,13 +126,7 @@ def results_csv(slug: str, phase_id: int):
 
 
 def _versions(challenge):
-    """Prototype versions of the briefs born from the challenge (a test of prototype)."""
-    from consult.briefs.models import Brief
-    from consult.codesign.models import PrototypeVersion
-
-    return db.session.execute(select(PrototypeVersion, Brief.title).join(
-        Brief, Brief.id == PrototypeVersion.brief_id).where(
-        Brief.challenge_id == challenge.id).order_by(Brief.id, PrototypeVersion.id)).all()
+    return operations.versions_for(challenge)
 
 
 @bp.route(BASE + "/modifier", methods=["GET", "POST"])

@@ -254,12 +254,14 @@ def test_the_builder_without_javascript_and_its_lock(client):
 def test_sus_score_per_prototype_version(app, answers, expected):
     from consult.surveys.results import sus_by_version, sus_score
 
-    _challenge, phase, agent = survey_challenge(start=-3, end=-1)
+    challenge, phase, agent = survey_challenge(start=-3, end=-1)
     phase.ends_at = utcnow() + DAY
     from consult.codesign.models import PrototypeVersion
     from tests.factories import IdeaFactory, brief_from
 
-    brief = brief_from([IdeaFactory(challenge=ChallengeFactory(phase="review"))])
+    lab = challenge.organisations[0]  # the lab in charge of a brief of another challenge
+    brief = brief_from([IdeaFactory(challenge=ChallengeFactory(phase="review",
+                                                               organisations=[lab]))])
     version = PrototypeVersion(brief_id=brief.id, name="Version 1", changes="")
     db.session.add(version)
     db.session.flush()
@@ -273,6 +275,12 @@ def test_sus_score_per_prototype_version(app, answers, expected):
         ops.submit_response(UserFactory(), survey, read_answers(survey.questions,
                                                                 _multidict(data)))
     assert sus_score(survey) == (expected, 5)
+    with pytest.raises(Exception, match="version de prototype"):  # another team's brief
+        other = brief_from([IdeaFactory(challenge=ChallengeFactory(phase="review"))])
+        foreign = PrototypeVersion(brief_id=other.id, name="V1", changes="")
+        db.session.add(foreign)
+        db.session.flush()
+        ops.update_settings(agent, survey, intro="", anonymous=False, version_id=foreign.id)
     assert [(v.name, score, n) for v, score, n in sus_by_version(brief.id)] == [
         ("Version 1", expected, 5)]
 
