@@ -19,6 +19,12 @@ timeout = 30
 
 
 def post_worker_init(worker):
+    import faulthandler
+
     from gunicorn.workers import gthread
+
+    # a worker that dies of a crash in C code leaves the Python stack of every thread in
+    # the error log (one did, once, under the scale-1 benchmark: SIGSEGV in libpython)
+    faulthandler.enable()
 
     gthread.DEFAULT_WORKER_DATA_TIMEOUT = 0.25

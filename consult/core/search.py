@@ -8,7 +8,7 @@ unaccented and stemmed with the same Snowball algorithm (snowballstemmer).
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 
 import snowballstemmer
 
@@ -24,9 +24,17 @@ STOPWORDS = frozenset((
 ))
 
 
-@cache
+_local = threading.local()
+
+
 def _stemmer():
-    return snowballstemmer.stemmer("french")
+    """One stemmer per thread: PyStemmer's (which snowballstemmer uses when installed)
+    keeps internal state and must not be called from two threads at once, and gunicorn's
+    gthread workers serve requests on several threads."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("french")
+    return stemmer
 
 
 def search_terms(text: str | None) -> list[str]:
