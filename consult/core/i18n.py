@@ -3,8 +3,10 @@ profile, else the language cookie, else the browser, else French."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_decimal, format_percent, format_time
+from flask_babel import Babel, format_date, format_decimal, format_time
 
 babel = Babel()
 LANG_COOKIE = "consult_lang"
@@ -85,7 +87,17 @@ def percent(share: float | None, digits: int = 1) -> str:
     from flask_babel import get_locale
 
     locale = get_locale() or Locale.parse("fr")
+    return _percent(round(share, digits + 6), digits, str(locale))
+
+
+@lru_cache(maxsize=4096)
+def _percent(share: float, digits: int, locale_name: str) -> str:
+    """Formatted once per value, digits and language (a results page shows hundreds)."""
+    from babel import Locale
+    from babel.numbers import format_percent as babel_percent
+
+    locale = Locale.parse(locale_name)
     pattern = locale.percent_formats[None].pattern
     if digits:
         pattern = pattern.replace("0", "0." + "0" * digits, 1)
-    return format_percent(share, pattern)
+    return babel_percent(share, pattern, locale=locale)

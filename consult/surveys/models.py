@@ -159,7 +159,11 @@ class Answer(Base):
     statement with its number (a grid), or a text. Texts are moderated like comments."""
 
     __tablename__ = "survey_answers"
-    __table_args__ = (Index("ix_survey_answers_question_texts", "question_id", "hidden_at"),)
+    __table_args__ = (
+        Index("ix_survey_answers_question_texts", "question_id", "hidden_at"),
+        # the latest free texts of a question, read backwards without a sort
+        Index("ix_survey_answers_question_recent", "question_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(

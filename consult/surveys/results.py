@@ -110,9 +110,11 @@ def question_result(question: Question, counts: dict[tuple[int, int], int], *,
             result.statements.append((head, [_line(str(v), n, total, exact, value=v)
                                              for v, n in values.items()]))
     elif kind.is_text:
-        # one text per person who answered: the tally counts them; the hidden are few
-        shown = select(Answer).where(Answer.question_id == question.id,
-                                     Answer.text.is_not(None))
+        # one text per person who answered: the tally counts them; the hidden are few.
+        # A text question's rows are all texts: no « text IS NOT NULL », which would
+        # make PostgreSQL expect a handful of rows and sort them instead of reading the
+        # (question, id) index backwards
+        shown = select(Answer).where(Answer.question_id == question.id)
         result.texts_count = answered
         if not moderator:
             shown = shown.where(Answer.hidden_at.is_(None))
