@@ -67,9 +67,10 @@ def seed_survey(bulk, rng: random.Random, organisation_id: int, user_ids: list[i
                 Choice.id)).scalar_one() for p in range(options)]
             questions.append((question_id, kind, choice_ids, scale))
     holder = SimpleNamespace(id=survey_id)
-    bulk(Response.__table__, ({"survey_id": survey_id, "user_id": user_id, "created_at": now,
-                               "respondent_key": respondent_key(holder, user_id_holder(user_id))}
-                              for user_id in user_ids), len(user_ids), "réponses (questionnaire)")
+    responses = ({"survey_id": survey_id, "user_id": user_id, "created_at": now,
+                  "respondent_key": respondent_key(holder, SimpleNamespace(id=user_id))}
+                 for user_id in user_ids)
+    bulk(Response.__table__, responses, len(user_ids), "réponses (questionnaire)")
     response_ids = list(db.session.scalars(select(Response.id).where(
         Response.survey_id == survey_id).order_by(Response.id)))
 
@@ -117,6 +118,3 @@ def seed_survey(bulk, rng: random.Random, organisation_id: int, user_ids: list[i
     return {"survey_phase": phase_id, "respondents": len(response_ids),
             "questions": len(questions)}
 
-
-def user_id_holder(user_id: int) -> SimpleNamespace:
-    return SimpleNamespace(id=user_id)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 
 from consult.challenges.models import Challenge, ChallengePhase
 from consult.db import db, utcnow
@@ -65,8 +65,8 @@ def rows(*, challenge_id: int | None = None, survey_id: int | None = None,
              .join(Tally, and_(Tally.question_id == Question.id, Tally.value_key != ANSWERED))
              .join(answered, answered.c.question_id == Question.id)
              .outerjoin(Choice, Choice.id == Tally.choice_key)
-             .where(Tally.n > 0, or_(Question.kind.not_in(
-                 [QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT])))
+             .where(Tally.n > 0, Question.kind.not_in(
+                 [QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT]))
              .order_by(Survey.id, Question.position, Question.id, Choice.position,
                        Tally.value_key))
     if survey_id is not None:

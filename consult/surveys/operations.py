@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from consult.accounts.models import User
 from consult.challenges.models import ChallengePhase
@@ -309,7 +309,3 @@ def hide_text(actor: User, answer: Answer, hidden: bool = True) -> None:
     _log(actor, "survey.hide_text" if hidden else "survey.show_text", survey,
          answer_id=answer.id)
 
-
-def respondents(survey: Survey) -> int:
-    return db.session.scalar(select(func.count()).select_from(Response).where(
-        Response.survey_id == survey.id)) or 0

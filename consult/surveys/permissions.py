@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from consult.challenges.permissions import (
     actions_for,
@@ -21,7 +20,6 @@ from consult.surveys.models import Survey
 
 # Below this many people, a count could point at someone: it is not published.
 SMALL = 5
-SMALL_NOTE = _l("moins de 5")
 
 
 def respond_problem(user: Any, survey: Survey) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 PURPOSE = "sus"
-LOW, HIGH = 1, 5
 LABEL = _l("Utilisabilité (échelle SUS)")
 LOW_LABEL = _l("Pas du tout d’accord")
 HIGH_LABEL = _l("Tout à fait d’accord")

@@ -125,10 +125,6 @@ def results_csv(slug: str, phase_id: int):
         "Content-Disposition": f'attachment; filename="questionnaire-{survey.id}.csv"'})
 
 
-def _versions(challenge):
-    return operations.versions_for(challenge)
-
-
 @bp.route(BASE + "/modifier", methods=["GET", "POST"])
 @login_required
 def build(slug: str, phase_id: int):
@@ -136,7 +132,7 @@ def build(slug: str, phase_id: int):
     _builder(phase)
     survey = operations.survey_of(phase)
     settings = SettingsForm(obj=survey if request.method == "GET" else None)
-    settings.set_versions(_versions(phase.challenge))
+    settings.set_versions(operations.versions_for(phase.challenge))
     if request.method == "GET" and survey is not None:
         settings.version.data = str(survey.version_id or "")
     if settings.validate_on_submit():
@@ -158,7 +154,7 @@ def build(slug: str, phase_id: int):
 def _build_page(phase, survey, *, settings=None, question_form=None, status: int = 200):
     if settings is None:
         settings = SettingsForm(obj=survey)
-        settings.set_versions(_versions(phase.challenge))
+        settings.set_versions(operations.versions_for(phase.challenge))
         settings.version.data = str(survey.version_id or "") if survey else ""
     page, code = form_page("surveys/build.html", question_form, phase=phase,
                            challenge=phase.challenge, survey=survey, settings=settings,
