@@ -56,6 +56,26 @@ def test_an_organisation_page_lists_its_challenges_results_and_briefs(client):
     assert "Les cantines" not in page
 
 
+def test_an_organisation_page_lists_the_coming_test_sessions_of_its_briefs(client):
+    from datetime import timedelta
+
+    from consult.codesign.models import SessionMode, TestSession
+
+    lab, _town, _challenge, adopted, draft = _world()
+    now = utcnow()
+    for brief, title, start in ((adopted, "Atelier à venir", now + timedelta(days=3)),
+                                (adopted, "Atelier passé", now - timedelta(days=3)),
+                                (draft, "Atelier du brouillon", now + timedelta(days=3))):
+        db.session.add(TestSession(brief_id=brief.id, title=title, location="Mairie",
+                                   capacity=5, mode=SessionMode.IN_PERSON, starts_at=start,
+                                   ends_at=start + timedelta(hours=2)))
+    db.session.flush()
+    page = client.get(f"/organisations/{lab.slug}").text
+    assert "Ses prochaines séances de test" in page and "Atelier à venir" in page
+    assert f"/cahiers/{adopted.id}#seances" in page
+    assert "Atelier passé" not in page and "Atelier du brouillon" not in page
+
+
 def test_one_search_finds_challenges_ideas_and_briefs(client):
     _world()
     page = client.get("/recherche?q=prefecture").text  # accents and endings ignored

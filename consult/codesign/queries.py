@@ -63,6 +63,16 @@ def sessions_of(brief_id: int, upcoming_only: bool = False) -> list[TestSession]
     return list(db.session.scalars(query.order_by(TestSession.starts_at)))
 
 
+def upcoming_sessions_of_briefs(brief_ids: list[int], limit: int = 20) -> list[TestSession]:
+    """The next sessions of these briefs, soonest first (an organisation's page)."""
+    if not brief_ids:
+        return []
+    return list(db.session.scalars(
+        select(TestSession).where(TestSession.brief_id.in_(brief_ids),
+                                  TestSession.ends_at > utcnow())
+        .order_by(TestSession.starts_at).limit(limit)))
+
+
 def my_registrations(user, session_ids: list[int]) -> dict[int, RegistrationStatus]:
     if not getattr(user, "is_authenticated", False) or not session_ids:
         return {}
