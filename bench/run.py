@@ -27,6 +27,7 @@ RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "report.lua"
 SUPPORT_LUA = ROOT / "bench" / "support.lua"
 SURVEY_LUA = ROOT / "bench" / "survey.lua"
+SIGNED_IN_LUA = ROOT / "bench" / "signed_in.lua"
 PASSWORD = "banc-d-essai-2026"  # noqa: S105  (the invented citizens of bench.seed)
 PEOPLE = 128  # logged-in sessions for the support load
 
@@ -111,7 +112,8 @@ class MemoryWatch(threading.Thread):
 
 
 def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
-        sessions: Path | None = None, answers: Path | None = None) -> dict:
+        sessions: Path | None = None, answers: Path | None = None,
+        reading: bool = False) -> dict:
     threads = max(1, min(connections, os.cpu_count() or 1))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     if cookie:
@@ -120,7 +122,8 @@ def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
         command += ["-s", str(SURVEY_LUA), url, "--", str(sessions), str(threads),
                     str(answers)]
     elif sessions:
-        command += ["-s", str(SUPPORT_LUA), url, "--", str(sessions), str(threads)]
+        script = SIGNED_IN_LUA if reading else SUPPORT_LUA
+        command += ["-s", str(script), url, "--", str(sessions), str(threads)]
     else:
         command += ["-s", str(LUA), url]
     result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
@@ -221,6 +224,8 @@ PAGES = [  # (label, path)
 ]
 
 
+SIGNED_IN_LIST = "Idées du grand défi, citoyen connecté (ses soutiens et son vote affichés)"
+SIGNED_IN_IDEA = "Page d'une idée, citoyen connecté"
 SUPPORT = "Soutenir puis retirer (POST connecté, CSRF)"
 SURVEY_ANSWER = "Répondre au questionnaire, 20 questions (POST connecté, CSRF)"
 SURVEY_RESULTS = "Résultats du questionnaire, 100 000 répondants à l'échelle 1 (agent)"
@@ -294,6 +299,9 @@ def main(argv=None) -> Path:
                       flush=True)
             survey = f"/defis/grand-questionnaire/questionnaires/{summary['survey_phase']}"
             for label, path, kwargs in (
+                    (SIGNED_IN_LIST, "/defis/grand-debat?tri=soutiens",
+                     {"sessions": sessions, "reading": True}),
+                    (SIGNED_IN_IDEA, f"/idees/{idea_id}", {"sessions": sessions, "reading": True}),
                     (SUPPORT, "/", {"sessions": sessions}),
                     (MODERATION, "/moderation", {"cookie": agent_cookie}),
                     (SURVEY_ANSWER, survey, {"sessions": sessions, "answers": answers}),
@@ -317,8 +325,28 @@ def main(argv=None) -> Path:
     return output
 
 
+def gunicorn_settings() -> dict:
+    """worker_class and threads as gunicorn.conf.py sets them for every server here."""
+    settings: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), settings)  # noqa: S102  (our own file)
+    return {"worker_class": settings.get("worker_class", "sync"),
+            "threads": settings.get("threads", 1)}
+
+
+def durability(args) -> str:
+    if args.database == "postgresql":
+        return "PostgreSQL, synchronous_commit par défaut (on) : chaque écriture confirmée " \
+               "est sur disque"
+    mode = os.environ.get("CONSULT_SQLITE_SYNCHRONOUS", "full").lower()
+    return ("SQLite synchronous=FULL : chaque écriture confirmée est sur disque"
+            if mode == "full" else
+            "SQLite synchronous=NORMAL (choisi) : une coupure de courant peut perdre les "
+            "dernières écritures")
+
+
 def report(args, summary, rows, peak) -> str:
     info = machine()
+    server = gunicorn_settings()
     lines = [
         f"# Banc d'essai Consult — {args.database}, échelle {args.scale}",
         "",
@@ -327,7 +355,9 @@ def report(args, summary, rows, peak) -> str:
         f"- Versions : Python {info['python']}, Flask {info['flask']}, "
         f"SQLAlchemy {info['sqlalchemy']}, SQLite {info['sqlite']}, {info['wrk']}",
         f"- Base : {summary.get('server', args.database)}",
-        f"- gunicorn : {args.workers} workers synchrones, pour Consult comme pour le Flask nu",
+        f"- gunicorn : {args.workers} workers {server['worker_class']} × {server['threads']} "
+        "fils (gunicorn.conf.py), pour Consult comme pour le Flask nu",
+        f"- Durabilité : {durability(args)}",
         f"- Données : {summary['citizens']} citoyens, {summary['ideas']} idées dans le grand "
         f"défi, {summary['supports']} soutiens, {summary['comments']} commentaires ; "
         f"chargées en {summary['seconds']:.1f} s (insertions groupées) ; un questionnaire "
@@ -346,8 +376,8 @@ def report(args, summary, rows, peak) -> str:
         lines.append(f"| {label} | {c} | {m['rps']:.0f} | {ratio * 100:.0f} % | "
                      f"{m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | "
                      f"{m['errors']} |")
-    lines += ["", "Refus 409 : gunicorn (workers synchrones) ferme chaque connexion ; en se "
-              "reconnectant, wrk abandonne parfois une requête déjà préparée, ce qui décale "
+    lines += ["", "Refus 409 : quand gunicorn ferme une connexion (fin du keepalive), wrk, en "
+              "se reconnectant, abandonne parfois une requête déjà préparée, ce qui décale "
               "d'un cran l'alternance soutenir/retirer d'une personne : l'application refuse "
               "alors à bon droit de retirer un soutien qu'elle n'a jamais reçu. Ces refus sont "
               "comptés à part ; toute autre réponse ≥ 400 est une erreur.",

@@ -55,6 +55,9 @@ class Config:
         self.DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 5)
         self.DATABASE_MAX_OVERFLOW = env_int("DATABASE_MAX_OVERFLOW", 5)
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)
+        # full: every acknowledged write is on disk; normal: faster, a power cut (not a
+        # crash of Consult) may lose the last commits — off unless chosen
+        self.SQLITE_SYNCHRONOUS = env("SQLITE_SYNCHRONOUS", "full").lower()
 
         self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
         self.PLATFORM_NAME = env("PLATFORM_NAME", "Consult")

@@ -7,9 +7,15 @@ everything back, so a refused form or button leaves nothing half-saved whatever 
 answer looks like. CLI commands and the outbox worker commit explicitly.
 
 SQLite is configured for a web server: WAL (readers never block the writer), foreign
-keys on, a busy timeout, and ``BEGIN IMMEDIATE`` for transactions that will write, so
-two writers queue on the lock instead of failing with "database is locked" when one
-upgrades a read transaction.
+keys on, a busy timeout, durable commits (``synchronous=FULL``: an acknowledged write
+is on disk; ``CONSULT_SQLITE_SYNCHRONOUS=normal`` trades that for speed, a power cut
+may then lose the last commits), and one writer at a time across processes, queued on
+a file lock. A request that will write reads without the lock, and takes its turn at
+its first write: the read transaction ends and ``BEGIN IMMEDIATE`` starts the write
+(reads before the first write see the data as it was then, as under PostgreSQL's read
+committed; every write that depends on a count says so in its own WHERE). The lock is
+thus held for the writes and the commit, not for the loading, the rules and the
+rendering around them.
 """
 
 from __future__ import annotations
@@ -70,8 +76,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+SYNCHRONOUS = frozenset({"full", "normal"})
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5,
-                max_overflow: int = 5) -> Engine:
+                max_overflow: int = 5, synchronous: str = "full") -> Engine:
     if is_sqlite(url):
         # A pool of connections per worker: opening SQLite and running its PRAGMAs on
         # every request cost more than the queries of a page.
@@ -80,7 +89,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
             pool_size=pool_size, max_overflow=max_overflow * 4, pool_pre_ping=False,
         )
-        _configure_sqlite(engine, busy_timeout_ms)
+        if synchronous not in SYNCHRONOUS:
+            raise ValueError(f"CONSULT_SQLITE_SYNCHRONOUS: {synchronous!r} (full or normal)")
+        _configure_sqlite(engine, busy_timeout_ms, synchronous)
         return engine
     return create_engine(
         url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
@@ -88,7 +99,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5,
     )
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
@@ -97,7 +108,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 
     lock_path = _writer_lock_path(engine)
@@ -105,11 +116,29 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         will_write = connection.info.pop("write", None)
+        in_request = has_request_context()
         if will_write is None:
             will_write = _request_will_write()
-        if will_write and lock_path:
+        # a request reads first and takes its writer's turn at its first write (below);
+        # elsewhere (commands, the worker) a transaction that will write starts writing
+        upgrade = bool(will_write and in_request and lock_path)
+        connection.info["upgrade_at_write"] = upgrade
+        if will_write and lock_path and not upgrade:
             _take_writer_turn(connection.connection._connection_record, lock_path)
-        connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if will_write else 'DEFERRED'}")
+        immediate = will_write and not upgrade
+        connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if immediate else 'DEFERRED'}")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _write_turn_at_first_write(conn, cursor, statement, _parameters, _context, _many):
+        if not conn.info.get("upgrade_at_write"):
+            return
+        head = statement.lstrip()[:9].upper()
+        if head[:6] in WRITES or head == "SAVEPOINT":
+            conn.info["upgrade_at_write"] = False
+            _take_writer_turn(conn.connection._connection_record, lock_path)
+            raw = cursor.connection
+            raw.execute("COMMIT")  # the reads so far wrote nothing; their snapshot ends
+            raw.execute("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "checkin")
     def _end_writer_turn(_dbapi_connection, record):
@@ -181,6 +210,7 @@ class Database:
             busy_timeout_ms=app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30_000),
             pool_size=app.config.get("DATABASE_POOL_SIZE", 5),
             max_overflow=app.config.get("DATABASE_MAX_OVERFLOW", 5),
+            synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"),
         )
         self.session.configure(bind=self.engine)
         app.extensions["consult_db"] = self

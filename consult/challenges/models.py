@@ -188,7 +188,20 @@ class Challenge(Base):
 
     @property
     def organisation_ids(self) -> set[int]:
-        return {o.id for o in self.organisations}
+        if "organisations" in self.__dict__:  # loaded: no query
+            return {o.id for o in self.organisations}
+        # the rules need only the ids (a support button asks them): no Organisation
+        # objects loaded for that
+        from sqlalchemy import inspect, select
+
+        session = inspect(self).session
+        if session is None or self.id is None:
+            return {o.id for o in self.organisations}
+        if "_organisation_ids" not in self.__dict__:  # once per loading of the challenge
+            self._organisation_ids = frozenset(session.scalars(
+                select(challenge_organisations.c.organisation_id)
+                .where(challenge_organisations.c.challenge_id == self.id)))
+        return set(self._organisation_ids)
 
 
 class ChallengePhase(Base):

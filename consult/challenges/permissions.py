@@ -16,7 +16,9 @@ def is_agent_for(user: Any, challenge: Challenge) -> bool:
         return False
     if user.is_platform_admin:
         return True
-    return any(user.is_agent_of(o) for o in challenge.organisation_ids)
+    from consult.organisations.queries import agent_organisation_ids
+
+    return not agent_organisation_ids(user).isdisjoint(challenge.organisation_ids)
 
 
 def can_view_challenge(user: Any, challenge: Challenge) -> bool:

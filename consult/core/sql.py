@@ -15,4 +15,5 @@ def insert_ignore(table, **values) -> bool:
     primary_key = next(iter(table.primary_key.columns))
     statement = (dialect.insert(table).values(**values).on_conflict_do_nothing()
                  .returning(primary_key))
-    return db.session.execute(statement).first() is not None
+    # on the session's connection: a Core statement needs none of the ORM's bookkeeping
+    return db.session.connection().execute(statement).first() is not None

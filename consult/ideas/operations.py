@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.accounts.models import User
 from consult.challenges.models import Challenge, ModerationMode, Participation
@@ -112,6 +113,39 @@ def _tally(challenge: Challenge, supports: int, supported: bool, used: int) -> S
     return SupportTally(supports, supported, None if limit is None else max(0, limit - used))
 
 
+# The support path is the hottest write of a consultation: its statements are built
+# once, on the tables (no ORM bookkeeping per statement), and the objects in memory
+# take the counts the database returns.
+_participations, _supports = Participation.__table__, Support.__table__
+_ideas, _challenges = Idea.__table__, Challenge.__table__
+_SPEND = (update(_participations)
+          .where(_participations.c.user_id == bindparam("person"),
+                 _participations.c.challenge_id == bindparam("challenge"))
+          .values(supports_used=_participations.c.supports_used + bindparam("step"))
+          .returning(_participations.c.supports_used))
+_SPEND_WITHIN = _SPEND.where(_participations.c.supports_used < bindparam("limit"))
+_IDEA_SUPPORTS = (update(_ideas).where(_ideas.c.id == bindparam("idea"))
+                  .values(supports_count=_ideas.c.supports_count + bindparam("step"))
+                  .returning(_ideas.c.supports_count))
+_CHALLENGE_SUPPORTS = (update(_challenges).where(_challenges.c.id == bindparam("challenge"))
+                       .values(supports_count=_challenges.c.supports_count + bindparam("step"))
+                       .returning(_challenges.c.supports_count))
+_UNSUPPORT = (delete(_supports).where(_supports.c.idea_id == bindparam("idea"),
+                                      _supports.c.user_id == bindparam("person"))
+              .returning(_supports.c.id))
+
+
+def _count_supports(idea: Idea, step: int) -> int:
+    """Move the idea's and its challenge's counters by ``step``; the idea's new count."""
+    connection = db.session.connection()
+    supports = connection.execute(_IDEA_SUPPORTS, {"idea": idea.id, "step": step}).scalar()
+    in_challenge = connection.execute(_CHALLENGE_SUPPORTS,
+                                      {"challenge": idea.challenge_id, "step": step}).scalar()
+    set_committed_value(idea, "supports_count", supports)
+    set_committed_value(idea.challenge, "supports_count", in_challenge)
+    return supports
+
+
 def cast_support(user: User, idea: Idea) -> SupportTally:
     """Support an idea. Safe under concurrency without a savepoint: a conditional UPDATE
     on the person's participation row spends one support (it locks that row, and stops
@@ -120,43 +154,32 @@ def cast_support(user: User, idea: Idea) -> SupportTally:
     transaction as the rows."""
     _require(rules.support_problem(user, idea, limit=False))  # the UPDATE below checks it
     challenge = idea.challenge
-    participation_id = ensure_participation(user, challenge)
     limit = challenge.supports_per_person
-    spend = update(Participation).where(Participation.id == participation_id)
-    if limit is not None:
-        spend = spend.where(Participation.supports_used < limit)
-    used = db.session.scalar(spend.values(supports_used=Participation.supports_used + 1)
-                             .returning(Participation.supports_used))
+    spend = _SPEND if limit is None else _SPEND_WITHIN
+    person = {"person": user.id, "challenge": challenge.id, "step": 1, "limit": limit}
+    connection = db.session.connection()
+    used = connection.execute(spend, person).scalar()
+    if used is None:  # the person's first act in the challenge, or the limit reached
+        ensure_participation(user, challenge)
+        used = connection.execute(spend, person).scalar()
     if used is None:
         raise Refused(rules.limit_reached_message(limit))
-    if not insert_ignore(Support.__table__, idea_id=idea.id, user_id=user.id,
+    if not insert_ignore(_supports, idea_id=idea.id, user_id=user.id,
                          challenge_id=challenge.id, created_at=utcnow()):
-        db.session.execute(update(Participation).where(Participation.id == participation_id)
-                           .values(supports_used=Participation.supports_used - 1))
+        connection.execute(_SPEND, {**person, "step": -1})
         raise Refused(_("Vous soutenez déjà cette idée."))
-    supports = db.session.scalar(update(Idea).where(Idea.id == idea.id).values(
-        supports_count=Idea.supports_count + 1).returning(Idea.supports_count))
-    db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
-        supports_count=Challenge.supports_count + 1))
-    return _tally(challenge, supports, True, used)
+    return _tally(challenge, _count_supports(idea, 1), True, used)
 
 
 def _remove_support(user: User, idea: Idea) -> SupportTally | None:
     """Delete the person's support of ``idea`` and give it back, counters included;
     None when there was none."""
-    removed = db.session.execute(delete(Support).where(
-        Support.idea_id == idea.id, Support.user_id == user.id).returning(Support.id)).first()
-    if removed is None:
+    connection = db.session.connection()
+    if connection.execute(_UNSUPPORT, {"idea": idea.id, "person": user.id}).first() is None:
         return None
-    used = db.session.scalar(update(Participation).where(
-        Participation.user_id == user.id, Participation.challenge_id == idea.challenge_id
-    ).values(supports_used=Participation.supports_used - 1)
-        .returning(Participation.supports_used))
-    supports = db.session.scalar(update(Idea).where(Idea.id == idea.id).values(
-        supports_count=Idea.supports_count - 1).returning(Idea.supports_count))
-    db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
-        supports_count=Challenge.supports_count - 1))
-    return _tally(idea.challenge, supports, False, used)
+    used = connection.execute(_SPEND, {"person": user.id, "challenge": idea.challenge_id,
+                                       "step": -1}).scalar()
+    return _tally(idea.challenge, _count_supports(idea, -1), False, used)
 
 
 def withdraw_support(user: User, idea: Idea) -> SupportTally:

@@ -3,8 +3,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from sqlalchemy.orm import defaultload
+from sqlalchemy.orm import defaultload, lazyload
 
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
@@ -35,6 +34,24 @@ def idea_or_404(idea_id: int) -> Idea:
     idea = db.session.get(Idea, idea_id, options=[
         defaultload(Idea.challenge).lazyload(Challenge.organisations),
         defaultload(Idea.challenge).lazyload(Challenge.themes)])
+    if idea is None or not rules.can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+_BUTTON_LOADING = (
+    lazyload(Idea.author), lazyload(Idea.theme), lazyload(Idea.territory),
+    defaultload(Idea.challenge).lazyload(Challenge.territory),
+    defaultload(Idea.challenge).lazyload(Challenge.organisations),
+    defaultload(Idea.challenge).lazyload(Challenge.themes),
+    defaultload(Idea.challenge).joinedload(Challenge.phases))
+
+
+def button_idea_or_404(idea_id: int) -> Idea:
+    """The idea a button acts on, with only what its rules read, in one query: its
+    challenge and the challenge's phases (no author, theme, territory, organisations
+    nor themes)."""
+    idea = db.session.get(Idea, idea_id, options=_BUTTON_LOADING)
     if idea is None or not rules.can_view_idea(current_user, idea):
         abort(404)
     return idea
@@ -111,7 +128,7 @@ def _post_action(idea: Idea, operation, success: str):
 
     The JSON answer (the button's script) carries the person's whole ballot as the
     server holds it after the operation, refused or not, so the page can show it."""
-    FlaskForm().validate_on_submit() or abort(400)
+    # the CSRF token was checked by CSRFProtect before the view (every POST of the site)
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
         tally = operation(person(), idea)
@@ -148,13 +165,14 @@ def _ballot_json(idea: Idea, tally: SupportTally | None = None) -> dict:
 @bp.route("/idees/<int:idea_id>/soutenir", methods=["POST"])
 @login_required
 def support(idea_id: int):
-    return _post_action(idea_or_404(idea_id), ops.cast_support, _("Votre soutien est compté."))
+    return _post_action(button_idea_or_404(idea_id), ops.cast_support,
+                        _("Votre soutien est compté."))
 
 
 @bp.route("/idees/<int:idea_id>/retirer-soutien", methods=["POST"])
 @login_required
 def unsupport(idea_id: int):
-    return _post_action(idea_or_404(idea_id), ops.withdraw_support,
+    return _post_action(button_idea_or_404(idea_id), ops.withdraw_support,
                         _("Votre soutien est retiré."))
 
 

@@ -1,10 +1,34 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from consult.db import db
 from consult.organisations.models import Invitation, Membership, Organisation
+
+
+def agent_organisation_ids(user) -> frozenset[int]:
+    """The organisations ``user`` is an agent of: from their memberships when loaded,
+    else one light query, kept for the rest of the request (a support button asks
+    the rules twice); a membership added or removed in the request forgets it."""
+    if "memberships" in user.__dict__:
+        return frozenset(m.organisation_id for m in user.memberships)
+    from flask import g, has_app_context
+
+    memo = g.setdefault("consult_agent_of", {}) if has_app_context() else {}
+    if user.id not in memo:
+        memo[user.id] = frozenset(db.session.scalars(
+            select(Membership.organisation_id).where(Membership.user_id == user.id)))
+    return memo[user.id]
+
+
+@event.listens_for(Session, "after_flush")
+def _memberships_changed(session, _context) -> None:
+    from flask import g, has_app_context
+
+    changed = any(isinstance(o, Membership) for o in (*session.new, *session.deleted))
+    if changed and has_app_context():
+        g.pop("consult_agent_of", None)
 
 
 def organisation_by_slug(slug: str) -> Organisation | None:
