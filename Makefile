@@ -13,7 +13,7 @@ WORKERS ?= 2
 PO := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint audit lock bench tools assets screenshots translations extract-messages clean
+.PHONY: run test test-fast test-sqlite test-postgres lint audit lock bench tools assets screenshots translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -84,17 +84,26 @@ test: $(VENV)/.installed-dev translations tools assets
 	  echo "PostgreSQL ignoré : définissez CONSULT_TEST_DATABASE_URL pour l'inclure."
 	fi
 
+# every core (pytest-xdist, one database per worker); the browser tests on one worker
+# (one live server, one Chromium), the other live servers likewise
+PARALLEL ?= -n auto --dist loadgroup
+
 test-sqlite: $(VENV)/.installed-dev translations
 	@echo "== Tests sur SQLite"
-	CONSULT_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	CONSULT_TEST_DB=sqlite $(BIN)/pytest $(PARALLEL) $(PYTEST_ARGS)
 
+# what does not depend on the database already ran on SQLite
 test-postgres: $(VENV)/.installed-dev translations
 	@echo "== Tests sur PostgreSQL"
-	CONSULT_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
+	CONSULT_TEST_DB=postgresql $(BIN)/pytest $(PARALLEL) -m "not screenshots and not dbless" $(PYTEST_ARGS)
+
+## test-fast: the inner loop — no browser, no live server, nothing slow; SQLite, every core
+test-fast: $(VENV)/.installed-dev translations
+	CONSULT_TEST_DB=sqlite $(BIN)/pytest -q $(PARALLEL) -m "not browser and not live and not slow and not screenshots" $(PYTEST_ARGS)
 
 ## screenshots: the README's pictures, both themes, from the demo in a real browser
 screenshots: $(VENV)/.installed-dev translations tools assets
-	$(BIN)/pytest -q -m screenshots tests/browser/test_screenshots.py
+	CONSULT_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -m screenshots tests/browser/test_screenshots.py
 
 lint: $(VENV)/.installed-dev
 	@$(BIN)/ruff check consult tests migrations bench

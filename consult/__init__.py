@@ -24,6 +24,8 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
                 instance_path=env("INSTANCE_PATH"))
     settings = config if config is not None else Config(Path(app.instance_path))
     app.config.update(settings.as_dict() if isinstance(settings, Config) else settings)
+    if app.config.get("INSTANCE_PATH"):  # a configuration's own folder (each test run's)
+        app.instance_path = str(app.config["INSTANCE_PATH"])
     from consult.core.urls import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes

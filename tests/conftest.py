@@ -21,6 +21,29 @@ from consult.db import db, scratch_database
 from consult.migrate import upgrade
 
 DB_KIND = os.environ.get("CONSULT_TEST_DB", "sqlite")
+TESTS = Path(__file__).resolve().parent
+LIVE_FIXTURES = frozenset({"demo_server", "api_server", "live_server", "live_servers"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers from where a test lives and what it starts (a ``pytestmark`` in a
+    conftest applies to nothing): every test under tests/browser is ``browser``; a
+    test that starts a real server is ``live``. Under pytest-xdist each browser file
+    runs whole on one worker, in order, on that worker's live server and Chromium
+    (one per worker and database); the other live tests run together on one worker."""
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        browser = TESTS / "browser" in path.parents
+        live = browser or bool(LIVE_FIXTURES & set(getattr(item, "fixturenames", ()))) \
+            or path.name.startswith("test_live_")
+        if browser:
+            item.add_marker(pytest.mark.browser)
+        if live:
+            item.add_marker(pytest.mark.live)
+            # a browser file keeps its order on one worker (its tests share a server);
+            # the live servers of tests/security need the machine to themselves
+            item.add_marker(pytest.mark.xdist_group(f"browser-{path.name}" if browser
+                                                    else "live"))
 
 
 def _postgres_url() -> str:

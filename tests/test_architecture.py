@@ -15,6 +15,10 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.dbless  # no database: runs once, on SQLite
+
 PACKAGE = Path(__file__).resolve().parents[1] / "consult"
 
 # Lowest first. Foundations import no domain; the application layer composes them all.

@@ -7,6 +7,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -29,6 +30,7 @@ def _fingerprint(url):
     return counts, [tuple(row) for row in ideas]
 
 
+@pytest.mark.slow
 def test_backup_then_restore_gives_back_the_same_database(tmp_path, database_url):
     if database_url.startswith("postgresql"):
         base = make_url(database_url)

@@ -19,8 +19,10 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     assert "| Flask nu (« hello ») | 2 |" in text
     assert "Idées du grand défi, par soutiens" in text and "Mémoire résidente" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "|---" not in line]
-    assert len(rows) == 1 + 11  # header + ceiling + six pages + support + moderation queue
-    #                             + the survey's answer and results
+    assert len(rows) == 1 + 13  # header + ceiling + six pages + two signed in (the list and
+    #                 an idea) + support + moderation queue + the survey's answer and results
     assert "Soutenir puis retirer" in text and "File de modération" in text
+    assert "citoyen connecté (ses soutiens" in text and "Page d'une idée, citoyen connecté" in text
+    assert "synchronous=FULL" in text or "synchronous_commit" in text
     assert "Répondre au questionnaire" in text and "Résultats du questionnaire" in text
     assert all(line.rstrip(" |").endswith("| 0") for line in rows[1:]), "no errors"

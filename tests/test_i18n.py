@@ -4,12 +4,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "consult/translations/en/LC_MESSAGES/messages.po"
 
 
+@pytest.mark.dbless
 def test_every_translatable_string_has_an_english_translation(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
@@ -28,6 +30,7 @@ def test_every_translatable_string_has_an_english_translation(tmp_path):
     assert not untranslated, f"untranslated in English: {untranslated[:10]}"
 
 
+@pytest.mark.dbless
 def test_placeholders_survive_translation():
     import re
 
@@ -111,6 +114,7 @@ def test_dates_people_read_have_no_seconds_nor_offsets(app):
             assert when(datetime(2027, 3, 12, 13, 5, 42), "long") == "12 mars 2027, 14:05"
 
 
+@pytest.mark.dbless
 def test_no_text_hedges_its_plural():
     """« soutien(s) » is not French typography: real plurals everywhere (issue 14)."""
     import re

@@ -291,6 +291,7 @@ def _matches(expected, response) -> bool:
     return response.status_code == expected
 
 
+@pytest.mark.slow  # every route × six roles: in `make test`, not in the inner loop
 def test_each_role_gets_the_expected_answer_on_every_route(app, world):
     people, values = world
     browsers = {}
@@ -343,6 +344,7 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, world):
         assert response.status_code == (401 if endpoint.startswith("api.") else 400), endpoint
 
 
+@pytest.mark.slow
 def test_no_post_route_keeps_what_it_wrote_before_refusing(app, world, monkeypatch):
     """Issue 16: whatever the answer of a refused POST (redirect, re-rendered form, 409),
     what the operation wrote before refusing does not stay. Every refusal made during

@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.dbless  # no database: runs once, on SQLite
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAMES = ("draft|announced|pause|closed|information|survey|ideas|supports|review|results"
          "|submission|voting")

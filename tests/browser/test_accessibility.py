@@ -38,6 +38,9 @@ AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1")
 
 
 def violations(page) -> list[dict]:
+    # after a click that posts a form, the answer may still be loading (under load, its
+    # stylesheet not yet applied: the skip links then look like tiny targets)
+    page.wait_for_load_state("load")
     page.evaluate(AXE.read_text())
     result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
                            TAGS)

@@ -1,15 +1,18 @@
 """`make screenshots`: the README's pictures, taken in a real browser from the demo, in
-both themes (not part of `make test`: marked `screenshots`)."""
+both themes (not part of `make test`: marked `screenshots`). The pictures go to
+docs/screenshots only when `make screenshots` asks (CONSULT_SCREENSHOTS_DIR); run any
+other way (`pytest -m browser`, `-m screenshots`), the test takes them into a
+temporary folder: no option of pytest overwrites the README's pictures."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import sign_in
 
-OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PAGES = [
     ("home", "/", None),
     ("challenge", "/defis/simplifier-la-demande-de-carte-d-identite", None),
@@ -23,9 +26,10 @@ PAGES = [
 
 @pytest.mark.screenshots
 @pytest.mark.parametrize("theme", ["neutral", "dsfr"])
-def test_take_screenshots(live_servers, chromium, theme):
+def test_take_screenshots(live_servers, chromium, theme, tmp_path):
     base = live_servers(theme)["url"]
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = Path(os.environ.get("CONSULT_SCREENSHOTS_DIR") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
     for name, path, account in PAGES:
         context = chromium.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
         page = context.new_page()
@@ -33,7 +37,7 @@ def test_take_screenshots(live_servers, chromium, theme):
             sign_in(page, base, account)
         page.goto(base + path)
         page.wait_for_timeout(300)
-        page.screenshot(path=str(OUT / f"{theme}-{name}.png"))
+        page.screenshot(path=str(out / f"{theme}-{name}.png"))
         context.close()
     # a questionnaire to answer, and the results of one that is over (found by their links)
     for name, path, link, account in (
@@ -48,12 +52,12 @@ def test_take_screenshots(live_servers, chromium, theme):
         page.goto(base + path)
         page.click(f"text={link}")
         page.wait_for_timeout(300)
-        page.screenshot(path=str(OUT / f"{theme}-{name}.png"))
+        page.screenshot(path=str(out / f"{theme}-{name}.png"))
         context.close()
     dark = chromium.new_context(locale="fr-FR", color_scheme="dark",
                                 viewport={"width": 1280, "height": 860})
     page = dark.new_page()
     page.goto(base + PAGES[1][1])
     page.wait_for_timeout(300)
-    page.screenshot(path=str(OUT / f"{theme}-challenge-dark.png"))
+    page.screenshot(path=str(out / f"{theme}-challenge-dark.png"))
     dark.close()

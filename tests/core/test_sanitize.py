@@ -5,10 +5,13 @@ import re
 from html.parser import HTMLParser
 
 import bleach
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from consult.core.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
+
+pytestmark = pytest.mark.dbless  # no database: runs once, on SQLite
 
 
 def test_markdown_is_rendered():

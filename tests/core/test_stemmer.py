@@ -6,10 +6,13 @@ import gzip
 import re
 from pathlib import Path
 
+import pytest
 import snowballstemmer
 from snowballstemmer.french_stemmer import FrenchStemmer
 
 from consult.core.search import _stemmer, search_terms
+
+pytestmark = pytest.mark.dbless  # no database: runs once, on SQLite
 
 ROOT = Path(__file__).resolve().parents[2]
 
