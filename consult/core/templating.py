@@ -64,8 +64,10 @@ def user_text(text) -> Markup:
 
 
 def init_templating(app: Flask) -> None:
+    from consult.core.personal import init_personal
     from consult.core.themes import theme_table
 
+    init_personal(app)
     app.jinja_env.globals.update(can=can, Permission=Permission, csp_nonce=csp_nonce,
                                  roles_of=roles_of, theme=app.config["THEME"],
                                  ui=theme_table(app.config["THEME"]))

@@ -46,11 +46,15 @@ class Ballot:
         return self.open and self.left != 0
 
     def option(self, idea: Idea, supported: bool) -> str | None:
+        return self.option_of(idea.status == IdeaStatus.PUBLISHED, idea.author_id, supported)
+
+    def option_of(self, published: bool, author_id: int, supported: bool) -> str | None:
+        """``option`` from what a kept page remembers of the idea (core.personal)."""
         if supported:
             return "withdraw" if self.open else "supported"
-        if not self.open or idea.status != IdeaStatus.PUBLISHED:
+        if not self.open or not published:
             return None
-        if idea.author_id == self.user_id and not self.challenge.self_support_allowed:
+        if author_id == self.user_id and not self.challenge.self_support_allowed:
             return None
         return "support" if self.left != 0 else "limit"
 

@@ -9,14 +9,18 @@ import secrets
 from flask import render_template, request, session
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from consult.challenges import bp
+from consult.challenges.models import Challenge
 from consult.challenges.views import challenge_or_404
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
+from consult.core.personal import set_personal_context
+from consult.db import db
 from consult.ideas.ballot import ballot_for
-from consult.ideas.models import AnswerStatus, IdeaStatus
+from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
 from consult.ideas.queries import (
     IdeaFilters,
     IdeaSort,
@@ -51,8 +55,25 @@ def _random_order_key() -> int | None:
 
 
 
+def _personal(challenge, idea_ids: list[int], counts: dict[int, int] | None = None) -> None:
+    """The personal context of the page's slots (templates/_personal.html): the person's
+    ballot, which of the ideas shown they support, and the ideas' counts."""
+    if counts is None:
+        counts = dict(db.session.execute(select(Idea.id, Idea.supports_count)
+                                         .where(Idea.id.in_(idea_ids))).all())
+    set_personal_context(ballot=ballot_for(current_user, challenge), counts=counts,
+                         supported=supported_idea_ids(current_user, idea_ids))
+
+
+def _personal_on_hit(slots: list) -> None:
+    """A kept page, for another citizen: their context from the slots' arguments."""
+    challenge_id = next(args[0] for name, args in slots if name == "ballot")
+    challenge = db.session.get(Challenge, challenge_id)
+    _personal(challenge, [args[0] for name, args in slots if name == "support"])
+
+
 @bp.route("/defis/<slug>")
-@anonymous_cache(vary=_random_order_key)
+@anonymous_cache(vary=_random_order_key, personal=_personal_on_hit)
 def show(slug: str):
     challenge = challenge_or_404(slug)
     sort = enum_arg("tri", IdeaSort) or default_sort(challenge, _searching())
@@ -61,6 +82,7 @@ def show(slug: str):
                           seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)
     page = idea_page(challenge, filters, page_number(request.args.get("page")))
     ids = [idea.id for idea in page.items]
+    _personal(challenge, ids, {idea.id: idea.supports_count for idea in page.items})
     return render_template(
         "challenges/show.html", challenge=challenge, page=page, filters=filters,
         supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,

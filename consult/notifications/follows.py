@@ -7,23 +7,29 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from consult.accounts.sessions import person
 from consult.challenges.views import challenge_or_404
+from consult.db import db
 from consult.ideas.views import idea_or_404
 from consult.notifications import bp
-from consult.notifications.operations import follow, follower_ids, unfollow
+from consult.notifications.models import Follow
+from consult.notifications.operations import follow, unfollow
 
 
-def is_following(*, challenge=None, idea=None) -> bool:
+def is_following(*, challenge=None, idea=None, challenge_id=None) -> bool:
+    """Whether the signed-in person follows it: one indexed lookup (not every follower of
+    a challenge loaded to find one)."""
     if not current_user.is_authenticated:
         return False
-    return current_user.id in follower_ids(challenge=challenge, idea=idea)
+    target = (Follow.idea_id == idea.id) if idea is not None else (
+        Follow.challenge_id == (challenge.id if challenge is not None else challenge_id))
+    return db.session.scalar(select(Follow.id).where(
+        Follow.user_id == current_user.id, target).limit(1)) is not None
 
 
-@bp.app_context_processor
-def _following():
-    return {"is_following": is_following}
+bp.record_once(lambda state: state.app.jinja_env.globals.update(is_following=is_following))
 
 
 def _toggle(followed: str, unfollowed: str, back: str, **target):

@@ -60,10 +60,12 @@ def read_all():
     return redirect(url_for("notifications.index"))
 
 
-@bp.app_context_processor
-def _unread_in_the_header():
+def unread_notifications() -> int:
     """The header's count of unread notifications, asked only when a page shows it."""
-    def unread_notifications() -> int:
-        return queries.unread_count(current_user) if current_user.is_authenticated else 0
+    return queries.unread_count(current_user) if current_user.is_authenticated else 0
 
-    return {"unread_notifications": unread_notifications}
+
+# a global of the templates, not a context processor: the personal slots of a kept page
+# (core.personal) are rendered outside any page's context
+bp.record_once(lambda state: state.app.jinja_env.globals.update(
+    unread_notifications=unread_notifications))

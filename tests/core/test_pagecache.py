@@ -1,6 +1,7 @@
-"""The anonymous page cache, on a real gunicorn: a hit carries a fresh CSP nonce and
-the visitor's own CSRF token (so its forms work), signed-in people never get a cached
-page, and each language has its own copy."""
+"""The page cache, on a real gunicorn: a hit carries a fresh CSP nonce and the
+visitor's own CSRF token (so its forms work); a signed-in citizen gets a kept page
+filled with their own name, supports and ballot (core.personal); agents never get a
+kept page; each language has its own copy."""
 
 from __future__ import annotations
 
@@ -42,15 +43,64 @@ def test_a_hit_has_a_fresh_nonce_and_a_working_csrf_token(demo_server):
     assert 'lang="en"' in english.text  # another language, another copy
 
 
-def test_signed_in_people_never_get_a_cached_page(demo_server):
-    base = demo_server["url"]
+def signed_in(base: str, email: str) -> requests.Session:
     person = requests.Session()
     login_page = person.get(base + "/connexion", timeout=10)
     person.post(base + "/connexion", data={
-        "csrf_token": token_of(login_page), "email": "camille@demo.consult.example",
+        "csrf_token": token_of(login_page), "email": email,
         "password": "demo-consult-2026"}, timeout=10)
+    return person
+
+
+def supports_of(database: str, email: str) -> set[int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        found = set(connection.execute(text(
+            "SELECT s.idea_id FROM supports s JOIN users u ON u.id = s.user_id "
+            "WHERE u.email = :email"), {"email": email}).scalars())
+    engine.dispose()
+    return found
+
+
+def pressed(page: str) -> set[int]:
+    """The ideas whose button says the person supports them."""
+    return {int(i) for i in re.findall(
+        r'id="soutien-(\d+)" data-support>\s*<input[^>]*>\s*<input[^>]*>\s*<button[^>]*'
+        r'aria-pressed="true"', page)}
+
+
+def test_a_citizen_gets_a_kept_page_filled_with_their_own_state(demo_server):
+    base = demo_server["url"]
+    camille = signed_in(base, "camille@demo.consult.example")
+    yasmine = signed_in(base, "yasmine@demo.consult.example")
+    for _ in range(4):  # both workers keep camille's page
+        assert "(Camille" in camille.get(base + PAGE, timeout=10).text
+    for _ in range(6):
+        page = yasmine.get(base + PAGE, timeout=10)
+        if page.headers.get("X-Consult-Cache") == "hit":
+            break
+    assert page.headers.get("X-Consult-Cache") == "hit"
+    assert "(Yasmine" in page.text and "Camille" not in page.text.split("<main")[0]
+    assert "\x00" not in page.text
+    mine = supports_of(demo_server["database"], "yasmine@demo.consult.example")
+    theirs = supports_of(demo_server["database"], "camille@demo.consult.example")
+    shown = {int(i) for i in re.findall(r'id="soutien-(\d+)"', page.text)}
+    assert mine & shown != theirs & shown  # the page kept for camille differs here
+    assert pressed(page.text) == mine & shown
+    # the forms of the kept page work with this person's session
+    followed = yasmine.post(base + "/defis/simplifier-la-demande-de-carte-d-identite/suivre",
+                            data={"csrf_token": token_of(page), "follow": "1"},
+                            allow_redirects=False, timeout=10)
+    assert followed.status_code in (302, 303)
+
+
+def test_agents_never_get_a_kept_page(demo_server):
+    base = demo_server["url"]
+    agent = signed_in(base, "bruno.agent@demo.consult.example")
     for _ in range(4):
-        page = person.get(base + PAGE, timeout=10)
+        page = agent.get(base + PAGE, timeout=10)
         assert "X-Consult-Cache" not in page.headers
         assert "Se déconnecter" in page.text
 
