@@ -46,17 +46,30 @@ def install_counting_ngettext(app: Flask) -> None:
     "10,000 ideas" (issue 14), with the catalogue's plural rule; other variables are
     left as given, escaped like every template variable."""
     import re
+    from functools import lru_cache
 
-    from flask_babel import get_translations
+    from babel.numbers import format_decimal as babel_decimal
+    from flask_babel import get_locale, get_translations
     from jinja2 import pass_eval_context
     from markupsafe import Markup, escape
+
+    count_in_text = re.compile(r"%\((num)\)d")
+
+    @lru_cache(maxsize=4096)
+    def counting(text: str) -> str:
+        return count_in_text.sub(r"%(\1)s", text)
+
+    @lru_cache(maxsize=16384)
+    def written(number: int, locale: str) -> str:  # a page writes the same counts often
+        return babel_decimal(number, locale=locale)
 
     @pass_eval_context
     def ngettext(eval_ctx, __singular: str, __plural: str, __num: int, **variables):
         text = get_translations().ngettext(__singular, __plural, __num)
         if "num" not in variables:  # given explicitly: used as given
-            text = re.sub(r"%\((num)\)d", r"%(\1)s", text)
-            variables["num"] = format_decimal(__num) if isinstance(__num, int) else __num
+            text = counting(text)
+            variables["num"] = (written(__num, str(get_locale()))
+                                if isinstance(__num, int) else __num)
         if eval_ctx.autoescape:
             # the catalogue's text is ours; every variable is escaped here
             return Markup(text) % {k: v if isinstance(v, Markup) else escape(v)  # noqa: S704  # nosec B704

@@ -69,7 +69,7 @@ def _personal_on_hit(slots: list) -> None:
     """A kept page, for another citizen: their context from the slots' arguments."""
     challenge_id = next(args[0] for name, args in slots if name == "ballot")
     challenge = db.session.get(Challenge, challenge_id)
-    _personal(challenge, [args[0] for name, args in slots if name == "support"])
+    _personal(challenge, [args[0] for name, args in slots if name == "idea_footer"])
 
 
 @bp.route("/defis/<slug>")
