@@ -6,26 +6,7 @@
 -- never race each other.
 dofile("bench/report.lua")  -- the JSON summary (wrk runs from the repository root)
 
-local threads = {}
-
-function setup(thread)
-  thread:set("index", #threads)
-  thread:set("refused", 0)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  sessions = {}
-  local n = 0
-  for line in io.lines(args[1]) do
-    if n % tonumber(args[2]) == index then
-      local cookie, token, idea = line:match("([^\t]+)\t([^\t]+)\t([^\t]+)")
-      table.insert(sessions, {cookie = cookie, token = token, idea = idea})
-    end
-    n = n + 1
-  end
-  turn = 0
-end
+dofile("bench/sessions.lua")  -- threads, setup, my_sessions, init
 
 function request()
   local person = sessions[(turn % #sessions) + 1]

@@ -5,23 +5,10 @@
 -- the number of wrk threads and the file holding the answers (URL-encoded).
 dofile("bench/report.lua")
 
-local threads = {}
-
-function setup(thread)
-  thread:set("index", #threads)
-  table.insert(threads, thread)
-end
+dofile("bench/sessions.lua")  -- threads, setup, my_sessions, response
 
 function init(args)
-  sessions = {}
-  local n = 0
-  for line in io.lines(args[1]) do
-    if n % tonumber(args[2]) == index then
-      local cookie, token = line:match("([^\t]+)\t([^\t]+)")
-      table.insert(sessions, {cookie = cookie, token = token})
-    end
-    n = n + 1
-  end
+  sessions = my_sessions(args[1], args[2])
   local file = io.open(args[3])
   answers = file:read("*a")
   file:close()
@@ -35,10 +22,4 @@ function request()
     ["Cookie"] = person.cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }, "csrf_token=" .. person.token .. "&" .. answers)
-end
-
-function response(status, headers, body)
-  if status >= 400 then
-    io.stderr:write(status .. " " .. body:sub(1, 300) .. "\n")
-  end
 end

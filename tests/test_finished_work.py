@@ -74,6 +74,8 @@ def test_an_organisation_page_lists_the_coming_test_sessions_of_its_briefs(clien
     assert "Ses prochaines séances de test" in page and "Atelier à venir" in page
     assert f"/cahiers/{adopted.id}#seances" in page
     assert "Atelier passé" not in page and "Atelier du brouillon" not in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "Atelier" not in title and "<" not in title  # the page's title is its name
 
 
 def test_one_search_finds_challenges_ideas_and_briefs(client):
