@@ -122,6 +122,11 @@ def init_page_cache(app: Flask) -> None:
             if not shares_pages(current_user._get_current_object()):
                 return None
         entry = cache.get(key)
+        # a kept page whose subject went away meanwhile (the builder says False) is
+        # rendered again, as a miss
+        if entry is not None and entry.slots and \
+                _view()._page_cache_personal(list(entry.slots)) is False:
+            entry = None
         if entry is None:
             g.page_cache_key = key
             cache.misses += 1
@@ -131,7 +136,6 @@ def init_page_cache(app: Flask) -> None:
         cache.hits += 1
         body = entry.body
         if entry.slots:
-            _view()._page_cache_personal(list(entry.slots))
             body = fill(body, list(entry.slots))
         body = body.replace(entry.nonce, csp_nonce())
         if entry.csrf:

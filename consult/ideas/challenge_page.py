@@ -65,11 +65,15 @@ def _personal(challenge, idea_ids: list[int], counts: dict[int, int] | None = No
                          supported=supported_idea_ids(current_user, idea_ids))
 
 
-def _personal_on_hit(slots: list) -> None:
-    """A kept page, for another citizen: their context from the slots' arguments."""
-    challenge_id = next(args[0] for name, args in slots if name == "ballot")
-    challenge = db.session.get(Challenge, challenge_id)
+def _personal_on_hit(slots: list) -> bool:
+    """A kept page, for another citizen: their context from the slots' arguments
+    (False: the challenge is gone, render the page again)."""
+    challenge_id = next((args[0] for name, args in slots if name == "ballot"), None)
+    challenge = db.session.get(Challenge, challenge_id) if challenge_id else None
+    if challenge is None:
+        return False
     _personal(challenge, [args[0] for name, args in slots if name == "idea_footer"])
+    return True
 
 
 @bp.route("/defis/<slug>")
