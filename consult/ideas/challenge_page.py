@@ -8,7 +8,6 @@ import secrets
 
 from flask import render_template, request, session
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from consult.challenges import bp
@@ -89,7 +88,5 @@ def show(slug: str):
     _personal(challenge, ids, {idea.id: idea.supports_count for idea in page.items})
     return render_template(
         "challenges/show.html", challenge=challenge, page=page, filters=filters,
-        supported=supported_idea_ids(current_user, ids), IdeaSort=IdeaSort,
-        ballot=ballot_for(current_user, challenge),
-        IdeaStatus=IdeaStatus, form=FlaskForm(),
+        IdeaSort=IdeaSort, IdeaStatus=IdeaStatus,
         territories=idea_territories(challenge), answers=list(AnswerStatus))
