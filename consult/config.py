@@ -54,6 +54,9 @@ class Config:
         self.DATABASE_URL = env("DATABASE_URL", default_db)
         self.DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 5)
         self.DATABASE_MAX_OVERFLOW = env_int("DATABASE_MAX_OVERFLOW", 5)
+        # PostgreSQL only: a streaming replica serving the requests that only read, each
+        # person's own writes read back from the primary (consult.replica)
+        self.DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
         self.SQLITE_BUSY_TIMEOUT_MS = env_int("SQLITE_BUSY_TIMEOUT_MS", 30_000)
         # full: every acknowledged write is on disk; normal: faster, a power cut (not a
         # crash of Consult) may lose the last commits — off unless chosen

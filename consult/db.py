@@ -16,6 +16,10 @@ its first write: the read transaction ends and ``BEGIN IMMEDIATE`` starts the wr
 committed; every write that depends on a count says so in its own WHERE). The lock is
 thus held for the writes and the commit, not for the loading, the rules and the
 rendering around them.
+
+PostgreSQL may be given a streaming read replica (``CONSULT_DATABASE_REPLICA_URL``):
+requests that only read are then served from it, each person's reads following their
+own writes to the primary (``consult.replica``).
 """
 
 from __future__ import annotations
@@ -194,13 +198,29 @@ def _refusal_escaped() -> bool:
     return any(not refusal.contained for refusal in g.get("consult_refusals", ()))
 
 
+class RoutingSession(Session):
+    """Runs a read-only request on the replica's connection when the deployment has a
+    replica and it may be read (``consult.replica``); everything else on the primary."""
+
+    def get_bind(self, mapper=None, **kw):
+        replica = db.replica
+        if replica is None or not has_request_context() or _request_will_write():
+            return super().get_bind(mapper, **kw)
+        from flask import g
+
+        if "consult_read_bind" not in g:
+            g.consult_read_bind = replica.connection_for_reads()
+        return g.consult_read_bind or super().get_bind(mapper, **kw)
+
+
 class Database:
     """Holds the engine and the scoped session of the running application."""
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
+        self.replica = None  # consult.replica.Replica when a read replica is configured
         self.session: scoped_session[Session] = scoped_session(
-            sessionmaker(expire_on_commit=False)
+            sessionmaker(class_=RoutingSession, expire_on_commit=False)
         )
 
     def init_app(self, app: Flask) -> None:
@@ -213,7 +233,20 @@ class Database:
             synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"),
         )
         self.session.configure(bind=self.engine)
+        self.replica = None
+        replica_url = app.config.get("DATABASE_REPLICA_URL")
+        if replica_url:
+            from consult.replica import Replica
+
+            if is_sqlite(url) or is_sqlite(replica_url):
+                raise ValueError("CONSULT_DATABASE_REPLICA_URL: a PostgreSQL replica of a "
+                                 "PostgreSQL primary")
+            self.replica = Replica(create_engine(
+                replica_url, pool_size=app.config.get("DATABASE_POOL_SIZE", 5),
+                max_overflow=app.config.get("DATABASE_MAX_OVERFLOW", 5), pool_pre_ping=True,
+                pool_recycle=1800, connect_args={"connect_timeout": 2}))
         app.extensions["consult_db"] = self
+        secure_cookies = bool(app.config.get("SESSION_COOKIE_SECURE"))
 
         @app.after_request
         def _commit_on_success(response):
@@ -221,6 +254,8 @@ class Database:
                 return response  # the request never touched the database
             if response.status_code < 400 and not _refusal_escaped():
                 self.session.commit()
+                if self.replica is not None:
+                    self._follow_writes(response, secure_cookies)
             else:  # an error, or a refusal caught by the view: nothing half-done stays
                 self.session.rollback()
             return response
@@ -230,6 +265,24 @@ class Database:
             if exc is not None:
                 self.session.rollback()
             self.session.remove()
+            from flask import g
+
+            replica_connection = g.pop("consult_read_bind", None)
+            if replica_connection is not None:
+                replica_connection.close()
+
+    def _follow_writes(self, response, secure: bool) -> None:
+        """After a committed write, this browser reads the primary until the replica has
+        caught up; once it has, the reminder goes."""
+        from flask import g
+
+        from consult import replica
+
+        if _request_will_write():
+            replica.remember_position(response, replica.primary_position(self.session),
+                                      secure)
+        elif g.get("consult_replica_caught_up"):
+            replica.forget_position(response, secure)
 
     @property
     def dialect(self) -> str:
