@@ -13,7 +13,7 @@ WORKERS ?= 2
 PO := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-fast test-sqlite test-postgres lint audit lock bench tools assets screenshots translations extract-messages clean
+.PHONY: run test test-fast test-sqlite test-postgres lint audit lock bench cluster tools assets screenshots translations extract-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
@@ -56,9 +56,9 @@ run: $(VENV)/.installed-run translations
 	echo "Consult : http://$(HOST):$(PORT) (les e-mails s'affichent ici)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-## tools: Debian's Chromium (browser tests) and wrk (benchmark), when root and missing
+## tools: Debian's Chromium (browser tests), wrk (benchmark) and HAProxy (make cluster), when root and missing
 tools:
-	@for pair in /usr/bin/chromium:chromium /usr/bin/wrk:wrk; do
+	@for pair in /usr/bin/chromium:chromium /usr/bin/wrk:wrk /usr/sbin/haproxy:haproxy; do
 	  binary=$${pair%%:*}; package=$${pair##*:}
 	  if [ ! -x "$$binary" ]; then
 	    if [ "$$(id -u)" = 0 ]; then
@@ -146,6 +146,13 @@ bench: $(VENV)/.installed-dev translations
 	for database in $(BENCH_DB); do
 	  $(BIN)/python -m bench.run --scale $(SCALE) --database $$database --duration $(DURATION)
 	done
+
+## cluster: 3 web hosts (network namespaces) behind HAProxy, a PostgreSQL primary and its
+## streaming replica, Redis; measured, then one host killed, the replica and Redis stopped
+## under load (root; bench/cluster/run.py --help for the options)
+CLUSTER_SCALE ?= 0.02
+cluster: $(VENV)/.installed-dev translations tools
+	$(BIN)/python -m bench.cluster.run --scale $(CLUSTER_SCALE) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO) node_modules static/vendor

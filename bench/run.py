@@ -232,6 +232,35 @@ SURVEY_RESULTS = "Résultats du questionnaire, 100 000 répondants à l'échelle
 MODERATION = "File de modération (agent connecté)"
 
 
+def support_choices(conn, people_count: int) -> tuple[int, dict[str, int]]:
+    """The most supported idea, and for each signed-in person (citoyen1…) a popular
+    idea they neither wrote nor support yet (the seed is random): each support really
+    inserts, each withdrawal deletes."""
+    from sqlalchemy import bindparam, text
+
+    idea_id = conn.execute(text(
+        "SELECT id FROM ideas ORDER BY supports_count DESC LIMIT 1")).scalar_one()
+    emails = [f"citoyen{n}@bench.consult.example" for n in range(1, people_count + 1)]
+    people = dict(conn.execute(text("SELECT email, id FROM users WHERE email IN :emails")
+                               .bindparams(bindparam("emails", expanding=True)),
+                               {"emails": emails}).all())
+    top = list(conn.execute(text(
+        "SELECT id FROM ideas WHERE challenge_id = (SELECT id FROM challenges WHERE "
+        "slug = 'grand-debat') ORDER BY supports_count DESC, id LIMIT 300")).scalars())
+    taken = set(conn.execute(text(
+        "SELECT user_id, idea_id FROM supports WHERE idea_id IN :ideas AND user_id IN "
+        ":people").bindparams(bindparam("ideas", expanding=True),
+                              bindparam("people", expanding=True)),
+        {"ideas": top, "people": list(people.values())}).all())
+    taken |= set(conn.execute(text(  # nobody supports their own idea
+        "SELECT author_id, id FROM ideas WHERE id IN :ideas")
+        .bindparams(bindparam("ideas", expanding=True)), {"ideas": top}).all())
+    choice = {email: next(i for n, i in enumerate(top * 2)
+                          if n >= position % len(top) and (people[email], i) not in taken)
+              for position, email in enumerate(emails)}
+    return idea_id, choice
+
+
 def main(argv=None) -> Path:
     args = parse_args(argv)
     connections = [int(c) for c in args.connections.split(",")]
@@ -247,7 +276,7 @@ def main(argv=None) -> Path:
     hello = start_gunicorn("bench.hello:app", 5602, args.workers, env)
     rows, peak = [], 0.0
     try:
-        from sqlalchemy import bindparam, create_engine, text
+        from sqlalchemy import create_engine, text
 
         people_count = min(PEOPLE, summary["citizens"] - 1)  # citoyen0 is the agent
         engine = create_engine(url)
@@ -255,29 +284,8 @@ def main(argv=None) -> Path:
             summary["server"] = conn.execute(text(
                 "SELECT version()" if args.database == "postgresql"
                 else "SELECT 'SQLite ' || sqlite_version()")).scalar_one().split(" on ")[0]
-            idea_id = conn.execute(text(
-                "SELECT id FROM ideas ORDER BY supports_count DESC LIMIT 1")).scalar_one()
-            # for each signed-in person, a popular idea they neither wrote nor support yet
-            # (the seed is random): each support really inserts, each withdrawal deletes
-            emails = [f"citoyen{n}@bench.consult.example" for n in range(1, people_count + 1)]
-            people = dict(conn.execute(text("SELECT email, id FROM users WHERE email IN :emails")
-                                       .bindparams(bindparam("emails", expanding=True)),
-                                       {"emails": emails}).all())
-            top = list(conn.execute(text(
-                "SELECT id FROM ideas WHERE challenge_id = (SELECT id FROM challenges WHERE "
-                "slug = 'grand-debat') ORDER BY supports_count DESC, id LIMIT 300")).scalars())
-            taken = set(conn.execute(text(
-                "SELECT user_id, idea_id FROM supports WHERE idea_id IN :ideas AND user_id IN "
-                ":people").bindparams(bindparam("ideas", expanding=True),
-                                      bindparam("people", expanding=True)),
-                {"ideas": top, "people": list(people.values())}).all())
-            taken |= set(conn.execute(text(  # nobody supports their own idea
-                "SELECT author_id, id FROM ideas WHERE id IN :ideas")
-                .bindparams(bindparam("ideas", expanding=True)), {"ideas": top}).all())
+            idea_id, choice = support_choices(conn, people_count)
             answers = survey_answers(conn, summary["survey_phase"], workdir)
-            choice = {email: next(i for n, i in enumerate(top * 2)
-                                  if n >= position % len(top) and (people[email], i) not in taken)
-                      for position, email in enumerate(emails)}
         engine.dispose()
         base = "http://127.0.0.1:5601"
         sessions = support_sessions(base, choice, workdir)

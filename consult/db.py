@@ -245,6 +245,9 @@ class Database:
                 replica_url, pool_size=app.config.get("DATABASE_POOL_SIZE", 5),
                 max_overflow=app.config.get("DATABASE_MAX_OVERFLOW", 5), pool_pre_ping=True,
                 pool_recycle=1800, connect_args={"connect_timeout": 2}))
+            from consult.replica import ReplayReadsOnPrimary
+
+            app.wsgi_app = ReplayReadsOnPrimary(app.wsgi_app)  # type: ignore[method-assign]
         app.extensions["consult_db"] = self
         secure_cookies = bool(app.config.get("SESSION_COOKIE_SECURE"))
 
@@ -270,6 +273,22 @@ class Database:
             replica_connection = g.pop("consult_read_bind", None)
             if replica_connection is not None:
                 replica_connection.close()
+
+    def replica_failed(self, error: BaseException) -> bool:
+        """Whether ``error`` came from the replica this request was reading: then the
+        replica is set aside and the request is run again on the primary
+        (``consult.replica.ReplayReadsOnPrimary``) — its error page is never sent."""
+        from flask import g
+        from sqlalchemy.exc import DBAPIError
+
+        if self.replica is None or not isinstance(error, DBAPIError) \
+                or not g.get("consult_read_bind"):
+            return False
+        from consult import replica
+
+        self.replica.set_aside(error)
+        request.environ[replica.REPLAY] = True
+        return True
 
     def _follow_writes(self, response, secure: bool) -> None:
         """After a committed write, this browser reads the primary until the replica has

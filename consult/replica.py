@@ -99,3 +99,33 @@ def remember_position(response, position: str | None, secure: bool) -> None:
 
 def forget_position(response, secure: bool) -> None:
     response.delete_cookie(LSN_COOKIE, httponly=True, samesite="Lax", secure=secure)
+
+
+REPLAY = "consult.replica_failed"
+
+
+class ReplayReadsOnPrimary:
+    """WSGI middleware: a read-only request whose replica failed under it (the replica
+    stopped mid-request) is run once more, on the primary, instead of answering 500.
+    Only GET and HEAD, whose bodies are empty and which change nothing, are replayed;
+    the failed attempt's answer is dropped before anything of it was sent."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        held: list = []
+
+        def hold(status, headers, exc_info=None):
+            held[:] = [status, headers, exc_info]
+            return lambda _data: None  # Flask never writes through it
+
+        body = self.wsgi_app(environ, hold)
+        if environ.pop(REPLAY, False):
+            if hasattr(body, "close"):
+                body.close()
+            return self.wsgi_app(environ, start_response)
+        start_response(*held)
+        return body

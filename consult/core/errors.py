@@ -65,5 +65,7 @@ def unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _render(error, error.code or 500)
     db.session.rollback()
+    if db.replica_failed(error):  # read again from the primary; this page is dropped
+        return _render(InternalServerError(), 500)
     log.exception("unexpected error on %s %s", request.method, request.path)
     return _render(InternalServerError(), 500)

@@ -130,6 +130,10 @@ _IDEA_SUPPORTS = (update(_ideas).where(_ideas.c.id == bindparam("idea"))
 _CHALLENGE_SUPPORTS = (update(_challenges).where(_challenges.c.id == bindparam("challenge"))
                        .values(supports_count=_challenges.c.supports_count + bindparam("step"))
                        .returning(_challenges.c.supports_count))
+_LOCK_PARTICIPATION = (select(_participations.c.supports_used)
+                       .where(_participations.c.user_id == bindparam("person"),
+                              _participations.c.challenge_id == bindparam("challenge"))
+                       .with_for_update())
 _UNSUPPORT = (delete(_supports).where(_supports.c.idea_id == bindparam("idea"),
                                       _supports.c.user_id == bindparam("person"))
               .returning(_supports.c.id))
@@ -173,8 +177,14 @@ def cast_support(user: User, idea: Idea) -> SupportTally:
 
 def _remove_support(user: User, idea: Idea) -> SupportTally | None:
     """Delete the person's support of ``idea`` and give it back, counters included;
-    None when there was none."""
+    None when there was none. Rows are locked in the order a support takes them (the
+    person's participation, then the support, the idea, the challenge): otherwise a
+    support and a withdrawal of the same person crossing each other on PostgreSQL
+    deadlock (one holds the participation and waits for the support row the other
+    deleted, the other waits for the participation)."""
     connection = db.session.connection()
+    connection.execute(_LOCK_PARTICIPATION, {"person": user.id,
+                                             "challenge": idea.challenge_id})
     if connection.execute(_UNSUPPORT, {"idea": idea.id, "person": user.id}).first() is None:
         return None
     used = connection.execute(_SPEND, {"person": user.id, "challenge": idea.challenge_id,
