@@ -201,6 +201,10 @@ class Cluster:
         self.haproxy = subprocess.Popen(["haproxy", "-f", str(path), "-db"],
                                         stdout=(self.workdir / "haproxy.log").open("ab"),
                                         stderr=subprocess.STDOUT)
+        time.sleep(0.3)
+        if self.haproxy.poll() is not None:
+            raise RuntimeError("HAProxy did not start: " + (self.workdir / "haproxy.log")
+                               .read_text()[-1500:])
         wait_for(LB + "/sante")
 
     def stop(self) -> None:
@@ -245,9 +249,10 @@ defaults
     option http-server-close
     option redispatch
     retries 3
-    # only a request that never reached a host is sent to another: a support that
-    # reached a host which then died is not replayed elsewhere
-    retry-on conn-failure
+    # a request that never reached a host goes to another; a GET or HEAD that reached
+    # a host which died under it is asked again of another (it changes nothing); a
+    # POST that reached it is not replayed elsewhere: its outcome is unknown (502)
+    retry-on conn-failure empty-response response-timeout
 
 frontend consult
     bind 127.0.0.1:{lb}
@@ -259,6 +264,7 @@ frontend hello
 
 backend consult
     balance roundrobin
+    http-request disable-l7-retry if !METH_GET
     option httpchk GET /sante
     http-check expect status 200
     default-server check inter 500ms fall 2 rise 2

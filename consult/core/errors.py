@@ -50,6 +50,11 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        from consult.db import db
+
+        # an error outside the view (the commit after it): the same replay as below
+        if error.code == 500 and db.replica_failed(getattr(error, "original_exception", None)):
+            return "", 500
         return _render(error, error.code or 500)
 
     if not app.testing:  # tests see the real exception (and call the handler directly)
@@ -64,8 +69,8 @@ def unexpected_error(error: Exception):
 
     if isinstance(error, HTTPException):
         return _render(error, error.code or 500)
+    if db.replica_failed(error):  # read again from the primary: this answer is dropped,
+        return "", 500  # and nothing is drawn over the broken connection
     db.session.rollback()
-    if db.replica_failed(error):  # read again from the primary; this page is dropped
-        return _render(InternalServerError(), 500)
     log.exception("unexpected error on %s %s", request.method, request.path)
     return _render(InternalServerError(), 500)
