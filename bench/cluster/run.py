@@ -475,13 +475,24 @@ def warnings_logged(cluster: Cluster) -> dict[str, int]:
 
 
 # -- the run --------------------------------------------------------------------------
-def main(argv=None) -> Path:
-    args = parse_args(argv)
+def missing() -> str | None:
+    """Why this machine cannot run the cluster, if it cannot."""
+    from bench.cluster.postgres import server_bin
+
     if os.geteuid() != 0:
-        sys.exit("make cluster crée des espaces de noms réseau : lancez-le en root.")
+        return "make cluster crée des espaces de noms réseau : lancez-le en root."
     for program in ("ip", "haproxy", "redis-server", "wrk"):
         if shutil.which(program) is None:
-            sys.exit(f"{program} manque (make tools installe haproxy et wrk).")
+            return f"{program} manque (make tools installe haproxy et wrk)."
+    if server_bin() is None:
+        return "le serveur PostgreSQL de Debian manque (paquet postgresql)."
+    return None
+
+
+def main(argv=None) -> tuple[Path, dict]:
+    args = parse_args(argv)
+    if missing():
+        sys.exit(missing())
     workdir = Path(tempfile.mkdtemp(prefix="consult-cluster-"))
     cluster = Cluster(args, workdir)
     result: dict = {"args": vars(args) | {"output": None}, "rows": []}
@@ -558,7 +569,7 @@ def main(argv=None) -> Path:
     output.write_text(report(result), encoding="utf-8")
     (output.with_suffix(".json")).write_text(json.dumps(result, default=str, indent=1))
     print(f"Rapport : {output} ; journaux des hôtes, de HAProxy et de Redis : {workdir}")
-    return output
+    return output, result
 
 
 def report(result: dict) -> str:
