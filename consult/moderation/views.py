@@ -72,7 +72,8 @@ def queue():
     items = queries.queue(current_user, challenge_id=challenge_id, kind=kind,
                           oldest_first=oldest)
     form = BulkForm()
-    chosen = next((c for c in challenges if c.id == challenge_id), None)
+    chosen = (db.session.get(Challenge, challenge_id)
+              if any(c.id == challenge_id for c in challenges) else None)
     form.set_rules(ops.charter_of(chosen) if chosen else [])
     return render_template("moderation/queue.html", items=items, challenges=challenges,
                            chosen=chosen, kind=kind, oldest=oldest, form=form)
