@@ -110,8 +110,10 @@ class Config:
         self.API_RATELIMIT_ANONYMOUS = env("API_RATELIMIT_ANONYMOUS") or "300 per minute"
         self.API_RATELIMIT_TOKEN = env("API_RATELIMIT_TOKEN") or "1200 per minute"
 
-        # Anonymous pages kept in each worker's memory (core.pagecache); 0: off.
+        # Anonymous pages kept in each worker's memory (core.pagecache); 0: off. With
+        # Redis they are also shared by every worker of every host ("" turns that off).
         self.PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
+        self.PAGE_CACHE_REDIS_URL = env("PAGE_CACHE_REDIS_URL", self.REDIS_URL)
 
         # The accessibility statement (/accessibilite): who answers for this deployment and
         # how to reach them; the self-assessment grid (the packaged one unless the

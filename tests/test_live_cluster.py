@@ -41,11 +41,13 @@ def test_three_hosts_lose_no_write_when_a_host_the_replica_and_redis_fail(tmp_pa
     killed_at = faults["events"][0][0]
     assert faults["known"] == 10 and faults["lost"] == 0 and faults["phantom"] == 0
     assert faults["reads"] > 50 and faults["unseen"] == 0
+    assert set(faults["anonymous_pages"]) == {200}, faults["anonymous_pages"]
     # the only failures: presses (never pages) in flight on the host killed
     assert all(what == "502" and killed_at - 0.5 <= second <= killed_at + 1.5
                for second, what in faults["failures"]), faults["failures"]
     assert set(faults["login_without_redis"]) <= {422, 429}
     assert result["warnings"]["réplica écarté"] > 0
     assert result["warnings"]["limites sans Redis"] > 0
+    assert result["warnings"]["cache de pages sans Redis"] > 0
     assert result["check"][0] == 0, result["check"]
     assert result["back"]["signed_in"] == result["back"]["pages"]

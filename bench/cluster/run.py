@@ -376,14 +376,41 @@ class Load(threading.Thread):
             return 0, str(error)
 
 
+class Reader(threading.Thread):
+    """An anonymous visitor browsing the pages everyone reads (kept pages, shared
+    through Redis; the replica behind them) during the faults."""
+
+    PAGES = ("/", "/defis/grand-debat?tri=soutiens", "/defis/grand-debat?tri=hasard",
+             "/defis")
+
+    def __init__(self, stop: threading.Event, started: float) -> None:
+        super().__init__(daemon=True)
+        self.stop, self.started = stop, started
+        self.statuses: Counter = Counter()
+        self.failures: list[tuple[float, str]] = []
+
+    def run(self) -> None:
+        browser = Browser(LB)
+        while not self.stop.is_set():
+            for path in self.PAGES:
+                try:
+                    status, _ = browser.open(path)
+                except OSError:
+                    status = 0
+                self.statuses[status] += 1
+                if status != 200:
+                    self.failures.append((time.monotonic() - self.started, f"GET {status}"))
+
+
 def faults_under_load(cluster: Cluster, people: list[tuple[Browser, int]],
                       user_ids: dict[str, int], emails: list[str]) -> dict:
     seconds = cluster.args.fault_seconds
     stop = threading.Event()
     started = time.monotonic()
     loads = [Load(browser, idea, stop, started) for browser, idea in people]
-    for load in loads:
-        load.start()
+    readers = [Reader(stop, started) for _ in range(4)]
+    for thread in [*loads, *readers]:
+        thread.start()
     events = []
 
     def at(fraction: float, label: str, action) -> None:
@@ -402,13 +429,14 @@ def faults_under_load(cluster: Cluster, people: list[tuple[Browser, int]],
        lambda: logins.start() or "lancées")
     time.sleep(max(0.0, started + seconds - time.monotonic()))
     stop.set()
-    for load in loads:
-        load.join(timeout=60)
+    for thread in [*loads, *readers]:
+        thread.join(timeout=60)
     logins.join(timeout=120)
     elapsed = round(time.monotonic() - started, 1)
 
     statuses = sum((load.statuses for load in loads), Counter())
-    failures = sorted(f for load in loads for f in load.failures)
+    failures = sorted(f for thread in [*loads, *readers] for f in thread.failures)
+    pages = sum((reader.statuses for reader in readers), Counter())
     # every press whose answer said how things stand must be what the primary holds
     known = {(user_ids[email], load.idea): load.state
              for email, load in zip(emails, loads, strict=True) if load.state is not None}
@@ -418,6 +446,7 @@ def faults_under_load(cluster: Cluster, people: list[tuple[Browser, int]],
     lost = sum(1 for pair, supported in known.items() if supported and pair not in rows)
     phantom = sum(1 for pair, supported in known.items() if not supported and pair in rows)
     return {"seconds": elapsed, "events": events, "statuses": dict(statuses),
+            "anonymous_pages": dict(pages),
             "failures": failures, "known": len(known), "lost": lost, "phantom": phantom,
             "reads": sum(load.reads for load in loads),
             "unseen": sum(load.unseen for load in loads),
@@ -465,7 +494,8 @@ def replica_share(cluster: Cluster) -> tuple[int, int]:
 
 def warnings_logged(cluster: Cluster) -> dict[str, int]:
     patterns = {"réplica écarté": "read replica unavailable",
-                "limites sans Redis": "falling back to in-memory storage"}
+                "limites sans Redis": "falling back to in-memory storage",
+                "cache de pages sans Redis": "page cache: Redis not answering"}
     found = dict.fromkeys(patterns, 0)
     for number in cluster.hosts:
         text = cluster.log(number, "web").read_text(errors="replace")
@@ -525,6 +555,7 @@ def main(argv=None) -> tuple[Path, dict]:
         agent.move_to(LB)
         rows = [("Accueil", "/", {}),
                 ("Idées du grand défi, par soutiens", "/defis/grand-debat?tri=soutiens", {}),
+                ("Idées du grand défi, au hasard", "/defis/grand-debat?tri=hasard", {}),
                 ("Page d'une idée", f"/idees/{idea_id}", {}),
                 (bench.SIGNED_IN_LIST, "/defis/grand-debat?tri=soutiens",
                  {"sessions": sessions, "reading": True}),
@@ -583,8 +614,9 @@ def report(result: dict) -> str:
         f"- Topologie : HAProxy (Debian) → {args['hosts']} hôtes (espaces de noms réseau, "
         f"gunicorn {args['workers']} workers chacun, plus le worker des courriels) → "
         "PostgreSQL primaire + réplica en flux (pg_basebackup), Redis (sessions en base, "
-        "limites de débit dans Redis). Tous sur les mêmes 2 cœurs : ces chiffres montrent "
-        "le coût et la tenue de la topologie, pas un gain de capacité.",
+        "limites de débit et pages gardées partagées dans Redis). Tous sur les mêmes 2 "
+        "cœurs : ces chiffres montrent le coût et la tenue de la topologie, pas un gain "
+        "de capacité.",
         f"- Données : échelle {args['scale']} ({summary.get('citizens')} citoyens, "
         f"{summary.get('ideas')} idées, {summary.get('supports')} soutiens)",
         "",
@@ -607,10 +639,12 @@ def report(result: dict) -> str:
               "adresse est comptée une fois pour toute la grappe)",
               f"- Courriels : {result.get('mail')}", "",
               f"## Pannes sous charge ({faults.get('seconds')} s, {args['people']} personnes "
-              "qui soutiennent, retirent et relisent la page)", ""]
+              "qui soutiennent, retirent et relisent la page, 4 visiteurs anonymes)", ""]
     for second, label, outcome in faults.get("events", []):
         lines.append(f"- à {second} s : {label} ({outcome})")
     lines += ["", f"- Réponses aux boutons : {faults.get('statuses')}",
+              f"- Pages lues par 4 visiteurs anonymes pendant ce temps : "
+              f"{faults.get('anonymous_pages')}",
               f"- Échecs (seconde, réponse) : {faults.get('failures')}",
               f"- Écritures acquittées vérifiées sur le primaire : {faults.get('known')} ; "
               f"perdues : {faults.get('lost')} ; présentes alors que retirées : "
