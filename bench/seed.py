@@ -119,7 +119,7 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
             slug=slug, title=title, service="Accueil du public", problem="Un problème.",
             audience="", context="", moderation_mode="post", moderation_charter="",
             auto_hide_threshold=5, published_at=now, created_at=now, ideas_count=0,
-            supports_count=0, participants_count=0,
+            supports_settled=0, participants_settled=0,
         ).returning(Challenge.id)).scalar_one()
         starts = [now + timedelta(days=d) for d in phase_days]
         db.session.execute(insert(ChallengePhase), [
@@ -182,7 +182,8 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
                 supports_count=count))
     total_supports = sum(used.values())
     db.session.execute(update(Challenge).where(Challenge.id == large).values(
-        ideas_count=len(idea_ids), supports_count=total_supports, participants_count=len(used)))
+        ideas_count=len(idea_ids), supports_settled=total_supports,
+        participants_settled=len(used)))
 
     comments = 0
     for n in tqdm(range(50), desc="défis ordinaires", mininterval=1.0):

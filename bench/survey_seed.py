@@ -41,7 +41,7 @@ def seed_survey(bulk, rng: random.Random, organisation_id: int, user_ids: list[i
         slug=SLUG, title="Le grand questionnaire du banc d'essai", service="Accueil",
         problem="Comprendre les usages.", audience="", context="", moderation_mode="post",
         moderation_charter="", auto_hide_threshold=5, published_at=now, created_at=now,
-        ideas_count=0, supports_count=0, participants_count=0).returning(Challenge.id)
+        ideas_count=0, supports_settled=0, participants_settled=0).returning(Challenge.id)
     ).scalar_one()
     db.session.execute(insert(challenge_organisations).values(
         challenge_id=challenge_id, organisation_id=organisation_id))

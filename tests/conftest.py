@@ -129,7 +129,8 @@ COMMITTED_TABLES = (  # children first
     "result_entries", "co_ownership_proposals",
     "feedback", "registrations", "test_sessions", "volunteers", "brief_updates", "milestones",
     "brief_ideas", "briefs", "notifications", "follows", "reports", "comments", "supports",
-    "ideas", "participations", "themes", "challenge_organisations", "challenges",
+    "ideas", "participations", "themes", "challenge_organisations",
+    "challenge_counters", "challenges",
     "api_tokens", "auth_sessions", "memberships", "invitations", "outbox_messages", "users",
     "organisations",
 )

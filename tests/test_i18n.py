@@ -135,7 +135,7 @@ def test_counts_are_written_as_the_reader_writes_them(client):
     """« 12 345 idées » in French, "12,345 ideas" in English (issue 14)."""
     from tests.factories import ChallengeFactory
 
-    challenge = ChallengeFactory(phase="supports", ideas_count=12345, participants_count=1)
+    challenge = ChallengeFactory(phase="supports", ideas_count=12345, participants_settled=1)
     french = client.get("/defis", headers={"Accept-Language": "fr"}).text
     assert "12\u202f345 idées" in french and "1 participant<" in french
     english = client.get("/defis", headers={"Accept-Language": "en"}).text

@@ -12,12 +12,15 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from consult.challenges.phases import Phase
 from consult.db import Base, enum_type, utcnow
@@ -42,6 +45,34 @@ challenge_organisations = Table(
     Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="RESTRICT"),
            primary_key=True, index=True),
 )
+
+
+# A challenge's supports and participants are counted on several rows (issue 17): each
+# support, and each person's first act, moves the row of the person's slot (user id
+# modulo COUNTER_SLOTS), so that different people do not wait for one another on a
+# single counter row, as they did on the challenge's own row (one at a time per
+# challenge on PostgreSQL, each holding the lock until its commit). A slot may go below
+# zero (a support counted before, withdrawn after); the challenge's figure is what it
+# settled at (its own columns: seeds, imports) plus its slots.
+COUNTER_SLOTS = 16
+challenge_counters = Table(
+    "challenge_counters", Base.metadata,
+    Column("challenge_id", Integer, ForeignKey("challenges.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("slot", SmallInteger, primary_key=True, autoincrement=False),
+    Column("supports", Integer, nullable=False, default=0),
+    Column("participants", Integer, nullable=False, default=0),
+)
+
+
+def counter_slot(user_id: int) -> int:
+    return user_id % COUNTER_SLOTS
+
+
+def _settled_plus_slots(settled, column: str, challenge_id):
+    return settled.column + select(func.coalesce(func.sum(challenge_counters.c[column]), 0)) \
+        .where(challenge_counters.c.challenge_id == challenge_id.column) \
+        .correlate_except(challenge_counters).scalar_subquery()
 
 
 class Challenge(Base):
@@ -78,8 +109,14 @@ class Challenge(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Counters kept in the same transaction as the rows they count (lists sort by them).
     ideas_count: Mapped[int] = mapped_column(default=0)  # published ideas
-    supports_count: Mapped[int] = mapped_column(default=0)
-    participants_count: Mapped[int] = mapped_column(default=0)  # rows in participations
+    # supports and participants (rows in participations) counted when it was set up
+    # (seeds, imports); since then on its counter rows, added in these two figures
+    supports_settled: Mapped[int] = mapped_column("supports_count", default=0)
+    participants_settled: Mapped[int] = mapped_column("participants_count", default=0)
+    supports_count: Mapped[int] = column_property(
+        _settled_plus_slots(supports_settled, "supports", id))
+    participants_count: Mapped[int] = column_property(
+        _settled_plus_slots(participants_settled, "participants", id))
 
     territory: Mapped[Territory | None] = relationship(lazy="joined")
     organisations: Mapped[list[Organisation]] = relationship(

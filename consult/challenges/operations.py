@@ -6,16 +6,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.challenges.co_ownership import may_attach, set_organisations
-from consult.challenges.models import Challenge, ModerationMode, Participation, Theme
+from consult.challenges.models import (
+    Challenge,
+    ModerationMode,
+    Participation,
+    Theme,
+    challenge_counters,
+    counter_slot,
+)
 from consult.challenges.phases import CLOSABLE, Phase
 from consult.challenges.timeline import PhaseSpec, phase_problems, set_phases
 from consult.core.errors_domain import Refused
 from consult.core.events import record
-from consult.core.sql import insert_ignore
+from consult.core.sql import add_to_counter, insert_ignore
 from consult.db import db, utcnow
 from consult.organisations.models import Organisation
 from consult.organisations.operations import slugify
@@ -97,9 +104,10 @@ def ensure_participation(user: User, challenge: Challenge) -> int:
         return existing
     inserted = insert_ignore(Participation.__table__, user_id=user.id,
                              challenge_id=challenge.id, supports_used=0, created_at=utcnow())
-    if inserted:
-        db.session.execute(update(Challenge).where(Challenge.id == challenge.id).values(
-            participants_count=Challenge.participants_count + 1))
+    if inserted:  # on the person's counter row, not the challenge's own (models)
+        add_to_counter(challenge_counters, "participants", 1, challenge_id=challenge.id,
+                       slot=counter_slot(user.id))
+        db.session.expire(challenge, ["participants_count"])
     return db.session.scalar(select(Participation.id).where(
         Participation.user_id == user.id, Participation.challenge_id == challenge.id))
 

@@ -3,6 +3,7 @@ rows it counts, through SQL increments (never read-modify-write in Python)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -10,7 +11,13 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.accounts.models import User
-from consult.challenges.models import Challenge, ModerationMode, Participation
+from consult.challenges.models import (
+    Challenge,
+    ModerationMode,
+    Participation,
+    challenge_counters,
+    counter_slot,
+)
 from consult.challenges.operations import ensure_participation
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
@@ -18,7 +25,7 @@ from consult.core import events
 from consult.core.errors_domain import Refused
 from consult.core.events import emit
 from consult.core.search import search_text
-from consult.core.sql import insert_ignore
+from consult.core.sql import add_to_counter, insert_ignore
 from consult.db import db, utcnow
 from consult.ideas import permissions as rules
 from consult.ideas.models import Idea, IdeaStatus, Support
@@ -94,8 +101,10 @@ def release_supports(idea: Idea) -> list[int]:
         Participation.user_id.in_(supporters)).values(
         supports_used=Participation.supports_used - 1))
     db.session.execute(update(Idea).where(Idea.id == idea.id).values(supports_count=0))
-    db.session.execute(update(Challenge).where(Challenge.id == idea.challenge_id).values(
-        supports_count=Challenge.supports_count - len(supporters)))
+    for slot, count in Counter(counter_slot(user_id) for user_id in supporters).items():
+        add_to_counter(challenge_counters, "supports", -count,
+                       challenge_id=idea.challenge_id, slot=slot)
+    db.session.expire(idea.challenge, ["supports_count"])
     return supporters
 
 
@@ -117,7 +126,7 @@ def _tally(challenge: Challenge, supports: int, supported: bool, used: int) -> S
 # once, on the tables (no ORM bookkeeping per statement), and the objects in memory
 # take the counts the database returns.
 _participations, _supports = Participation.__table__, Support.__table__
-_ideas, _challenges = Idea.__table__, Challenge.__table__
+_ideas = Idea.__table__
 _SPEND = (update(_participations)
           .where(_participations.c.user_id == bindparam("person"),
                  _participations.c.challenge_id == bindparam("challenge"))
@@ -127,9 +136,6 @@ _SPEND_WITHIN = _SPEND.where(_participations.c.supports_used < bindparam("limit"
 _IDEA_SUPPORTS = (update(_ideas).where(_ideas.c.id == bindparam("idea"))
                   .values(supports_count=_ideas.c.supports_count + bindparam("step"))
                   .returning(_ideas.c.supports_count))
-_CHALLENGE_SUPPORTS = (update(_challenges).where(_challenges.c.id == bindparam("challenge"))
-                       .values(supports_count=_challenges.c.supports_count + bindparam("step"))
-                       .returning(_challenges.c.supports_count))
 _LOCK_PARTICIPATION = (select(_participations.c.supports_used)
                        .where(_participations.c.user_id == bindparam("person"),
                               _participations.c.challenge_id == bindparam("challenge"))
@@ -139,14 +145,15 @@ _UNSUPPORT = (delete(_supports).where(_supports.c.idea_id == bindparam("idea"),
               .returning(_supports.c.id))
 
 
-def _count_supports(idea: Idea, step: int) -> int:
-    """Move the idea's and its challenge's counters by ``step``; the idea's new count."""
+def _count_supports(idea: Idea, person_id: int, step: int) -> int:
+    """Move the idea's counter and the person's slot of its challenge's counters by
+    ``step``; the idea's new count."""
     connection = db.session.connection()
     supports = connection.execute(_IDEA_SUPPORTS, {"idea": idea.id, "step": step}).scalar()
-    in_challenge = connection.execute(_CHALLENGE_SUPPORTS,
-                                      {"challenge": idea.challenge_id, "step": step}).scalar()
+    add_to_counter(challenge_counters, "supports", step,
+                   challenge_id=idea.challenge_id, slot=counter_slot(person_id))
     set_committed_value(idea, "supports_count", supports)
-    set_committed_value(idea.challenge, "supports_count", in_challenge)
+    db.session.expire(idea.challenge, ["supports_count"])  # read again if shown
     return supports
 
 
@@ -172,7 +179,7 @@ def cast_support(user: User, idea: Idea) -> SupportTally:
                          challenge_id=challenge.id, created_at=utcnow()):
         connection.execute(_SPEND, {**person, "step": -1})
         raise Refused(_("Vous soutenez déjà cette idée."))
-    return _tally(challenge, _count_supports(idea, 1), True, used)
+    return _tally(challenge, _count_supports(idea, user.id, 1), True, used)
 
 
 def _remove_support(user: User, idea: Idea) -> SupportTally | None:
@@ -189,7 +196,7 @@ def _remove_support(user: User, idea: Idea) -> SupportTally | None:
         return None
     used = connection.execute(_SPEND, {"person": user.id, "challenge": idea.challenge_id,
                                        "step": -1}).scalar()
-    return _tally(idea.challenge, _count_supports(idea, -1), False, used)
+    return _tally(idea.challenge, _count_supports(idea, user.id, -1), False, used)
 
 
 def withdraw_support(user: User, idea: Idea) -> SupportTally:

@@ -177,3 +177,59 @@ def test_the_json_answer_carries_the_ballot_after_success_and_refusal(client):
                      headers={"Accept": "application/json"}).get_json()
     assert back["can_support_more"] is True and back["option"] == "support"
     assert back["supports_left_text"] == "Il vous reste 1 soutien sur 1."
+
+
+def test_a_support_moves_its_persons_counter_row_not_the_challenges(app):
+    """The challenge's figures are what they settled at plus its counter rows (one per
+    slot of people): neither a support nor a person's first act writes the challenge's
+    own row, which every support of the challenge would otherwise wait for (issue 17);
+    withdrawals, released supports of a withdrawn idea and the integrity check agree."""
+    from sqlalchemy import event
+
+    from consult.challenges.models import COUNTER_SLOTS, Challenge, challenge_counters
+    from consult.ideas import operations as ops
+    from consult.integrity import run_checks
+
+    challenge = ChallengeFactory(phase="supports", supports_per_person=None)
+    challenge.supports_settled = 5  # e.g. an import counted them before
+    idea, other = IdeaFactory(challenge=challenge), IdeaFactory(challenge=challenge)
+    people = [UserFactory() for _ in range(COUNTER_SLOTS + 3)]
+    db.session.flush()
+    db.session.execute(Support.__table__.insert(), [  # the five settled supports' rows
+        {"idea_id": other.id, "user_id": UserFactory().id, "challenge_id": challenge.id}
+        for _ in range(5)])
+    db.session.execute(Challenge.__table__.update().where(Challenge.id == challenge.id)
+                       .values(supports_count=5))
+    other.supports_count = 5
+    db.session.flush()
+    participants_before = db.session.get(Challenge, challenge.id).participants_count
+    written: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        written.append(statement.lstrip().split("\n")[0][:40].upper())
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        for person in people:
+            ops.cast_support(person, idea)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert not any(s.startswith("UPDATE CHALLENGES") for s in written), written
+    db.session.expire_all()
+    counted = db.session.get(Challenge, challenge.id)
+    assert counted.supports_count == 5 + len(people)
+    assert counted.participants_count == participants_before + len(people)
+    rows = db.session.execute(select(challenge_counters.c.slot,
+                                     challenge_counters.c.supports).where(
+        challenge_counters.c.challenge_id == challenge.id)).all()
+    assert len(rows) == COUNTER_SLOTS and sum(n for _, n in rows) == len(people)
+
+    ops.withdraw_support(people[0], idea)
+    ops.withdraw_support(people[1], idea)
+    db.session.expire_all()
+    assert db.session.get(Challenge, challenge.id).supports_count == 5 + len(people) - 2
+    assert run_checks() == []
+    ops.withdraw_idea(idea.author, db.session.get(type(idea), idea.id))  # supports released
+    db.session.expire_all()
+    assert db.session.get(Challenge, challenge.id).supports_count == 5
+    assert run_checks() == []
