@@ -279,9 +279,12 @@ class Database:
         replica is set aside and the request is run again on the primary
         (``consult.replica.ReplayReadsOnPrimary``) — its error page is never sent."""
         from flask import g
-        from sqlalchemy.exc import DBAPIError
 
-        if self.replica is None or not isinstance(error, DBAPIError) \
+        from consult.replica import LOST
+
+        # only a lost or refused connection: an error a request's own input causes (a
+        # DataError) must not let anyone set the replica aside for everybody
+        if self.replica is None or not isinstance(error, LOST) \
                 or not g.get("consult_read_bind"):
             return False
         from consult import replica

@@ -24,11 +24,12 @@ import time
 from flask import g, request
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 log = logging.getLogger("consult.replica")
 
 LSN_COOKIE = "consult_lsn"
+LOST = (OperationalError, InterfaceError)  # the replica stopped, unreachable, cut off
 SET_ASIDE_SECONDS = 5.0
 _LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
 _CAUGHT_UP = text("SELECT coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn()) "
@@ -74,7 +75,7 @@ class Replica:
                     connection.close()
                     return None
                 g.consult_replica_caught_up = True
-        except DBAPIError as error:
+        except LOST as error:
             if connection is not None:
                 connection.invalidate()
                 connection.close()
