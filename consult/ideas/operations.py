@@ -90,12 +90,14 @@ def withdraw_idea(user: User, idea: Idea) -> None:
 
 
 def release_supports(idea: Idea) -> list[int]:
-    """Remove every support of ``idea`` and give them back to their people."""
-    supporters = list(db.session.scalars(select(Support.user_id).where(
-        Support.idea_id == idea.id)))
+    """Remove every support of ``idea`` and give them back to their people: exactly the
+    supports deleted (DELETE … RETURNING), so that one added meanwhile is given back too
+    (it was deleted with the others)."""
+    supporters = list(db.session.connection().execute(
+        delete(_supports).where(_supports.c.idea_id == idea.id)
+        .returning(_supports.c.user_id)).scalars())
     if not supporters:
         return []
-    db.session.execute(delete(Support).where(Support.idea_id == idea.id))
     db.session.execute(update(Participation).where(
         Participation.challenge_id == idea.challenge_id,
         Participation.user_id.in_(supporters)).values(
