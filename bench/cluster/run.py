@@ -25,7 +25,6 @@ import argparse
 import http.cookiejar
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -660,5 +659,4 @@ def report(result: dict) -> str:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    random.seed(2026)
     main()
