@@ -22,6 +22,7 @@ when), and that ``flask check`` passes. The report goes to bench/results/."""
 from __future__ import annotations
 
 import argparse
+import http.client
 import http.cookiejar
 import json
 import os
@@ -371,7 +372,9 @@ class Load(threading.Thread):
                   json_answer: bool = False) -> tuple[int, str]:
         try:
             return self.browser.open(path, data, json_answer=json_answer)
-        except OSError as error:  # connection reset by a dying host
+        except (OSError, http.client.HTTPException) as error:
+            # connection reset, or an answer cut short, by a dying host: the press may
+            # or may not have been committed, so its state is read back, never assumed
             return 0, str(error)
 
 
@@ -394,7 +397,7 @@ class Reader(threading.Thread):
             for path in self.PAGES:
                 try:
                     status, _ = browser.open(path)
-                except OSError:
+                except (OSError, http.client.HTTPException):
                     status = 0
                 self.statuses[status] += 1
                 if status != 200:
