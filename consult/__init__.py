@@ -113,6 +113,10 @@ def _blueprints():
     from consult.codesign import views as codesign_views
     from consult.comments import pages as _discussion  # noqa: F401  (idea page, on ideas)
     from consult.dashboard import views as dashboard_views
+    from consult.events import follows as _agenda_follows  # noqa: F401  (follow buttons)
+    from consult.events import personal_data as _events_data  # noqa: F401  (export, erasure)
+    from consult.events import programme_views as _programmes  # noqa: F401  (on events)
+    from consult.events import views as events_views
     from consult.ideas import challenge_page as _challenge_page  # noqa: F401  (on challenges)
     from consult.ideas import results_pages as _results_pages  # noqa: F401  (on challenges)
     from consult.ideas import views as ideas_views
@@ -129,6 +133,7 @@ def _blueprints():
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
                                      briefs_views, moderation_views, codesign_views,
+                                     events_views,
                                      dashboard_views, opendata_views, surveys_views,
                                      api_blueprint,
                                      api_token_views)]

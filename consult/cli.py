@@ -118,8 +118,8 @@ def summary_password() -> str:
 @click.option("--interval", default=5.0, show_default=True, help="Secondes entre deux lots.")
 def worker(once: bool, interval: float) -> None:
     """Deliver the mail outbox (SMTP, or the console without CONSULT_SMTP_HOST)."""
-    from consult.codesign.operations import send_reminders
     from consult.core.delivery import deliver_outbox
+    from consult.events.registration import send_reminders
     from consult.notifications.digest import (
         announce_phase_changes,
         mail_important_notifications,

@@ -10,9 +10,19 @@ from consult.challenges.models import (  # noqa: F401
     Participation,
     Theme,
 )
-from consult.codesign.models import Feedback, Registration, TestSession, Volunteer  # noqa: F401
+from consult.codesign.models import Feedback, PrototypeVersion, Volunteer  # noqa: F401
 from consult.comments.models import Comment, Report  # noqa: F401
 from consult.core.outbox import OutboxMessage  # noqa: F401
+from consult.events.models import (  # noqa: F401
+    AgendaFollow,
+    CalendarFeed,
+    Event,
+    EventIdea,
+    EventQuestion,
+    EventTheme,
+    Programme,
+    Registration,
+)
 from consult.ideas.models import Idea, IdeaCredit, Support  # noqa: F401
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401

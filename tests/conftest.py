@@ -127,7 +127,8 @@ def _transaction(request, app):
 
 COMMITTED_TABLES = (  # children first
     "result_entries", "co_ownership_proposals",
-    "feedback", "registrations", "test_sessions", "volunteers", "brief_updates", "milestones",
+    "feedback", "event_ideas", "event_registrations", "event_questions", "event_themes",
+    "event_partners", "calendar_feeds", "agenda_follows", "events", "programmes", "volunteers", "brief_updates", "milestones",
     "brief_ideas", "briefs", "notifications", "follows", "reports", "comments", "supports",
     "ideas", "participations", "themes", "challenge_organisations",
     "challenge_counters", "challenges",

@@ -32,6 +32,7 @@ LAYERS = [
     {"comments"},
     {"moderation"},
     {"briefs"},
+    {"events"},
     {"codesign"},
     {"surveys"},
     {"notifications"},

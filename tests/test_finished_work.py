@@ -4,6 +4,8 @@ and through one search across challenges, ideas and briefs from the header."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from consult.briefs.models import BriefStatus
 from consult.briefs.operations import change_status
 from consult.db import db, utcnow
@@ -59,21 +61,22 @@ def test_an_organisation_page_lists_its_challenges_results_and_briefs(client):
 def test_an_organisation_page_lists_the_coming_test_sessions_of_its_briefs(client):
     from datetime import timedelta
 
-    from consult.codesign.models import SessionMode, TestSession
+    from consult.events.models import Event
 
     lab, _town, _challenge, adopted, draft = _world()
     now = utcnow()
     for brief, title, start in ((adopted, "Atelier à venir", now + timedelta(days=3)),
                                 (adopted, "Atelier passé", now - timedelta(days=3)),
                                 (draft, "Atelier du brouillon", now + timedelta(days=3))):
-        db.session.add(TestSession(brief_id=brief.id, title=title, location="Mairie",
-                                   capacity=5, mode=SessionMode.IN_PERSON, starts_at=start,
-                                   ends_at=start + timedelta(hours=2)))
+        db.session.add(Event(brief_id=brief.id, kind="user_test", title=title, address="Mairie",
+                             capacity=5, format="in_person", starts_at=start,
+                             organisation_id=lab.id, ends_at=start + timedelta(hours=2)))
     db.session.flush()
     page = client.get(f"/organisations/{lab.slug}").text
-    assert "Ses prochaines séances de test" in page and "Atelier à venir" in page
-    assert f"/cahiers/{adopted.id}#seances" in page
-    assert "Atelier passé" not in page and "Atelier du brouillon" not in page
+    assert "Ses prochains événements" in page and "Atelier à venir" in page
+    upcoming = db.session.scalar(select(Event).where(Event.title == "Atelier à venir"))
+    assert f"/evenements/{upcoming.id}" in page
+    assert "Atelier passé" not in page
     title = page.split("<title>")[1].split("</title>")[0]
     assert "Atelier" not in title and "<" not in title  # the page's title is its name
 

@@ -118,3 +118,106 @@ def test_the_four_dates_of_a_challenge_become_its_phases(tmp_path):
     finally:
         engine.dispose()
         drop()
+
+
+def test_test_sessions_become_user_test_events_with_their_guarantees(tmp_path):
+    """Migration 0021 on a database holding a test session with two seats taken and a
+    person waiting: it becomes an event of the kind *user test* with the same id, seats
+    and line (the append-only journal keeps its entries, which lead to the event); the CHECK still refuses a third seat, the UNIQUE a second
+    registration, and new rows take ids after the old ones (PostgreSQL's sequences).
+    Downgrading brings the session back."""
+    import os
+    from datetime import datetime
+
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from consult.db import make_engine
+    from consult.migrate import upgrade
+
+    if db.dialect == "sqlite":
+        url, drop = f"sqlite:///{tmp_path}/before.db", (lambda: None)
+    else:
+        url, drop = scratch_database(os.environ["CONSULT_TEST_DATABASE_URL"], "consult_m21")
+    engine = make_engine(url)
+    now = datetime(2030, 5, 1, 9)
+    try:
+        upgrade(engine, "0020")
+        with engine.begin() as c:
+            for n in (1, 2, 3):
+                c.execute(text(
+                    "INSERT INTO users (id, email, display_name, locale, is_platform_admin, "
+                    "digest_opt_in, important_mail, created_at) VALUES (:n, :e, :d, 'fr', "
+                    "false, false, true, :t)"), {"n": n, "e": f"p{n}@x.fr", "d": f"P{n}",
+                                                 "t": now})
+            c.execute(text("INSERT INTO organisations (id, slug, name, kind, description, "
+                           "created_at) VALUES (4, 'labo', 'Labo', 'laboratoire', '', :t)"),
+                      {"t": now})
+            c.execute(text(
+                "INSERT INTO challenges (id, slug, title, service, problem, audience, context, "
+                "moderation_mode, moderation_charter, created_at, ideas_count, supports_count, "
+                "participants_count) VALUES (5, 'd', 'Défi', 'S', 'P', '', '', 'post', '', :t, "
+                "0, 0, 0)"), {"t": now})
+            c.execute(text(
+                "INSERT INTO briefs (id, challenge_id, organisation_id, title, "
+                "problem_statement, users_and_needs, proposed_solution, hypotheses, "
+                "success_indicators, legal_constraints, budget_constraints, "
+                "technical_constraints, team, status, created_at, published_at) VALUES (6, 5, 4, "
+                "'Cahier', '', '', '', '', '', '', '', '', '', 'published', :t, :t)"),
+                {"t": now})
+            c.execute(text(
+                "INSERT INTO test_sessions (id, brief_id, title, description, starts_at, "
+                "ends_at, mode, location, capacity, confirmed_count, created_at) VALUES "
+                "(9, 6, 'Test en mairie', '', :s, :e, 'in_person', '1 place de la Mairie', 2, 2, "
+                ":t)"), {"s": datetime(2030, 6, 1, 14), "e": datetime(2030, 6, 1, 16), "t": now})
+            for rid, user, status in ((11, 1, "confirmed"), (12, 2, "confirmed"),
+                                      (13, 3, "waiting")):
+                c.execute(text("INSERT INTO registrations (id, session_id, user_id, status, "
+                               "created_at) VALUES (:r, 9, :u, :s, :t)"),
+                          {"r": rid, "u": user, "s": status, "t": now})
+            c.execute(text("INSERT INTO action_log (created_at, action, target_type, target_id, "
+                           "details) VALUES (:t, 'session.create', 'test_sessions', 9, '{}')"),
+                      {"t": now})
+        upgrade(engine)
+        with engine.connect() as c:
+            event = c.execute(text(
+                "SELECT kind, organisation_id, challenge_id, brief_id, format, address, "
+                "capacity, confirmed_count FROM events WHERE id = 9")).one()
+            line = c.execute(text("SELECT id, user_id, status FROM event_registrations "
+                                  "ORDER BY id")).all()
+            journal = c.execute(text("SELECT target_type FROM action_log "
+                                     "WHERE action = 'session.create'")).scalar()
+        assert tuple(event) == ("user_test", 4, 5, 6, "in_person", "1 place de la Mairie", 2, 2)
+        assert [tuple(r) for r in line] == [(11, 1, "confirmed"), (12, 2, "confirmed"),
+                                           (13, 3, "waiting")]
+        assert journal == "test_sessions"  # append-only: the journal is never rewritten
+        with pytest.raises(IntegrityError), engine.begin() as c:  # never overbooked
+            c.execute(text("UPDATE events SET confirmed_count = 3 WHERE id = 9"))
+        with pytest.raises(IntegrityError), engine.begin() as c:  # one place per person
+            c.execute(text("INSERT INTO event_registrations (event_id, user_id, status, "
+                           "accessibility_needs, answers, created_at) VALUES (9, 1, "
+                           "'waiting', '', '{}', :t)"), {"t": now})
+        with engine.begin() as c:  # new rows after the moved ones
+            c.execute(text(
+                "INSERT INTO users (id, email, display_name, locale, is_platform_admin, "
+                "digest_opt_in, important_mail, created_at) VALUES (4, 'p4@x.fr', 'P4', 'fr', "
+                "false, false, true, :t)"), {"t": now})
+            c.execute(text("INSERT INTO event_registrations (event_id, user_id, status, "
+                           "accessibility_needs, answers, created_at) VALUES (9, 4, "
+                           "'waiting', '', '{}', :t)"), {"t": now})
+            assert c.execute(text("SELECT id FROM event_registrations WHERE user_id = 4")
+                             ).scalar() > 13
+        from alembic import command
+
+        from consult.migrate import alembic_config
+
+        command.downgrade(alembic_config(engine), "0020")
+        with engine.connect() as c:
+            back = c.execute(text("SELECT mode, location, confirmed_count FROM test_sessions "
+                                  "WHERE id = 9")).one()
+            regs = c.execute(text("SELECT count(*) FROM registrations")).scalar()
+        assert tuple(back) == ("in_person", "1 place de la Mairie", 2) and regs == 4
+    finally:
+        engine.dispose()
+        drop()

@@ -124,12 +124,34 @@ ROUTES = {
     "codesign.stop_volunteering": ("/cahiers/{brief}/volontaire/retirer", None,
                                    POST_SIGNED_IN),
     "codesign.new_session": ("/cahiers/{brief}/seances/nouvelle", AGENT_OF_A, POST_AGENT_OF_A),
-    "codesign.register": ("/seances/{session}/inscription", None, POST_SIGNED_IN),
-    "codesign.cancel": ("/seances/{session}/desinscription", None, POST_SIGNED_IN),
     "codesign.feedback": ("/cahiers/{brief}/retours", SIGNED_IN, POST_SIGNED_IN),
     "codesign.add_version": ("/cahiers/{brief}/versions", None, POST_AGENT_OF_A),
     "codesign.participants": ("/cahiers/{brief}/participants", AGENT_OF_A, None),
     "dashboard.show": ("/espace/{org_a}/tableau-de-bord", AGENT_OF_A, None),
+    "events.agenda": ("/evenements", PUBLIC, None),
+    "events.show": ("/evenements/{event}", PUBLIC, None),
+    "events.old_session_address": ("/seances/{session}", (301,) * 6, None),
+    "events.new": ("/evenements/nouveau", MODERATOR, POST_MODERATOR),  # any agent
+    "events.edit": ("/evenements/{event}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
+    "events.cancel_event": ("/evenements/{event}/annuler", AGENT_OF_A, POST_AGENT_OF_A),
+    "events.register": ("/evenements/{event}/inscription", SIGNED_IN, POST_SIGNED_IN),
+    "events.unregister": ("/evenements/{event}/desinscription", None, POST_SIGNED_IN),
+    "events.participants": ("/evenements/{event}/participants", AGENT_OF_A, None),
+    "events.check_in": ("/evenements/{event}/pointage/{registration}", None, POST_AGENT_OF_A),
+    "events.write_up": ("/evenements/{event}/compte-rendu", AGENT_OF_A, POST_AGENT_OF_A),
+    "events.event_calendar": ("/evenements/{event}.ics", PUBLIC, None),
+    "events.personal_calendar": ("/agenda/{org_a_id}/faux-jeton.ics", NOT_PUBLISHED, None),
+    "events.my_events": ("/mon-espace/evenements", SIGNED_IN, POST_SIGNED_IN),
+    "events.follow_agenda": ("/evenements/suivre", None, POST_SIGNED_IN),
+    "events.programmes": ("/programmes", PUBLIC, None),
+    "events.programme": ("/programmes/{programme}", PUBLIC, None),
+    "events.new_programme": ("/programmes/nouveau", MODERATOR, POST_MODERATOR),  # any agent
+    "events.edit_programme": ("/programmes/{programme}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
+    "events.review_queue": ("/programmes/{programme}/examen", AGENT_OF_A, None),
+    "events.review": ("/programmes/{programme}/examen/{submitted}", None, POST_AGENT_OF_A),
+    "events.programme_calendar": ("/programmes/{programme}.ics", PUBLIC, None),
+    "events.organisation_calendar": ("/organisations/{org_a}/evenements.ics", PUBLIC, None),
+    "events.territory_calendar": ("/territoires/departement/95/evenements.ics", PUBLIC, None),
     "moderation.queue": ("/moderation", MODERATOR, None),
     "moderation.bulk": ("/moderation/lot", None, POST_MODERATOR),
     "moderation.idea": ("/moderation/idees/{idea}", AGENT_OF_A, POST_AGENT_OF_A),
@@ -204,14 +226,28 @@ def world():
     change_status(owner, brief, BriefStatus.PUBLISHED)
     from datetime import timedelta
 
-    from consult.codesign.models import SessionMode, TestSession
     from consult.db import utcnow
+    from consult.events.models import Event, Programme, Registration
 
     soon = utcnow() + timedelta(days=3)
-    session = TestSession(brief_id=brief.id, title="Atelier", starts_at=soon,
-                          ends_at=soon + timedelta(hours=2), mode=SessionMode.ONLINE,
-                          location="visio", capacity=5)
-    db.session.add(session)
+    session = Event(brief_id=brief.id, kind="user_test", title="Atelier", starts_at=soon,
+                    ends_at=soon + timedelta(hours=2), format="online",
+                    online_url="https://visio.example", capacity=5, organisation_id=org_a.id)
+    event = Event(kind="workshop", title="Atelier des familles", starts_at=soon,
+                  ends_at=soon + timedelta(hours=2), format="online",
+                  online_url="https://visio.example", capacity=5, organisation_id=org_a.id,
+                  confirmed_count=1)
+    programme = Programme(slug="mois-innovation", title="Mois de l’innovation",
+                          organisation_id=org_a.id, starts_on=soon.date(),
+                          ends_on=(soon + timedelta(days=20)).date())
+    db.session.add_all([session, event, programme])
+    db.session.flush()
+    submitted = Event(kind="training", title="Formation proposée", starts_at=soon,
+                      ends_at=soon + timedelta(hours=2), format="online",
+                      online_url="https://visio.example", capacity=5,
+                      organisation_id=org_b.id, programme_id=programme.id, review="submitted")
+    registration = Registration(event_id=event.id, user_id=owner.id, status="confirmed")
+    db.session.add_all([submitted, registration])
     invitation = Invitation(organisation=org_a, email="x@exemple.fr", role=MembershipRole.AGENT,
                             token_hash="0" * 64, expires_at=utcnow() + timedelta(days=1))
     db.session.add(invitation)
@@ -236,7 +272,9 @@ def world():
               "membership": people["agent_a"].membership_in(org_a.id).id,
               "invitation": invitation.id, "session": session.id, "proposal": proposal.id,
               "notification": notification.id, "survey_phase": survey_phase.id,
-              "question": question.id, "text_answer": text_answer.id}
+              "question": question.id, "text_answer": text_answer.id, "event": event.id,
+              "programme": programme.slug, "submitted": submitted.id,
+              "registration": registration.id}
     return people, values
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from consult.briefs.models import Brief
 from consult.challenges.models import Challenge
 from consult.challenges.phases import Phase
-from consult.codesign.models import TestSession
+from consult.events.models import Event
 from consult.core.timezones import utc_to_local
 from consult.db import db, utcnow
 from consult.ideas.models import Idea
@@ -105,13 +105,14 @@ def test_the_whole_loop(app):
 
     version = db.session.scalar(select(PrototypeVersion))
     assert post_form(admin, f"/cahiers/{brief.id}/seances/nouvelle", {
-        "title": "Atelier familles", "starts_at": local(timedelta(days=5)),
-        "ends_at": local(timedelta(days=5, hours=2)), "mode": "in_person",
-        "location": "Collège Jean-Moulin", "capacity": "2",
-        "version": str(version.id)}).status_code == 302
-    session = db.session.scalar(select(TestSession))
+        "kind": "user_test", "title": "Atelier familles", "starts_at": local(timedelta(days=5)),
+        "ends_at": local(timedelta(days=5, hours=2)), "format": "in_person",
+        "address": "Collège Jean-Moulin", "commune": "Cergy", "audience": "everyone",
+        "capacity": "2", "version": str(version.id)}).status_code == 302
+    session = db.session.scalar(select(Event))
+    assert session.version_id == version.id
     for browser in people[:3]:
-        post_form(browser, f"/seances/{session.id}/inscription")
+        post_form(browser, f"/evenements/{session.id}/inscription")
     db.session.refresh(session)
     assert session.confirmed_count == 2
     for browser, rating in ((people[0], "4"), (people[1], "5")):  # the two who got a seat
@@ -139,7 +140,7 @@ def test_the_whole_loop(app):
     logged = Counter(e.action for e in db.session.scalars(select(ActionLog)))
     assert {"challenge.create", "challenge.publish", "challenge.close_phase",
             "challenge.publish_results", "brief.create", "brief.status",
-            "session.create"} <= logged.keys(), logged
+            "event.create"} <= logged.keys(), logged
     assert logged["challenge.close_phase"] == 2 and logged["brief.status"] >= 4
     assert all(e.actor_id is not None for e in db.session.scalars(select(ActionLog)))
 

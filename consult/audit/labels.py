@@ -32,12 +32,20 @@ ACTION_LABELS = {
     "invitation.revoke": _l("Invitation annulée"),
     "platform_admin.grant": _l("Administrateur de la plateforme nommé"),
     "api_token.create": _l("Jeton d’API créé"), "api_token.revoke": _l("Jeton d’API révoqué"),
+    "event.create": _l("Événement créé"), "event.update": _l("Événement modifié"),
+    "event.cancel": _l("Événement annulé"), "event.write_up": _l("Compte rendu publié"),
+    "event.ideas": _l("Idées d’atelier déposées"), "programme.open": _l("Programme ouvert"),
+    "programme.update": _l("Programme modifié"),
+    "programme.accept": _l("Événement accepté au programme"),
+    "programme.changes": _l("Modifications demandées"),
+    "programme.refuse": _l("Événement refusé au programme"),
 }
 
 TARGET_LABELS = {
     "ideas": _l("Idée n° %(id)s"), "comments": _l("Commentaire n° %(id)s"),
     "challenges": _l("Défi n° %(id)s"), "briefs": _l("Cahier n° %(id)s"),
-    "test_sessions": _l("Séance n° %(id)s"), "organisations": _l("Organisation n° %(id)s"),
+    "test_sessions": _l("Séance n° %(id)s"), "events": _l("Événement n° %(id)s"),
+    "programmes": _l("Programme n° %(id)s"), "organisations": _l("Organisation n° %(id)s"),
     "memberships": _l("Adhésion n° %(id)s"), "invitations": _l("Invitation n° %(id)s"),
     "api_tokens": _l("Jeton n° %(id)s"), "users": _l("Compte n° %(id)s"),
 }
@@ -61,4 +69,6 @@ def target_url(entry: ActionLog) -> str | None:
         return url_for("moderation.idea", idea_id=entry.target_id)
     if entry.target_type == "briefs":
         return url_for("briefs.show", brief_id=entry.target_id)
+    if entry.target_type in ("events", "test_sessions"):  # test sessions became events
+        return url_for("events.show", event_id=entry.target_id)
     return None

@@ -4,18 +4,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
-from consult.challenges.forms import DATE_FORMAT
-from consult.codesign.models import ContactPreference, Reviewers, SessionMode
+from consult.codesign.models import ContactPreference, Reviewers
 from consult.core.forms import ConsultForm, length, required
 
 
@@ -49,36 +46,6 @@ class VolunteerForm(ConsultForm):
                                      "06 12 34 56 78 ou +33 6 12 34 56 78."))
         field.data = phonenumbers.format_number(
             number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-class SessionForm(ConsultForm):
-    title = StringField(_l("Titre de la séance"), [required(), length(160, 3)])
-    description = TextAreaField(_l("Déroulé (facultatif)"), [Optional(), length(4000)])
-    starts_at = DateTimeLocalField(_l("Début (heure de Paris)"), [required()],
-                                   format=DATE_FORMAT)
-    ends_at = DateTimeLocalField(_l("Fin (heure de Paris)"), [required()], format=DATE_FORMAT)
-    mode = SelectField(_l("Format"), choices=lambda: [SelectChoice(m.value, m.label)
-                                                      for m in SessionMode])
-    version = SelectField(_l("Version du prototype testée (facultatif)"), coerce=str,
-                          choices=[], validate_choice=False)  # checked by the operation
-    location = StringField(_l("Lieu ou lien de visioconférence"), [required(), length(300)])
-    capacity = IntegerField(_l("Nombre de places"), [  # 0 is a typed value, not a missing one
-        InputRequired(message=_l("Ce champ est obligatoire.")),
-        NumberRange(min=1, max=10_000, message=_l("Au moins une place."))])
-
-    def validate(self, extra_validators=None) -> bool:
-        """The dates' rules (in the past, end before start) with every other error."""
-        valid = super().validate(extra_validators)
-        from consult.codesign.operations import session_date_problems
-        from consult.core.timezones import local_to_utc
-
-        def utc(field):
-            return local_to_utc(field.data) if field.data and not field.errors else None
-
-        problems = session_date_problems(utc(self.starts_at), utc(self.ends_at))
-        for name, message in problems.items():
-            getattr(self, name).errors = [*getattr(self, name).errors, message]
-        return valid and not problems
 
 
 class VersionForm(ConsultForm):

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
@@ -43,69 +43,6 @@ class Volunteer(Base):
     contact_preference: Mapped[ContactPreference] = mapped_column(
         enum_type(ContactPreference, "contact_preference", 16), default=ContactPreference.EMAIL)
     phone: Mapped[str | None] = mapped_column(String(30))
-
-    user: Mapped[User] = relationship(lazy="joined")
-
-
-class SessionMode(enum.StrEnum):
-    ONLINE = "online"
-    IN_PERSON = "in_person"
-
-    @property
-    def label(self) -> str:
-        return str(_l("En ligne") if self is SessionMode.ONLINE else _l("Sur place"))
-
-
-class TestSession(Base):
-    """A test session or a workshop. ``confirmed_count`` is kept with the registrations,
-    and a conditional UPDATE on it decides confirmed or waiting: never overbooked."""
-
-    __test__ = False  # a domain name, not a pytest test class
-    __tablename__ = "test_sessions"
-    __table_args__ = (
-        CheckConstraint("capacity > 0", name="capacity_positive"),
-        CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity",
-                        name="never_overbooked"),
-        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"),
-                                          index=True)
-    title: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str] = mapped_column(Text, default="")
-    starts_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
-    mode: Mapped[SessionMode] = mapped_column(enum_type(SessionMode, "session_mode", 16))
-    location: Mapped[str] = mapped_column(String(300))  # an address or a meeting link
-    capacity: Mapped[int]
-    confirmed_count: Mapped[int] = mapped_column(default=0)
-    # the version of the prototype this session tests, if any
-    version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("prototype_versions.id", ondelete="SET NULL"))
-    reminder_sent_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class RegistrationStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
-
-
-class Registration(Base):
-    __tablename__ = "registrations"
-    __table_args__ = (
-        UniqueConstraint("session_id", "user_id"),
-        Index("ix_registrations_session_status", "session_id", "status", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("test_sessions.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[RegistrationStatus] = mapped_column(
-        enum_type(RegistrationStatus, "registration_status", 16))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -4,15 +4,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from consult.codesign.models import (
-    Feedback,
-    PrototypeVersion,
-    Registration,
-    RegistrationStatus,
-    TestSession,
-    Volunteer,
-)
-from consult.db import db, utcnow
+from consult.codesign.models import Feedback, PrototypeVersion, Volunteer
+from consult.db import db
 
 
 @dataclass
@@ -56,37 +49,6 @@ def my_feedback(user, version_id: int) -> Feedback | None:
                                                     Feedback.user_id == user.id))
 
 
-def sessions_of(brief_id: int, upcoming_only: bool = False) -> list[TestSession]:
-    query = select(TestSession).where(TestSession.brief_id == brief_id)
-    if upcoming_only:
-        query = query.where(TestSession.ends_at > utcnow())
-    return list(db.session.scalars(query.order_by(TestSession.starts_at)))
-
-
-def upcoming_sessions_of_briefs(brief_ids: list[int], limit: int = 20) -> list[TestSession]:
-    """The next sessions of these briefs, soonest first (an organisation's page)."""
-    if not brief_ids:
-        return []
-    return list(db.session.scalars(
-        select(TestSession).where(TestSession.brief_id.in_(brief_ids),
-                                  TestSession.ends_at > utcnow())
-        .order_by(TestSession.starts_at).limit(limit)))
-
-
-def my_registrations(user, session_ids: list[int]) -> dict[int, RegistrationStatus]:
-    if not getattr(user, "is_authenticated", False) or not session_ids:
-        return {}
-    return dict(db.session.execute(select(Registration.session_id, Registration.status).where(
-        Registration.user_id == user.id, Registration.session_id.in_(session_ids))).all())
-
-
-def waiting_counts(session_ids: list[int]) -> dict[int, int]:
-    return dict(db.session.execute(select(Registration.session_id, func.count()).where(
-        Registration.session_id.in_(session_ids),
-        Registration.status == RegistrationStatus.WAITING).group_by(
-        Registration.session_id)).all())
-
-
 def volunteers_of(brief_id: int) -> list[Volunteer]:
     return list(db.session.scalars(select(Volunteer).where(Volunteer.brief_id == brief_id)
                                    .order_by(Volunteer.consent_at)))
@@ -96,10 +58,3 @@ def is_volunteer(user, brief_id: int) -> bool:
     return getattr(user, "is_authenticated", False) and db.session.scalar(
         select(func.count()).where(Volunteer.brief_id == brief_id,
                                    Volunteer.user_id == user.id)) > 0
-
-
-def registrations_of(session_id: int) -> list[Registration]:
-    return list(db.session.scalars(select(Registration).where(
-        Registration.session_id == session_id,
-        Registration.status != RegistrationStatus.CANCELLED).order_by(
-        Registration.status, Registration.created_at, Registration.id)))

@@ -12,19 +12,14 @@ from consult.accounts.views import form_page
 from consult.briefs.views import brief_or_404
 from consult.codesign import bp, personal_data, queries  # noqa: F401
 from consult.codesign import operations as ops
-from consult.codesign.forms import FeedbackForm, SessionForm, VersionForm, VolunteerForm
-from consult.codesign.models import (
-    ContactPreference,
-    RegistrationStatus,
-    Reviewers,
-    SessionMode,
-    TestSession,
-)
+from consult.codesign.forms import FeedbackForm, VersionForm, VolunteerForm
+from consult.codesign.models import ContactPreference, Reviewers
 from consult.core.errors_domain import Refused, refusable
 from consult.core.params import parse_id
 from consult.core.security import Permission, can
-from consult.core.timezones import local_to_utc
-from consult.db import db
+from consult.events.forms import UserTestForm
+from consult.events.queries import events_of_brief, registrations_of
+from consult.events.views import prepare_event_form
 
 
 def _field_error(form, refusal: Refused) -> None:
@@ -66,65 +61,27 @@ def stop_volunteering(brief_id: int):
 @bp.route("/cahiers/<int:brief_id>/seances/nouvelle", methods=["GET", "POST"])
 @login_required
 def new_session(brief_id: int):
+    """A user test of the brief's prototype: the event form, with the version tested."""
     brief = brief_or_404(brief_id)
     if not can(current_user, Permission.EDIT_BRIEF, brief):
         abort(403)
-    form = SessionForm()
+    form = UserTestForm()
+    form.brief_id = brief.id
+    prepare_event_form(form, None)
     form.version.choices = [("", _("— Aucune en particulier —")), *(
         (str(v.id), v.name) for v in queries.versions_of(brief.id))]
+    if request.method == "GET":
+        form.challenge.data = str(brief.challenge_id)
     if form.validate_on_submit():
         try:
             with refusable():
-                ops.schedule_session(
-                    person(), brief, title=form.title.data,
-                    starts_at=local_to_utc(form.starts_at.data),
-                    ends_at=local_to_utc(form.ends_at.data), mode=SessionMode(form.mode.data),
-                    location=form.location.data, capacity=form.capacity.data,
-                    description=form.description.data or "",
-                    version_id=parse_id(form.version.data))
+                event = ops.schedule_session(person(), brief, form.draft())
         except Refused as refusal:
             _field_error(form, refusal)
         else:
             flash(_("Séance programmée ; les volontaires sont prévenus."), "success")
-            return redirect(url_for("briefs.show", brief_id=brief.id, _anchor="seances"))
+            return redirect(url_for("events.show", event_id=event.id))
     return form_page("codesign/session_form.html", form, brief=brief)
-
-
-def _session_or_404(session_id: int) -> TestSession:
-    session = db.session.get(TestSession, session_id) or abort(404)
-    brief_or_404(session.brief_id)
-    return session
-
-
-@bp.route("/seances/<int:session_id>/inscription", methods=["POST"])
-@login_required
-def register(session_id: int):
-    session = _session_or_404(session_id)
-    FlaskForm().validate_on_submit() or abort(400)
-    try:
-        status = ops.register(person(), session)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("briefs.show", brief_id=session.brief_id)), 303
-    flash(_("Vous êtes inscrit·e.") if status == RegistrationStatus.CONFIRMED else
-          _("La séance est complète : vous êtes sur la liste d’attente, et serez prévenu·e "
-            "si une place se libère."), "success" if status == RegistrationStatus.CONFIRMED
-          else "info")
-    return redirect(url_for("briefs.show", brief_id=session.brief_id, _anchor="seances"))
-
-
-@bp.route("/seances/<int:session_id>/desinscription", methods=["POST"])
-@login_required
-def cancel(session_id: int):
-    session = _session_or_404(session_id)
-    FlaskForm().validate_on_submit() or abort(400)
-    try:
-        ops.cancel(person(), session)
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("briefs.show", brief_id=session.brief_id)), 303
-    flash(_("Votre inscription est annulée."), "success")
-    return redirect(url_for("briefs.show", brief_id=session.brief_id, _anchor="seances"))
 
 
 @bp.route("/cahiers/<int:brief_id>/retours", methods=["GET", "POST"])
@@ -187,8 +144,8 @@ def participants(brief_id: int):
     brief = brief_or_404(brief_id)
     if not can(current_user, Permission.EDIT_BRIEF, brief):
         abort(403)
-    sessions = queries.sessions_of(brief.id)
+    sessions = events_of_brief(brief.id)
     return render_template("codesign/participants.html", brief=brief,
                            volunteers=queries.volunteers_of(brief.id), sessions=sessions,
-                           registrations={s.id: queries.registrations_of(s.id)
+                           registrations={s.id: registrations_of(s.id)
                                           for s in sessions}, args=request.args)

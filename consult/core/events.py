@@ -35,13 +35,17 @@ comment_hidden = _events.signal("comment-hidden")  # sender: comment; idea, reas
 co_ownership_proposed = _events.signal("co-ownership-proposed")  # sender: challenge; org
 results_published = _events.signal("results-published")  # sender: challenge
 brief_changed = _events.signal("brief-changed")  # sender: brief; kind, params
-session_scheduled = _events.signal("session-scheduled")  # sender: session; brief
-seat_freed = _events.signal("seat-freed")  # sender: session; brief, user_id
+session_scheduled = _events.signal("session-scheduled")  # sender: user-test event; brief
+seat_freed = _events.signal("seat-freed")  # sender: event; user_id (promoted from the line)
+event_listed = _events.signal("event-listed")  # sender: event (public: followers hear)
+event_changed = _events.signal("event-changed")  # sender: event; template (people told)
+event_written_up = _events.signal("event-written-up")  # sender: event
 
 EVENTS: tuple[Signal, ...] = (
     acted, idea_submitted, idea_withdrawn, idea_moderated, idea_merged, idea_answered,
     comment_posted, comment_hidden, co_ownership_proposed, results_published,
-    brief_changed, session_scheduled, seat_freed)
+    brief_changed, session_scheduled, seat_freed, event_listed, event_changed,
+    event_written_up)
 
 
 def emit(event: Signal, sender: Any, **details: Any) -> list[Any]:

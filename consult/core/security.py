@@ -39,6 +39,11 @@ class Permission(enum.StrEnum):
     CLOSE_PHASE = "close_phase"  # on a challenge: organisation administrators
     MODERATE = "moderate"
     EDIT_BRIEF = "edit_brief"  # on a challenge (to convert) or a brief
+    # Events and programmes
+    ORGANISE_EVENT = "organise_event"  # on an organisation: its agents
+    EDIT_EVENT = "edit_event"  # on an event: agents of its organisers (and of the brief)
+    OPEN_PROGRAMME = "open_programme"  # on an organisation
+    REVIEW_PROGRAMME = "review_programme"  # on a programme: agents of its organisation
     # Account
     EDIT_PROFILE = "edit_profile"
     CONFIRMED_ACTION = "confirmed_action"  # actions that need a confirmed e-mail

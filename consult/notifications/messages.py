@@ -18,6 +18,15 @@ def _person_name(params: dict) -> str:
     return person.public_name if person is not None else _("Compte supprimé")
 
 
+def _when(iso: str | None) -> str:
+    """A date stored in UTC, read in the platform's time zone and the reader's language."""
+    from datetime import datetime
+
+    from consult.core.i18n import when
+
+    return when(datetime.fromisoformat(iso), "long") if iso else ""
+
+
 MESSAGES = {
     "new_phase": lambda p: _("Le défi « %(challenge)s » entre dans la phase « %(phase)s ».",
                              challenge=p.get("challenge_title"), phase=p.get("phase")),
@@ -64,9 +73,17 @@ MESSAGES = {
                                   reason=p.get("reason")),
     "session_scheduled": lambda p: _("Nouvelle séance de test pour « %(brief)s » : %(session)s.",
                                      brief=p.get("brief_title"), session=p.get("session")),
-    "seat_available": lambda p: _("Une place s’est libérée : vous êtes inscrit·e à « %(session)s »"
-                                  " (%(brief)s).", session=p.get("session"),
-                                  brief=p.get("brief_title")),
+    "seat_available": lambda p: _("Une place s’est libérée : vous êtes inscrit·e à "
+                                  "« %(session)s ».", session=p.get("session")),
+    "new_event": lambda p: _("Nouvel événement : « %(title)s », le %(date)s%(place)s.",
+                             title=p.get("event_title"), date=_when(p.get("starts_at")),
+                             place=(" — " + p["place"]) if p.get("place") else ""),
+    "event_changed": lambda p: _("« %(title)s », auquel vous êtes inscrit·e, a changé : "
+                                 "vérifiez la date et le lieu.", title=p.get("event_title")),
+    "event_written_up": lambda p: _("Le compte rendu de « %(title)s » est publié.",
+                                    title=p.get("event_title")),
+    "event_cancelled": lambda p: _("« %(title)s », auquel vous étiez inscrit·e, est annulé.",
+                                   title=p.get("event_title")),
     "co_ownership_proposed": lambda p: _("%(organisation)s est invitée à co-porter le défi "
                                          "« %(challenge)s » : acceptez ou déclinez.",
                                          organisation=p.get("organisation_name"),
@@ -95,6 +112,8 @@ def target_url(notification: Notification) -> str | None:
     from consult.db import db
 
     params = notification.params or {}
+    if params.get("event_id"):
+        return url_for("events.show", event_id=params["event_id"])
     if notification.kind == "co_ownership_proposed" and params.get("organisation_slug"):
         return url_for("challenges.co_ownership", slug=params["organisation_slug"])
     if params.get("brief_id"):

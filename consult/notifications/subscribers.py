@@ -94,16 +94,52 @@ def _brief_followers_told(brief, *, kind: str, params: dict[str, Any]) -> None:
 
 
 @events.session_scheduled.connect
-def _volunteers_told(session, *, brief) -> None:
+def _volunteers_told(event, *, brief) -> None:
     from consult.codesign.models import Volunteer
 
     volunteers = db.session.scalars(select(Volunteer.user_id).where(
         Volunteer.brief_id == brief.id))
     notify(set(volunteers), "session_scheduled", challenge=brief.challenge,
-           brief_id=brief.id, brief_title=brief.title, session=session.title)
+           brief_id=brief.id, brief_title=brief.title, session=event.title,
+           event_id=event.id)
 
 
 @events.seat_freed.connect
-def _next_in_line_told(session, *, brief, user_id: int) -> None:
-    notify([user_id], "seat_available", challenge=brief.challenge, session=session.title,
-           brief_id=brief.id, brief_title=brief.title)
+def _next_in_line_told(event, *, user_id: int) -> None:
+    notify([user_id], "seat_available", session=event.title, event_id=event.id,
+           brief_title=event.title)
+
+
+@events.event_listed.connect
+def _agenda_followers_told(event) -> None:
+    """Followers of its organisers, its territory or its programme hear of a new event."""
+    from consult.events.follows import followers_of
+
+    notify(followers_of(event), "new_event", exclude=event.created_by_id,
+           event_id=event.id, event_title=event.title,
+           starts_at=event.starts_at.isoformat(timespec="minutes"),
+           place=event.commune.name if event.commune else None)
+
+
+@events.event_changed.connect
+def _registered_told(event, *, template: str) -> None:
+    """In their notifications too (the mail left through the outbox already)."""
+    from consult.events.models import Registration, RegistrationStatus
+
+    people = db.session.scalars(select(Registration.user_id).where(
+        Registration.event_id == event.id,
+        Registration.status != RegistrationStatus.CANCELLED))
+    notify(set(people), "event_cancelled" if template.endswith("cancelled") else
+           "event_changed", event_id=event.id, event_title=event.title)
+
+
+@events.event_written_up.connect
+def _participants_told_of_the_write_up(event) -> None:
+    """Those who were registered hear that the write-up is out (what became of what they
+    said)."""
+    from consult.events.models import Registration, RegistrationStatus
+
+    people = db.session.scalars(select(Registration.user_id).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.CONFIRMED))
+    notify(set(people), "event_written_up", event_id=event.id, event_title=event.title)

@@ -30,24 +30,24 @@ def home():
 @anonymous_cache()
 def organisation(slug: str):
     """An organisation's public page: its challenges, their results, its briefs and the
-    coming sessions where their prototypes are tested. Here, in the site package,
+    coming events (workshops, trainings, the tests of its prototypes). Here, in the site package,
     because it gathers what several domains hold."""
     from flask import abort
 
     from consult.briefs.queries import briefs_of_organisation
     from consult.challenges.queries import published_challenges_of
-    from consult.codesign.queries import upcoming_sessions_of_briefs
+    from consult.events.queries import AgendaFilters, agenda
     from consult.organisations.queries import organisation_by_slug
 
     found = organisation_by_slug(slug) or abort(404)
     challenges = published_challenges_of(found.id)
     briefs = briefs_of_organisation(found.id)
-    by_id = {b.id: b for b in briefs}
-    sessions = [(s, by_id[s.brief_id]) for s in upcoming_sessions_of_briefs(list(by_id))]
+    events = list(db.session.scalars(agenda(AgendaFilters(organisation_id=found.id))
+                                      .limit(20)))
     return render_template("organisations/public.html", organisation=found,
                            challenges=challenges,
                            results=[c for c in challenges if c.results_published_at],
-                           briefs=briefs, sessions=sessions)
+                           briefs=briefs, events=events)
 
 
 @bp.route("/recherche")

@@ -4,18 +4,14 @@ from sqlalchemy import func, select
 
 from consult.briefs.models import BriefStatus
 from consult.briefs.operations import change_status
-from consult.codesign.models import (
-    Feedback,
-    Registration,
-    RegistrationStatus,
-    SessionMode,
-    TestSession,
-    Volunteer,
-)
-from consult.codesign.operations import register, schedule_session, send_reminders
+from consult.codesign.models import Feedback, Volunteer
+from consult.codesign.operations import schedule_session
+from consult.events.models import Event, EventFormat, Registration, RegistrationStatus
+from consult.events.registration import register, send_reminders
 from consult.db import db, utcnow
 from consult.notifications.models import Notification
 from tests.conftest import login, mails_to, post_form
+from tests.events.helpers import draft, event_form
 from tests.factories import (
     ChallengeFactory,
     IdeaFactory,
@@ -40,11 +36,9 @@ def live_brief(status=BriefStatus.PROTOTYPING):
 
 
 def session_form(**overrides):
-    data = {"title": "Atelier de test", "description": "", "starts_at": "2030-05-10T10:00",
-            "ends_at": "2030-05-10T12:00", "mode": "in_person",
-            "location": "Maison des solidarités de Cergy", "capacity": "2"}
-    data.update(overrides)
-    return data
+    overrides.setdefault("title", "Atelier de test")
+    overrides.setdefault("kind", "user_test")
+    return event_form(**overrides)
 
 
 def test_volunteer_with_consent_and_withdraw(client):
@@ -83,10 +77,11 @@ def test_a_session_form_reports_every_error_at_once(client):
     response = post_form(client, f"/cahiers/{brief.id}/seances/nouvelle", session_form(
         capacity="0", starts_at="2020-05-10T10:00", ends_at="2020-05-10T09:00"))
     assert response.status_code == 422
-    for error in ("Au moins une place.", "La séance doit commencer dans le futur.",
+    for error in ("La capacité doit être d’au moins une place.",
+                  "L’événement doit commencer dans le futur.",
                   "La fin doit venir après le début."):
         assert error in response.text
-    assert db.session.scalar(select(TestSession)) is None
+    assert db.session.scalar(select(Event)) is None
 
 
 def test_session_with_capacity_zero_is_refused_and_waiting_list_works(client, app):
@@ -94,20 +89,21 @@ def test_session_with_capacity_zero_is_refused_and_waiting_list_works(client, ap
     login(client, agent)
     response = post_form(client, f"/cahiers/{brief.id}/seances/nouvelle",
                          session_form(capacity="0"))
-    assert response.status_code == 422 and "Au moins une place." in response.text
-    assert db.session.scalar(select(TestSession)) is None
+    assert response.status_code == 422 and "au moins une place" in response.text
+    assert db.session.scalar(select(Event)) is None
     response = post_form(client, f"/cahiers/{brief.id}/seances/nouvelle",
                          session_form(ends_at="2030-05-10T09:00"))
     assert response.status_code == 422 and "La fin doit venir après le début." in response.text
     assert post_form(client, f"/cahiers/{brief.id}/seances/nouvelle",
                      session_form()).status_code == 302
-    session = db.session.scalar(select(TestSession))
+    session = db.session.scalar(select(Event))
+    assert session.kind == "user_test" and session.brief_id == brief.id
     people, browsers = [UserFactory() for _ in range(3)], []
     for person in people:
         browser = app.test_client()
         login(browser, person)
         browsers.append(browser)
-        post_form(browser, f"/seances/{session.id}/inscription")
+        post_form(browser, f"/evenements/{session.id}/inscription")
     statuses = [db.session.scalar(select(Registration.status).where(
         Registration.user_id == p.id)) for p in people]
     assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED,
@@ -115,14 +111,17 @@ def test_session_with_capacity_zero_is_refused_and_waiting_list_works(client, ap
     page = browsers[2].get(f"/cahiers/{brief.id}").text
     assert "Liste d’attente" in page and "1 personne en liste d’attente" in page
     # the first cancels: the person waiting gets the seat and is told
-    post_form(browsers[0], f"/seances/{session.id}/desinscription")
+    post_form(browsers[0], f"/evenements/{session.id}/desinscription")
     db.session.refresh(session)
     assert session.confirmed_count == 2
     assert db.session.scalar(select(Registration.status).where(
         Registration.user_id == people[2].id)) == RegistrationStatus.CONFIRMED
     assert db.session.scalar(select(Notification.kind).where(
         Notification.user_id == people[2].id)) == "seat_available"
-    assert post_form(browsers[1], f"/seances/{session.id}/inscription").status_code == 303
+    again = post_form(browsers[1], f"/evenements/{session.id}/inscription")
+    assert again.status_code == 302  # already registered: nothing changes
+    assert db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.user_id == people[1].id)) == 1
 
 
 def _add_version(agent_browser, brief, name, reviewers="anyone"):
@@ -189,15 +188,15 @@ def test_who_may_review_is_the_teams_choice(client, app):
 
 def test_reminders_go_once_to_confirmed_people():
     brief, agent = live_brief()
-    session = schedule_session(agent, brief, title="Test demain",
-                               starts_at=utcnow() + timedelta(hours=20),
-                               ends_at=utcnow() + timedelta(hours=22), mode=SessionMode.ONLINE,
-                               location="https://visio.example/salle", capacity=1)
+    session = schedule_session(agent, brief, draft(
+        title="Test demain", starts_at=utcnow() + timedelta(hours=20),
+        ends_at=utcnow() + timedelta(hours=22), format=EventFormat.ONLINE, capacity=1))
     first, second = UserFactory(email="un@exemple.fr"), UserFactory(email="deux@exemple.fr")
     register(first, session)
     register(second, session)  # waiting list
     assert send_reminders() == 1
-    assert mails_to("un@exemple.fr", "codesign/reminder")
+    reminder = mails_to("un@exemple.fr", "events/reminder")
+    assert reminder and "https://visio.example/salle" in reminder[0].body_text
     assert mails_to("deux@exemple.fr") == []
     assert send_reminders() == 0
 
@@ -213,9 +212,10 @@ def test_registrations_under_concurrency_never_overbook(app, committed_db):
                   published_at=utcnow())
     db.session.add(brief)
     db.session.flush()
-    session = TestSession(brief_id=brief.id, title="Atelier", location="Mairie", capacity=5,
-                          starts_at=utcnow() + timedelta(days=2), mode=SessionMode.IN_PERSON,
-                          ends_at=utcnow() + timedelta(days=2, hours=2))
+    session = Event(brief_id=brief.id, kind="user_test", title="Atelier", address="Mairie",
+                    capacity=5, starts_at=utcnow() + timedelta(days=2), format="in_person",
+                    organisation_id=brief.organisation_id,
+                    ends_at=utcnow() + timedelta(days=2, hours=2))
     db.session.add(session)
     db.session.flush()
     people = [UserFactory() for _ in range(12)]
@@ -226,7 +226,7 @@ def test_registrations_under_concurrency_never_overbook(app, committed_db):
         def job():
             from consult.accounts.models import User
 
-            register(db.session.get(User, user_id), db.session.get(TestSession, session_id))
+            register(db.session.get(User, user_id), db.session.get(Event, session_id))
         return job
 
     outcomes = run_at_once(app, [registrant(p.id) for p in people])
@@ -235,7 +235,7 @@ def test_registrations_under_concurrency_never_overbook(app, committed_db):
     counts = dict(db.session.execute(select(Registration.status, func.count()).group_by(
         Registration.status)).all())
     assert counts == {RegistrationStatus.CONFIRMED: 5, RegistrationStatus.WAITING: 7}
-    assert db.session.get(TestSession, session_id).confirmed_count == 5
+    assert db.session.get(Event, session_id).confirmed_count == 5
 
 
 def test_deleting_an_account_erases_co_design_data_and_frees_the_seat():
@@ -244,10 +244,9 @@ def test_deleting_an_account_erases_co_design_data_and_frees_the_seat():
     from consult.codesign.operations import volunteer
 
     brief, agent = live_brief()
-    session = schedule_session(agent, brief, title="Atelier",
-                               starts_at=utcnow() + timedelta(days=2),
-                               ends_at=utcnow() + timedelta(days=2, hours=1),
-                               mode=SessionMode.ONLINE, location="visio", capacity=1)
+    session = schedule_session(agent, brief, draft(
+        title="Atelier", starts_at=utcnow() + timedelta(days=2),
+        ends_at=utcnow() + timedelta(days=2, hours=1), format=EventFormat.ONLINE, capacity=1))
     leaving, waiting = UserFactory(), UserFactory()
     volunteer(leaving, brief, consent=True, availability="le soir",
               contact=ContactPreference.PHONE, phone="0601020304")
