@@ -128,7 +128,8 @@ def _transaction(request, app):
 COMMITTED_TABLES = (  # children first
     "result_entries", "co_ownership_proposals",
     "feedback", "event_ideas", "event_registrations", "event_questions", "event_themes",
-    "event_partners", "calendar_feeds", "agenda_follows", "events", "programmes", "volunteers", "brief_updates", "milestones",
+    "event_partners", "calendar_feeds", "agenda_follows", "events", "programmes", "volunteers",
+    "brief_updates", "milestones",
     "brief_ideas", "briefs", "notifications", "follows", "reports", "comments", "supports",
     "ideas", "participations", "themes", "challenge_organisations",
     "challenge_counters", "challenges",

@@ -123,7 +123,8 @@ def test_the_four_dates_of_a_challenge_become_its_phases(tmp_path):
 def test_test_sessions_become_user_test_events_with_their_guarantees(tmp_path):
     """Migration 0021 on a database holding a test session with two seats taken and a
     person waiting: it becomes an event of the kind *user test* with the same id, seats
-    and line (the append-only journal keeps its entries, which lead to the event); the CHECK still refuses a third seat, the UNIQUE a second
+    and line (the append-only journal keeps its entries, which lead to the event); the
+    CHECK still refuses a third seat, the UNIQUE a second
     registration, and new rows take ids after the old ones (PostgreSQL's sequences).
     Downgrading brings the session back."""
     import os

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from consult.briefs.models import Brief
 from consult.challenges.models import Challenge
 from consult.challenges.phases import Phase
-from consult.events.models import Event
 from consult.core.timezones import utc_to_local
 from consult.db import db, utcnow
+from consult.events.models import Event
 from consult.ideas.models import Idea
 from consult.notifications.digest import announce_phase_changes
 from consult.notifications.models import Notification

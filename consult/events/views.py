@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -214,7 +215,8 @@ def cancel_event(event_id: int):
         except Refused as refusal:
             field_error(form, refusal)
         else:
-            flash(_("Événement annulé ; %(num)s personnes prévenues.", num=told), "success")
+            flash(ngettext("Événement annulé ; %(num)d personne prévenue.",
+                           "Événement annulé ; %(num)d personnes prévenues.", told), "success")
             return redirect(url_for("events.show", event_id=event.id))
     return form_page("events/cancel.html", form, event=event,
                      people=len(queries.registrations_of(event.id)))
@@ -334,9 +336,10 @@ def write_up(event_id: int):
         except Refused as refusal:
             field_error(form, refusal)
         else:
-            flash(_("Compte rendu publié.") + (" " + _(
-                "%(num)s idées déposées dans le défi, en attente de modération.",
-                num=posted) if posted else ""), "success")
+            flash(_("Compte rendu publié.") + (" " + ngettext(
+                "%(num)d idée déposée dans le défi lié, où elle suit sa modération.",
+                "%(num)d idées déposées dans le défi lié, où elles suivent sa modération.",
+                posted) if posted else ""), "success")
             return redirect(url_for("events.show", event_id=event.id, _anchor="compte-rendu"))
     return form_page("events/write_up.html", form, event=event)
 

@@ -6,9 +6,9 @@ from consult.briefs.models import BriefStatus
 from consult.briefs.operations import change_status
 from consult.codesign.models import Feedback, Volunteer
 from consult.codesign.operations import schedule_session
+from consult.db import db, utcnow
 from consult.events.models import Event, EventFormat, Registration, RegistrationStatus
 from consult.events.registration import register, send_reminders
-from consult.db import db, utcnow
 from consult.notifications.models import Notification
 from tests.conftest import login, mails_to, post_form
 from tests.events.helpers import draft, event_form
