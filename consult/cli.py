@@ -101,7 +101,8 @@ def demo(if_empty: bool) -> None:
     singular = {"organisations": "organisation", "citoyens": "citoyen", "agents": "agent",
                 "défis": "défi", "idées": "idée", "soutiens": "soutien",
                 "commentaires": "commentaire", "cahiers": "cahier",
-                "questionnaires": "questionnaire", "réponses": "réponse"}
+                "questionnaires": "questionnaire", "réponses": "réponse",
+                "événements": "événement", "programmes": "programme"}
     click.echo("Données de démonstration chargées : " + ", ".join(
         f"{n} {singular.get(what, what) if n <= 1 else what}" for what, n in summary.items()))
     click.echo(f"Comptes de démonstration : mot de passe « {summary_password()} ».")

@@ -103,5 +103,11 @@ def _surveys(**context):
     return load_surveys(**context)
 
 
-DEMO_EXTENSIONS: list = [_participation, _surveys]
+def _events(**context):
+    from consult.events.demo import load_events
+
+    return load_events(**context)
+
+
+DEMO_EXTENSIONS: list = [_participation, _surveys, _events]
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from consult.core.security import Permission, can
 from consult.dashboard import bp, queries
 from consult.dashboard.chart import line_chart
+from consult.events.queries import without_write_up
 from consult.organisations.queries import organisation_by_slug
 
 
@@ -30,4 +31,5 @@ def show(slug: str):
                            chart=chart, challenges=queries.per_challenge(organisation.id),
                            answers=queries.answers(organisation.id),
                            moderation=queries.moderation_delays(organisation.id),
-                           briefs=queries.briefs_of(organisation.id))
+                           briefs=queries.briefs_of(organisation.id),
+                           unwritten=without_write_up(organisation.id))

@@ -104,7 +104,8 @@ def event_problems(draft: EventDraft, programme: Programme | None = None,
     if len(draft.questions) > MAX_QUESTIONS:
         problems["questions"] = _("%(max)s questions au plus.", max=MAX_QUESTIONS)
     if programme is not None and draft.starts_at and draft.ends_at:
-        problems.update(_programme_date_problems(draft, programme))
+        for name, message in _programme_date_problems(draft, programme).items():
+            problems.setdefault(name, message)
     return problems
 
 
