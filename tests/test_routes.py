@@ -167,6 +167,10 @@ ROUTES = {
     "api.openapi": ("/api/v1/openapi.json", PUBLIC, None),
     "api.docs": ("/api/v1/docs", PUBLIC, None),
     "api.organisations": ("/api/v1/organisations", PUBLIC, None),
+    "api.events": ("/api/v1/events", PUBLIC, None),
+    "api.event": ("/api/v1/events/{event}", PUBLIC, None),
+    "api.programmes": ("/api/v1/programmes", PUBLIC, None),
+    "api.programme": ("/api/v1/programmes/{programme_id}", PUBLIC, None),
     "api.organisation": ("/api/v1/organisations/{org_a_id}", PUBLIC, None),
     "api.challenges": ("/api/v1/challenges", PUBLIC, None),
     "api.create_challenge": ("/api/v1/challenges", None, TOKEN_ONLY),
@@ -273,7 +277,8 @@ def world():
               "invitation": invitation.id, "session": session.id, "proposal": proposal.id,
               "notification": notification.id, "survey_phase": survey_phase.id,
               "question": question.id, "text_answer": text_answer.id, "event": event.id,
-              "programme": programme.slug, "submitted": submitted.id,
+              "programme": programme.slug, "programme_id": programme.id,
+              "submitted": submitted.id,
               "registration": registration.id}
     return people, values
 

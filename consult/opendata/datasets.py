@@ -17,6 +17,7 @@ from consult.challenges.models import Challenge, ResultEntry, challenge_organisa
 from consult.comments.models import Comment, CommentStatus
 from consult.core.urls import external_url
 from consult.db import db
+from consult.events import exports as event_exports
 from consult.ideas.models import Idea, IdeaStatus
 from consult.organisations.models import Organisation
 from consult.surveys import exports as survey_exports
@@ -282,6 +283,18 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
                 Column("justification", "string", _l("Justification publique"))], _result_rows,
             primary_key=["defi_id", "idee_id"],
             foreign_keys=[_fk("defi_id", "defis"), _fk("idee_id", "idees")]),
+    Dataset("programmes", _l("Programmes d'événements"),
+            _l("Les semaines et mois de l'innovation publique : dates, territoire et "
+               "chiffres (événements, inscriptions, participants)."),
+            [Column(name, kind, title) for name, kind, title in event_exports.PROGRAMME_COLUMNS],
+            lambda scope: event_exports.programme_rows(scope.id if scope else None)),
+    Dataset("evenements", _l("Événements"),
+            _l("Ateliers, formations, hackathons, webinaires, tables rondes, expositions et "
+               "tests avec les usagers : lieu, public, accessibilité, places et présence en "
+               "chiffres (aucune donnée personnelle, aucun lien de connexion)."),
+            [Column(name, kind, title) for name, kind, title in event_exports.EVENT_COLUMNS],
+            lambda scope: event_exports.event_rows(scope.id if scope else None),
+            foreign_keys=[_fk("programme_id", "programmes"), _fk("defi_id", "defis")]),
 )}
 
 

@@ -24,6 +24,8 @@ OPERATIONS = [  # (method, path): every operation of the description (checked be
     ("GET", "/api/v1/ideas/{idea_id}"), ("PUT", "/api/v1/ideas/{idea_id}/answer"),
     ("GET", "/api/v1/ideas/{idea_id}/comments"),
     ("GET", "/api/v1/briefs"), ("GET", "/api/v1/briefs/{brief_id}"),
+    ("GET", "/api/v1/events"), ("GET", "/api/v1/events/{event_id}"),
+    ("GET", "/api/v1/programmes"), ("GET", "/api/v1/programmes/{programme_id}"),
 ]
 EXAMPLES = 50
 # Valid data is accepted, or refused for a reason the description documents and no JSON

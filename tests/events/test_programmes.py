@@ -205,7 +205,7 @@ def test_an_innovation_month_with_350_events_stays_a_handful_of_queries(client):
     """The agenda and its figures do not grow in queries with the number of events."""
     from tests.ideas.test_browse import count_queries
 
-    programme, team = _month()
+    programme, _team = _month()
     lab = OrganisationFactory()
     for n in range(40):
         db.session.add(Event(kind="workshop", title=f"Atelier {n}", organisation_id=lab.id,

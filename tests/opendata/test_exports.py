@@ -36,8 +36,35 @@ def platform():
     other = ChallengeFactory(phase="supports", title="Un autre défi")
     IdeaFactory(challenge=other, title="Idée de l'autre défi")
     ChallengeFactory(published_at=None, title="Défi en brouillon")
+    _events(challenge)
     db.session.flush()
     return {"challenge": challenge, "other": other}
+
+
+def _events(challenge):
+    """A programme with an accepted workshop linked to the challenge (someone registered
+    with a need), an online training, and a proposal still under review."""
+    from consult.events import registration as seats
+    from consult.events.models import EventFormat
+    from consult.events.operations import schedule_event
+    from consult.events.programmes import review_event
+    from tests.events.helpers import draft
+    from tests.events.test_programmes import _in, _month
+
+    programme, team = _month()
+    organisation = challenge.organisations[0]
+    agent = agent_of(organisation)
+    workshop = schedule_event(agent, organisation, draft(
+        title="Atelier du défi", challenge_id=challenge.id, themes=["design"],
+        **_in(programme, 1)), programme)
+    review_event(team, workshop, "accept")
+    seats.register(UserFactory(email="inscrite@exemple.fr"), workshop,
+                   needs="Besoin très personnel")
+    schedule_event(agent, organisation, draft(
+        title="Formation en ligne", format=EventFormat.ONLINE,
+        online_url="https://visio.example/lien-secret"))
+    schedule_event(agent, organisation, draft(title="Proposition en attente",
+                                              **_in(programme, 2)), programme)
 
 
 def unzip(client, path, target):
@@ -58,6 +85,20 @@ def test_the_platform_archive_is_a_valid_data_package(client, platform, tmp_path
     assert "Licence Ouverte 2.0" in readme
     package = json.loads((tmp_path / "datapackage.json").read_text())
     assert package["licenses"][0]["name"] == "etalab-2.0"
+
+
+def test_events_and_programmes_are_published_without_anything_personal(client, platform):
+    events = list(csv.DictReader(io.StringIO(client.get("/donnees/evenements.csv").text)))
+    assert sorted(e["titre"] for e in events) == ["Atelier du défi", "Formation en ligne"]
+    workshop = next(e for e in events if e["titre"] == "Atelier du défi")
+    assert (workshop["commune"], workshop["departement_code"], workshop["inscrits"],
+            workshop["themes"]) == ("Cergy", "95", "1", "design")
+    assert workshop["defi_id"] == str(platform["challenge"].id)
+    [programme] = csv.DictReader(io.StringIO(client.get("/donnees/programmes.csv").text))
+    assert (programme["evenements"], programme["inscriptions"]) == ("1", "1")
+    everything = client.get("/donnees/consult.zip").data
+    for secret in (b"Besoin tr", b"lien-secret", b"inscrite@"):
+        assert secret not in everything
 
 
 def test_csv_is_utf8_crlf_with_a_header_and_quoted_fields(client, platform):
