@@ -28,6 +28,7 @@ LUA = ROOT / "bench" / "report.lua"
 SUPPORT_LUA = ROOT / "bench" / "support.lua"
 SURVEY_LUA = ROOT / "bench" / "survey.lua"
 SIGNED_IN_LUA = ROOT / "bench" / "signed_in.lua"
+REGISTER_LUA = ROOT / "bench" / "register.lua"
 PASSWORD = "banc-d-essai-2026"  # noqa: S105  (the invented citizens of bench.seed)
 PEOPLE = 128  # logged-in sessions for the support load
 
@@ -113,7 +114,7 @@ class MemoryWatch(threading.Thread):
 
 def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
         sessions: Path | None = None, answers: Path | None = None,
-        reading: bool = False) -> dict:
+        reading: bool = False, registering: bool = False) -> dict:
     threads = max(1, min(connections, os.cpu_count() or 1))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     if cookie:
@@ -122,7 +123,7 @@ def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
         command += ["-s", str(SURVEY_LUA), url, "--", str(sessions), str(threads),
                     str(answers)]
     elif sessions:
-        script = SIGNED_IN_LUA if reading else SUPPORT_LUA
+        script = SIGNED_IN_LUA if reading else REGISTER_LUA if registering else SUPPORT_LUA
         command += ["-s", str(script), url, "--", str(sessions), str(threads)]
     else:
         command += ["-s", str(LUA), url]
@@ -221,6 +222,10 @@ PAGES = [  # (label, path)
     ("Idées du grand défi, filtrées par thème", "/defis/grand-debat?tri=soutiens&theme=1"),
     ("Idées du grand défi, recherche", "/defis/grand-debat?q=accueil+prefecture"),
     ("Page d'une idée", "/idees/{idea_id}"),
+    ("Agenda d'un programme de 5 000 événements", "/programmes/bench-mois"),
+    ("Agenda du programme filtré (département, thème, format)",
+     "/programmes/bench-mois?territoire=59&theme=design&type=workshop"),
+    ("Agenda de tous les événements, page 10", "/evenements?page=10"),
 ]
 
 
@@ -230,6 +235,8 @@ SUPPORT = "Soutenir puis retirer (POST connecté, CSRF)"
 SURVEY_ANSWER = "Répondre au questionnaire, 20 questions (POST connecté, CSRF)"
 SURVEY_RESULTS = "Résultats du questionnaire, 100 000 répondants à l'échelle 1 (agent)"
 MODERATION = "File de modération (agent connecté)"
+SIGNED_IN_AGENDA = "Agenda du programme, citoyen connecté (ses inscriptions affichées)"
+REGISTER = "S'inscrire puis se désinscrire, 30 places (POST connecté, CSRF)"
 
 
 def support_choices(conn, people_count: int) -> tuple[int, dict[str, int]]:
@@ -289,6 +296,11 @@ def main(argv=None) -> Path:
         engine.dispose()
         base = "http://127.0.0.1:5601"
         sessions = support_sessions(base, choice, workdir)
+        registrations = workdir / "registrations.tsv"  # the same people, one contested event
+        registrations.write_text("".join(
+            "\t".join([*line.split("\t")[:2], str(summary["contested_event"])]) + "\n"
+            for line in sessions.read_text().splitlines()))
+        summary["queries"] = queries_per_page(env, idea_id)
         agent_cookie, _ = sign_in(base, "citoyen0@bench.consult.example")
         watch = MemoryWatch(consult.pid)
         watch.start()
@@ -313,7 +325,10 @@ def main(argv=None) -> Path:
                     (SUPPORT, "/", {"sessions": sessions}),
                     (MODERATION, "/moderation", {"cookie": agent_cookie}),
                     (SURVEY_ANSWER, survey, {"sessions": sessions, "answers": answers}),
-                    (SURVEY_RESULTS, survey + "/resultats", {"cookie": agent_cookie})):
+                    (SURVEY_RESULTS, survey + "/resultats", {"cookie": agent_cookie}),
+                    (SIGNED_IN_AGENDA, "/programmes/bench-mois",
+                     {"sessions": sessions, "reading": True}),
+                    (REGISTER, "/", {"sessions": registrations, "registering": True})):
                 measured = wrk(base + path, c, args.duration, **kwargs)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
@@ -331,6 +346,47 @@ def main(argv=None) -> Path:
     output.write_text(report(args, summary, rows, peak), encoding="utf-8")
     print(f"Rapport : {output}")
     return output
+
+
+QUERY_PAGES = [  # (label, path): statements per page, the signed-in person's view
+    ("Idées du grand défi, par soutiens", "/defis/grand-debat?tri=soutiens"),
+    ("Page d'une idée", "/idees/{idea_id}"),
+    ("Agenda du programme", "/programmes/bench-mois"),
+    ("Agenda du programme filtré", "/programmes/bench-mois?territoire=59&theme=design"),
+    ("Agenda de tous les événements", "/evenements"),
+]
+
+COUNT_QUERIES = """
+import json, sys
+from sqlalchemy import event
+from consult import create_app
+from consult.db import db
+app = create_app()
+app.config["WTF_CSRF_ENABLED"] = False  # signing in by a plain POST
+counts = {}
+with app.app_context():
+    engine = db.engine
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(1))
+    client = app.test_client()
+    client.post("/connexion", data={"email": "citoyen1@bench.consult.example",
+                                    "password": "banc-d-essai-2026"})
+    for label, path in json.loads(sys.argv[1]):
+        client.get(path)  # warm: the first request of a worker loads its settings
+        statements.clear()
+        status = client.get(path).status_code
+        counts[label] = len(statements) if status == 200 else -status
+print(json.dumps(counts))
+"""
+
+
+def queries_per_page(env: dict, idea_id: int) -> dict:
+    """Statements each page sends to the database, for a signed-in citizen (the page
+    cache serves anonymous visitors): the agenda's budget is the idea list's."""
+    pages = [(label, path.format(idea_id=idea_id)) for label, path in QUERY_PAGES]
+    done = subprocess.run([sys.executable, "-c", COUNT_QUERIES, json.dumps(pages)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def gunicorn_settings() -> dict:
@@ -369,7 +425,9 @@ def report(args, summary, rows, peak) -> str:
         f"- Données : {summary['citizens']} citoyens, {summary['ideas']} idées dans le grand "
         f"défi, {summary['supports']} soutiens, {summary['comments']} commentaires ; "
         f"chargées en {summary['seconds']:.1f} s (insertions groupées) ; un questionnaire "
-        f"ouvert de {summary['questions']} questions et {summary['respondents']} répondants",
+        f"ouvert de {summary['questions']} questions et {summary['respondents']} répondants ; "
+        f"un programme de {summary['events']} événements et {summary['registrations']} "
+        "inscriptions",
         f"- Mesure : wrk, {args.duration} s par ligne après 1 s de mise en route (caches "
         "des workers chauds, comme au cœur d'un pic), sur 127.0.0.1 ; visiteurs anonymes "
         "sans cookie (chacun est un nouveau visiteur : nouvelle session, nouveau jeton)",
@@ -384,6 +442,11 @@ def report(args, summary, rows, peak) -> str:
         lines.append(f"| {label} | {c} | {m['rps']:.0f} | {ratio * 100:.0f} % | "
                      f"{m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | "
                      f"{m['errors']} |")
+    queries = summary.get("queries") or {}
+    if queries:
+        lines += ["", "Requêtes SQL par page (citoyen connecté, mesurées dans le processus) :",
+                  "", "| page | requêtes |", "|---|---:|"]
+        lines += [f"| {label} | {count} |" for label, count in queries.items()]
     lines += ["", "Refus 409 : quand gunicorn ferme une connexion (fin du keepalive), wrk, en "
               "se reconnectant, abandonne parfois une requête déjà préparée, ce qui décale "
               "d'un cran l'alternance soutenir/retirer d'une personne : l'application refuse "

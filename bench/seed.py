@@ -206,6 +206,9 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
     from bench.survey_seed import seed_survey
 
     survey = seed_survey(_bulk, rng, organisation_id, user_ids, now, _sentence)
+    from bench.events_seed import seed_events
+
+    events = seed_events(_bulk, rng, organisation_id, user_ids, now, scale)
     db.session.commit()
     # statistics, as autovacuum (PostgreSQL) or a deployment's ANALYZE would have them:
     # without them a planner facing 200,000 freshly loaded ideas picks sequential scans
@@ -214,7 +217,7 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
         connection.commit()
     return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
             "ideas": len(idea_ids), "supports": total_supports, "comments": comments,
-            **survey}
+            **survey, **events}
 
 
 def main() -> None:

@@ -18,11 +18,20 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     text = output.read_text()
     assert "| Flask nu (« hello ») | 2 |" in text
     assert "Idées du grand défi, par soutiens" in text and "Mémoire résidente" in text
-    rows = [line for line in text.splitlines() if line.startswith("| ") and "|---" not in line]
-    assert len(rows) == 1 + 13  # header + ceiling + six pages + two signed in (the list and
-    #                 an idea) + support + moderation queue + the survey's answer and results
+    table = text.split("Requêtes SQL par page")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "|---" not in line]
+    assert len(rows) == 1 + 18  # header + ceiling + nine pages (three agendas) + two signed
+    # in (the list and an idea) + support + moderation queue + the survey's answer and
+    # results + the signed-in agenda + the registration POST
     assert "Soutenir puis retirer" in text and "File de modération" in text
     assert "citoyen connecté (ses soutiens" in text and "Page d'une idée, citoyen connecté" in text
     assert "synchronous=FULL" in text or "synchronous_commit" in text
     assert "Répondre au questionnaire" in text and "Résultats du questionnaire" in text
     assert all(line.rstrip(" |").endswith("| 0") for line in rows[1:]), "no errors"
+    assert "Agenda d'un programme de 5 000 événements" in text
+    assert "S'inscrire puis se désinscrire" in text
+    counts = {line.split(" | ")[0].strip("| "): int(line.rstrip(" |").split(" | ")[-1])
+              for line in text.split("Requêtes SQL par page")[1].splitlines()
+              if line.startswith("| ") and "|---" not in line and "requêtes" not in line}
+    assert all(0 < n < 40 for n in counts.values()), counts  # every page answered 200
+    assert counts["Agenda du programme"] <= counts["Idées du grand défi, par soutiens"] + 5

@@ -54,7 +54,8 @@ def _can_open_programme() -> bool:
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(
         now=utcnow, event_kinds=list(EventKind), audiences=list(Audience),
-        challenge_of=_challenge_of, can_open_programme=_can_open_programme)
+        challenge_of=_challenge_of, can_open_programme=_can_open_programme,
+        event_of_idea=queries.event_of_idea)  # the idea page: « proposée lors de… »
     state.app.jinja_env.filters["theme_label"] = theme_label
 
 

@@ -203,8 +203,10 @@ def test_workshop_ideas_are_posted_into_the_linked_challenge_through_its_moderat
                                               "Un guichet unique en mairie"]
     assert {i.status for i in ideas} == {"pending"} and {i.challenge_id for i in ideas} == {
         challenge.id}
-    body = next(i for i in ideas if i.title.startswith("Un guichet")).body
-    assert body == "Pour toutes les démarches."
+    guichet = next(i for i in ideas if i.title.startswith("Un guichet"))
+    assert guichet.body == "Pour toutes les démarches."
+    page = client.get(f"/idees/{guichet.id}").text
+    assert "Proposée lors de « Atelier de co-conception »" in page and "à Cergy" in page
 
 
 def test_a_change_of_date_and_a_cancellation_are_told_once_in_each_language():
