@@ -25,16 +25,21 @@ ANONYMOUS = [
     ("not-found", "/nexiste-pas"),
     ("organisation", "/organisations/departement-du-val-d-oise-demo"),
     ("open-data", "/donnees"), ("api-docs", "/api/v1/docs"),
+    ("agenda", "/evenements"), ("event", "/evenements/1"), ("programmes", "/programmes"),
+    ("programme", "/programmes/mois-de-l-innovation-publique-demo"),
 ]
 CITIZEN = [("my-space", "/mon-espace"), ("profile", "/compte"),
-           ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer")]
+           ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer"),
+           ("register-event", "/evenements/2/inscription"), ("my-events", "/mon-espace/evenements")]
 AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1"),
          ("workspace", "/espace/departement-du-val-d-oise-demo"),
          ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord"),
          ("editor", "/defis/simplifier-l-inscription-a-la-cantine-des-colleges/modifier"),
          ("brief-editor", "/cahiers/1/modifier"),
          ("new-challenge", "/espace/departement-du-val-d-oise-demo/defis/nouveau"),
-         ("api-tokens", "/espace/departement-du-val-d-oise-demo/jetons-api")]
+         ("api-tokens", "/espace/departement-du-val-d-oise-demo/jetons-api"),
+         ("new-event", "/evenements/nouveau"), ("write-up", "/evenements/7/compte-rendu"),
+         ("participants", "/evenements/2/participants")]
 
 
 def violations(page) -> list[dict]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from tests.browser.conftest import sign_in
 
 PAGES = ["/", "/defis", "/defis/simplifier-la-demande-de-carte-d-identite", "/cahiers",
-         "/recherche?q=accueil", "/donnees", "/api/v1/docs", "/connexion", "/inscription"]
+         "/recherche?q=accueil", "/donnees", "/api/v1/docs", "/connexion", "/inscription",
+         "/evenements", "/evenements/1", "/programmes/mois-de-l-innovation-publique-demo"]
 SIGNED_IN = ["/mon-espace", "/notifications", "/compte"]
 
 
