@@ -234,6 +234,13 @@ class Event(Base):
         return [self.organisation, *(p for p in self.partners if p.id != self.organisation_id)]
 
     @property
+    def same_day(self) -> bool:
+        """Whether it starts and ends on the same day, in Paris time."""
+        from consult.core.timezones import utc_to_local
+
+        return utc_to_local(self.starts_at).date() == utc_to_local(self.ends_at).date()
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 

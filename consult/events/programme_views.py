@@ -12,6 +12,7 @@ from sqlalchemy import select
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
 from consult.core.errors_domain import Refused, refusable
+from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number, paginate
 from consult.core.security import Permission, can
 from consult.db import db
@@ -20,7 +21,7 @@ from consult.events import programmes as ops
 from consult.events.forms import ProgrammeForm, ReviewForm
 from consult.events.models import Programme
 from consult.events.themes import THEMES
-from consult.events.views import event_or_404, field_error
+from consult.events.views import agenda_on_hit, event_or_404, field_error, set_registrations
 from consult.organisations.models import Organisation
 from consult.territories.models import Territory
 
@@ -32,6 +33,7 @@ def programme_or_404(slug: str) -> Programme:
 
 
 @bp.route("/programmes")
+@anonymous_cache()
 def programmes():
     rows = list(db.session.scalars(select(Programme).order_by(Programme.starts_on.desc())
                                    .limit(100)))
@@ -39,6 +41,7 @@ def programmes():
 
 
 @bp.route("/programmes/<slug>")
+@anonymous_cache(personal=agenda_on_hit)
 def programme(slug: str):
     """The agenda, list first (accessible, and what a phone shows), then its figures as
     charts with their tables."""
@@ -46,14 +49,14 @@ def programme(slug: str):
     filters = queries.read_filters(request.args, item)
     page = paginate(queries.agenda(filters), page_number(request.args.get("page")),
                     size=AGENDA_PAGE)
+    set_registrations([e.id for e in page.items])
     return render_template(
         "events/programme.html", programme=item, page=page, filters=filters,
         args=filters.chosen, themes=THEMES, figures=queries.programme_figures(item),
         reviewer=can(current_user, Permission.REVIEW_PROGRAMME, item),
         can_submit=any(can(current_user, Permission.ORGANISE_EVENT, m.organisation)
                        for m in getattr(current_user, "memberships", []) or []),
-        submission_problem=ops_submission_problem(item),
-        mine=queries.my_registrations(current_user, [e.id for e in page.items]))
+        submission_problem=ops_submission_problem(item))
 
 
 def ops_submission_problem(item: Programme) -> str | None:

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
 from consult.core.errors_domain import Refused, refusable
+from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number, paginate
+from consult.core.personal import set_personal_context
 from consult.core.security import Permission, can
 from consult.db import db, utcnow
 from consult.events import bp, calendar, permissions, queries  # noqa: F401  (rules registered)
@@ -83,17 +85,30 @@ def field_error(form, refusal: Refused) -> None:
 # --- The agenda -------------------------------------------------------------------------
 
 
+def set_registrations(event_ids: list[int]) -> None:
+    """The personal context of the agenda's slots: the person's registrations among the
+    events shown (templates/_personal.html, ``event_status``)."""
+    set_personal_context(registrations=queries.my_registrations(current_user, event_ids))
+
+
+def agenda_on_hit(slots: list) -> bool:
+    """A kept agenda, for another citizen: their registrations among its events."""
+    set_registrations([args[0] for name, args in slots if name == "event_status"])
+    return True
+
+
 @bp.route("/evenements")
+@anonymous_cache(personal=agenda_on_hit)
 def agenda():
     filters = queries.read_filters(request.args)
     page = paginate(queries.agenda(filters), page_number(request.args.get("page")), size=30)
+    set_registrations([e.id for e in page.items])
     return render_template("events/agenda.html", page=page, filters=filters,
-                           args=filters.chosen, themes=THEMES,
-                           mine=queries.my_registrations(current_user,
-                                                         [e.id for e in page.items]))
+                           args=filters.chosen, themes=THEMES)
 
 
 @bp.route("/evenements/<int:event_id>")
+@anonymous_cache()
 def show(event_id: int):
     event = event_or_404(event_id)
     mine = seats.current_registration(current_user, event.id)
@@ -378,6 +393,7 @@ def my_events():
             flash(_("Nouvelle adresse d’agenda créée ; l’ancienne ne fonctionne plus."),
                   "success")
         return redirect(url_for("events.my_events"))
-    return render_template("events/mine.html",
-                           rows=queries.registered_events(current_user.id),
+    rows = queries.registered_events(current_user.id)
+    set_personal_context(registrations={event.id: status for event, status in rows})
+    return render_template("events/mine.html", rows=rows,
                            feed_url=calendar.personal_feed_url(current_user.id))
