@@ -34,8 +34,9 @@ def follower_ids(*, challenge=None, idea=None) -> set[int]:
 
 
 def notify(user_ids: Iterable[int], kind: str, *, challenge=None, idea=None,
-           exclude: int | None = None, **params: Any) -> int:
-    """One notification per person (never twice for one event), in one INSERT."""
+           exclude: int | None = None, mailed: bool = False, **params: Any) -> int:
+    """One notification per person (never twice for one event), in one INSERT. ``mailed``:
+    a mail of its own already left, so no digest or important-news mail repeats it."""
     people = sorted({uid for uid in user_ids if uid != exclude})
     if not people:
         return 0
@@ -46,7 +47,8 @@ def notify(user_ids: Iterable[int], kind: str, *, challenge=None, idea=None,
     now = utcnow()
     db.session.execute(insert(Notification), [
         {"user_id": uid, "kind": kind, "challenge_id": challenge.id if challenge else None,
-         "idea_id": idea.id if idea else None, "params": params, "created_at": now}
+         "idea_id": idea.id if idea else None, "params": params, "created_at": now,
+         "digested_at": now if mailed else None, "mailed_at": now if mailed else None}
         for uid in people])
     return len(people)
 

@@ -130,7 +130,7 @@ def _registered_told(event, *, template: str) -> None:
         Registration.event_id == event.id,
         Registration.status != RegistrationStatus.CANCELLED))
     notify(set(people), "event_cancelled" if template.endswith("cancelled") else
-           "event_changed", event_id=event.id, event_title=event.title)
+           "event_changed", mailed=True, event_id=event.id, event_title=event.title)
 
 
 @events.event_written_up.connect

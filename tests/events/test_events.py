@@ -229,6 +229,11 @@ def test_a_change_of_date_and_a_cancellation_are_told_once_in_each_language():
     [mail] = mails_to("fr@exemple.fr", "events/cancelled")
     assert mail.subject.startswith("Annulé")
     assert seats.registration_problem(UserFactory(), event) == "Cet événement est annulé."
+    # told once: the in-app notifications are not mailed again by a digest
+    told = db.session.scalars(select(Notification).where(
+        Notification.user_id == french.id)).all()
+    assert sorted(n.kind for n in told) == ["event_cancelled", "event_changed"]
+    assert all(n.digested_at and n.mailed_at for n in told)
 
 
 def test_the_capacity_cannot_go_below_the_people_already_confirmed():
