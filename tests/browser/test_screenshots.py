@@ -21,6 +21,9 @@ PAGES = [
     ("moderation", "/moderation", "david.pref@demo.consult.example"),
     ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord",
      "agnes.admin@demo.consult.example"),
+    ("programme", "/programmes/mois-de-l-innovation-publique-demo", None),
+    ("event", "/evenements/1", None),
+    ("checkin", "/evenements/1/participants", "claire.lab@demo.consult.example"),
 ]
 
 
