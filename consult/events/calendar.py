@@ -12,8 +12,6 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import abort, current_app, url_for
-from icalendar import Calendar
-from icalendar import Event as VEvent
 
 from consult.db import db, utcnow
 from consult.events.models import CalendarFeed, Event, EventStatus, RegistrationStatus
@@ -35,7 +33,9 @@ def _place(event: Event) -> str:
     return place + (f" — {_('et en ligne')}" if event.format.has_link else "")
 
 
-def vevent(event: Event, with_link: bool = False) -> VEvent:
+def vevent(event: Event, with_link: bool = False):
+    from icalendar import Event as VEvent  # imported when a calendar is asked (3 MB)
+
     page = url_for("events.show", event_id=event.id, _external=True)
     item = VEvent()
     host = current_app.config.get("SERVER_NAME") or "consult"
@@ -60,6 +60,8 @@ def vevent(event: Event, with_link: bool = False) -> VEvent:
 
 def calendar(name: str, events, links_for: set[int] | None = None) -> bytes:
     """A calendar of ``events``; the connection links only of the ids in ``links_for``."""
+    from icalendar import Calendar
+
     feed = Calendar()
     feed.add("prodid", PRODID)
     feed.add("version", "2.0")

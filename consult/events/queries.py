@@ -109,6 +109,8 @@ def agenda(filters: AgendaFilters) -> Select:
             EventTheme.theme == filters.theme)))
     if filters.text:
         words = filters.text.strip()[:100]
+        for special in ("\\", "%", "_"):  # typed characters, not wildcards
+            words = words.replace(special, "\\" + special)
         query = query.where(or_(Event.title.ilike(f"%{words}%", escape="\\"),
                                 Event.description.ilike(f"%{words}%", escape="\\")))
     order = (Event.starts_at.desc(), Event.id.desc()) if filters.past else (

@@ -147,6 +147,8 @@ def test_the_agenda_filters_by_date_territory_format_theme_audience_and_online(c
     day = programme.starts_on
     assert titles(f"du={day + timedelta(days=4)}&au={day + timedelta(days=6)}") == {
         "Hackathon à Bordeaux"}
+    assert titles("q=donn%C3%A9es") == {"Webinaire données"}
+    assert titles("q=%25") == set()  # a typed « % » is a character, not a wildcard
     assert titles("territoire=Nulle-Part&type=rien&du=hier") == {  # unreadable: left out
         "Atelier à Cergy", "Hackathon à Bordeaux", "Webinaire données"}
     page = client.get(base).text
