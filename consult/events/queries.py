@@ -135,7 +135,7 @@ def read_filters(args, programme: Programme | None = None) -> AgendaFilters:
     for name, value in (("du", filters.start), ("au", filters.end)):
         if value:
             chosen[name] = value.isoformat()
-    territory_text = (args.get("territoire") or "").strip()[:120]
+    territory_text = _typed(args.get("territoire"), 120)
     if territory_text:
         filters.territory, _candidates = resolve_territory(territory_text)
         if filters.territory is not None:
@@ -154,11 +154,19 @@ def read_filters(args, programme: Programme | None = None) -> AgendaFilters:
     if args.get("passes") == "1":
         filters.past = True
         chosen["passes"] = "1"
-    text = (args.get("q") or "").strip()[:100]
+    text = _typed(args.get("q"), 100)
     if text:
         filters.text = chosen["q"] = text
     filters.chosen = chosen
     return filters
+
+
+def _typed(value: str | None, limit: int) -> str:
+    """Text typed in a filter: control characters dropped (PostgreSQL refuses NUL; the
+    others are never meant), spaces trimmed, length bounded (as ``core.params``)."""
+    import re
+
+    return re.sub(r"[\x00-\x1f\x7f]", "", value or "").strip()[:limit]
 
 
 @dataclass

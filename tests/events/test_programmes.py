@@ -149,6 +149,7 @@ def test_the_agenda_filters_by_date_territory_format_theme_audience_and_online(c
         "Hackathon à Bordeaux"}
     assert titles("q=donn%C3%A9es") == {"Webinaire données"}
     assert titles("q=%25") == set()  # a typed « % » is a character, not a wildcard
+    assert titles("q=donn%00%C3%A9es&territoire=%00") == {"Webinaire données"}  # NUL dropped
     assert titles("territoire=Nulle-Part&type=rien&du=hier") == {  # unreadable: left out
         "Atelier à Cergy", "Hackathon à Bordeaux", "Webinaire données"}
     page = client.get(base).text
