@@ -24,6 +24,13 @@ from consult.events.models import (  # noqa: F401
     Registration,
 )
 from consult.ideas.models import Idea, IdeaCredit, Support  # noqa: F401
+from consult.labs.models import (  # noqa: F401
+    LabPartnership,
+    LabProject,
+    LabRequest,
+    ProjectEntry,
+    ProjectLink,
+)
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from consult.surveys.models import Answer, Response, Survey, Tally  # noqa: F401

@@ -127,6 +127,8 @@ def _transaction(request, app):
 
 COMMITTED_TABLES = (  # children first
     "result_entries", "co_ownership_proposals",
+    "lab_project_links", "lab_project_entries", "lab_requests", "lab_project_organisations",
+    "lab_projects", "lab_partnerships",
     "feedback", "event_ideas", "event_registrations", "event_questions", "event_themes",
     "event_partners", "calendar_feeds", "agenda_follows", "events", "programmes", "volunteers",
     "brief_updates", "milestones",

@@ -35,6 +35,7 @@ LAYERS = [
     {"events"},
     {"codesign"},
     {"surveys"},
+    {"labs"},
     {"notifications"},
     {"dashboard", "opendata", "site", "api", "demo", "demo_participation", "backup", "cli",
      "models", "__init__"},

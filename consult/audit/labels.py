@@ -39,13 +39,23 @@ ACTION_LABELS = {
     "programme.accept": _l("Événement accepté au programme"),
     "programme.changes": _l("Modifications demandées"),
     "programme.refuse": _l("Événement refusé au programme"),
+    "lab.partner": _l("Partenaire du laboratoire ajouté"),
+    "lab.unpartner": _l("Partenaire du laboratoire retiré"),
+    "lab.request": _l("Laboratoire sollicité"),
+    "lab.request_accept": _l("Demande acceptée : projet ouvert"),
+    "lab.request_details": _l("Précisions demandées"),
+    "lab.request_redirect": _l("Demande orientée vers un autre laboratoire"),
+    "lab.request_decline": _l("Demande déclinée"), "lab.project": _l("Projet ouvert"),
+    "lab.stage": _l("Étape du projet changée"), "lab.link": _l("Lien ajouté au projet"),
 }
 
 TARGET_LABELS = {
     "ideas": _l("Idée n° %(id)s"), "comments": _l("Commentaire n° %(id)s"),
     "challenges": _l("Défi n° %(id)s"), "briefs": _l("Cahier n° %(id)s"),
     "test_sessions": _l("Séance n° %(id)s"), "events": _l("Événement n° %(id)s"),
-    "programmes": _l("Programme n° %(id)s"), "organisations": _l("Organisation n° %(id)s"),
+    "programmes": _l("Programme n° %(id)s"), "lab_requests": _l("Demande n° %(id)s"),
+    "lab_projects": _l("Projet n° %(id)s"), "lab_partnerships": _l("Partenariat n° %(id)s"),
+    "organisations": _l("Organisation n° %(id)s"),
     "memberships": _l("Adhésion n° %(id)s"), "invitations": _l("Invitation n° %(id)s"),
     "api_tokens": _l("Jeton n° %(id)s"), "users": _l("Compte n° %(id)s"),
 }

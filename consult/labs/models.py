@@ -1,0 +1,202 @@
+"""A lab's partnerships, the requests its partners send, and its projects."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.db import Base, enum_type, utcnow
+from consult.organisations.models import Organisation
+
+
+class LabPartnership(Base):
+    """An organisation whose agents may call on a lab (« Solliciter le labo »)."""
+
+    __tablename__ = "lab_partnerships"
+    __table_args__ = (UniqueConstraint("lab_id", "partner_id"),
+                      CheckConstraint("lab_id != partner_id", name="not_itself"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    partner: Mapped[Organisation] = relationship(foreign_keys=[partner_id], lazy="joined")
+
+
+class RequestStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    NEEDS_DETAILS = "needs_details"
+    REDIRECTED = "redirected"
+    DECLINED = "declined"
+    ACCEPTED = "accepted"
+
+    @property
+    def label(self) -> str:
+        return str({RequestStatus.SUBMITTED: _l("À examiner"),
+                    RequestStatus.NEEDS_DETAILS: _l("Précisions demandées"),
+                    RequestStatus.REDIRECTED: _l("Orientée vers un autre laboratoire"),
+                    RequestStatus.DECLINED: _l("Déclinée"),
+                    RequestStatus.ACCEPTED: _l("Acceptée : projet ouvert")}[self])
+
+
+class LabRequest(Base):
+    """A service problem a partner's agent brings to the lab."""
+
+    __tablename__ = "lab_requests"
+    __table_args__ = (
+        CheckConstraint("status NOT IN ('needs_details', 'redirected', 'declined') "
+                        "OR reason IS NOT NULL", name="decision_has_reason"),
+        CheckConstraint("status != 'redirected' OR redirected_to_id IS NOT NULL",
+                        name="redirect_has_lab"),
+        CheckConstraint("status != 'accepted' OR project_id IS NOT NULL",
+                        name="accepted_has_project"),
+        Index("ix_lab_requests_lab_status", "lab_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(  # the requesting organisation
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    service: Mapped[str] = mapped_column(String(200))
+    users_concerned: Mapped[str] = mapped_column(Text)
+    problem: Mapped[str] = mapped_column(Text)  # what goes wrong
+    tried: Mapped[str] = mapped_column(Text, default="")  # what was tried
+    to_involve: Mapped[str] = mapped_column(Text, default="")  # who to involve
+    status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus, "request_status", 16),
+                                                  default=RequestStatus.SUBMITTED)
+    reason: Mapped[str | None] = mapped_column(Text)
+    redirected_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lab_projects.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    lab: Mapped[Organisation] = relationship(foreign_keys=[lab_id], lazy="joined")
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id],
+                                                      lazy="joined")
+
+
+class ProjectStage(enum.StrEnum):
+    EXPLORATION = "exploration"
+    CODESIGN = "codesign"
+    PROTOTYPING = "prototyping"
+    TEST = "test"
+    DEPLOYMENT = "deployment"
+    EVALUATION = "evaluation"
+    STOPPED = "stopped"
+
+    @property
+    def label(self) -> str:
+        return str({ProjectStage.EXPLORATION: _l("Exploration"),
+                    ProjectStage.CODESIGN: _l("Co-conception"),
+                    ProjectStage.PROTOTYPING: _l("Prototypage"),
+                    ProjectStage.TEST: _l("Test"),
+                    ProjectStage.DEPLOYMENT: _l("Déploiement"),
+                    ProjectStage.EVALUATION: _l("Évaluation"),
+                    ProjectStage.STOPPED: _l("Arrêté")}[self])
+
+
+STAGE_ORDER = [ProjectStage.EXPLORATION, ProjectStage.CODESIGN, ProjectStage.PROTOTYPING,
+               ProjectStage.TEST, ProjectStage.DEPLOYMENT, ProjectStage.EVALUATION]
+
+METHODS = {
+    "interviews": _l("Entretiens"), "observation": _l("Observation"),
+    "workshop": _l("Atelier de co-conception"), "survey": _l("Questionnaire"),
+    "prototype": _l("Prototype"), "user_test": _l("Test avec les usagers"),
+    "immersion": _l("Immersion"), "data": _l("Analyse de données"),
+}
+
+project_organisations = Table(
+    "lab_project_organisations", Base.metadata,
+    Column("project_id", Integer, ForeignKey("lab_projects.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True, index=True),
+)
+
+
+class LabProject(Base):
+    """A project the lab carries with the organisations involved, from exploration to
+    evaluation (or stopped, with a reason)."""
+
+    __tablename__ = "lab_projects"
+    __table_args__ = (
+        CheckConstraint("stage != 'stopped' OR stop_reason IS NOT NULL",
+                        name="stopped_has_reason"),
+        Index("ix_lab_projects_lab_stage", "lab_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(String(160))
+    summary: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    stage: Mapped[ProjectStage] = mapped_column(enum_type(ProjectStage, "project_stage", 16),
+                                                default=ProjectStage.EXPLORATION)
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+    methods: Mapped[list[str]] = mapped_column(JSON, default=list)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+
+    lab: Mapped[Organisation] = relationship(foreign_keys=[lab_id], lazy="joined")
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=project_organisations, lazy="selectin", order_by=Organisation.name)
+    journal: Mapped[list[ProjectEntry]] = relationship(
+        lazy="select", cascade="all, delete-orphan",
+        order_by="(ProjectEntry.created_at.desc(), ProjectEntry.id.desc())")
+
+
+class ProjectEntry(Base):
+    """A dated line of the project's public journal (a stage reached, a step told)."""
+
+    __tablename__ = "lab_project_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("lab_projects.id", ondelete="CASCADE"),
+                                            index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    stage: Mapped[ProjectStage | None] = mapped_column(
+        enum_type(ProjectStage, "entry_stage", 16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LinkKind(enum.StrEnum):
+    CHALLENGE = "challenge"
+    BRIEF = "brief"
+    EVENT = "event"
+    SURVEY = "survey"
+
+
+class ProjectLink(Base):
+    """What the project holds in Consult: a challenge, a brief, an event, a survey."""
+
+    __tablename__ = "lab_project_links"
+    __table_args__ = (Index("ix_lab_project_links_target", "kind", "target_id"),)
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("lab_projects.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    kind: Mapped[LinkKind] = mapped_column(enum_type(LinkKind, "link_kind", 16),
+                                           primary_key=True)
+    target_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
