@@ -20,6 +20,7 @@ from consult.events import bp, calendar, queries
 from consult.events import programmes as ops
 from consult.events.forms import ProgrammeForm, ReviewForm
 from consult.events.models import Programme
+from consult.events.operations import submission_problem
 from consult.events.themes import THEMES
 from consult.events.views import agenda_on_hit, event_or_404, field_error, set_registrations
 from consult.organisations.models import Organisation
@@ -56,13 +57,7 @@ def programme(slug: str):
         reviewer=can(current_user, Permission.REVIEW_PROGRAMME, item),
         can_submit=any(can(current_user, Permission.ORGANISE_EVENT, m.organisation)
                        for m in getattr(current_user, "memberships", []) or []),
-        submission_problem=ops_submission_problem(item))
-
-
-def ops_submission_problem(item: Programme) -> str | None:
-    from consult.events.operations import submission_problem
-
-    return submission_problem(item)
+        submission_problem=submission_problem(item))
 
 
 def _organisations_that_may_open(user) -> list[Organisation]:

@@ -21,7 +21,6 @@ from consult.db import db, utcnow
 from consult.events.models import (
     Audience,
     Event,
-    EventQuestion,
     Registration,
     RegistrationStatus,
 )
@@ -192,6 +191,3 @@ def send_reminders(now=None) -> int:
     db.session.commit()
     return sent
 
-
-def questions_of(event: Event) -> list[EventQuestion]:
-    return list(event.questions)
