@@ -22,12 +22,6 @@ from consult.events.queries import events_of_brief, registrations_of
 from consult.events.views import prepare_event_form
 
 
-def _field_error(form, refusal: Refused) -> None:
-    field = getattr(form, refusal.field or "", None)
-    (field.errors if field is not None and hasattr(field, "errors") else
-     form.form_errors).append(refusal.message)
-
-
 @bp.route("/cahiers/<int:brief_id>/volontaire", methods=["GET", "POST"])
 @login_required
 def volunteer(brief_id: int):
@@ -41,7 +35,7 @@ def volunteer(brief_id: int):
                               contact=ContactPreference(form.contact.data),
                               phone=form.phone.data)
         except Refused as refusal:
-            _field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Merci ! L’équipe vous contactera pour les tests."), "success")
             return redirect(url_for("briefs.show", brief_id=brief.id))
@@ -77,7 +71,7 @@ def new_session(brief_id: int):
             with refusable():
                 event = ops.schedule_session(person(), brief, form.draft())
         except Refused as refusal:
-            _field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Séance programmée ; les volontaires sont prévenus."), "success")
             return redirect(url_for("events.show", event_id=event.id))
@@ -106,7 +100,7 @@ def feedback(brief_id: int):
                                   did_not_work=form.did_not_work.data or "",
                                   rating=form.rating.data, comment=form.comment.data or "")
         except Refused as refusal:
-            _field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Votre avis est modifié.") if mine else _("Merci pour votre retour !"),
                   "success")
@@ -130,7 +124,7 @@ def add_version(brief_id: int):
                                 changes=form.changes.data or "",
                                 reviewers=Reviewers(form.reviewers.data))
         except Refused as refusal:
-            _field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Version ajoutée : les personnes concernées peuvent donner leur avis."),
                   "success")

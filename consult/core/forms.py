@@ -70,6 +70,12 @@ class InputRules:
 class ConsultForm(InputRules, FlaskForm):
     """The base of every form of the site."""
 
+    def show_refusal(self, refusal) -> None:
+        """An operation's ``Refused``: on the field it names, else above the form."""
+        target = getattr(self, refusal.field or "", None)
+        (target.errors if target is not None and hasattr(target, "errors") else
+         self.form_errors).append(refusal.message)
+
     def error_list(self) -> list[tuple[str | None, str, str]]:
         """Every error at once, as the summary lists them: (id of the field to go to,
         its label, the message); the fields of a list of sub-forms (a challenge's

@@ -22,7 +22,7 @@ from consult.events.forms import ProgrammeForm, ReviewForm
 from consult.events.models import Programme
 from consult.events.operations import submission_problem
 from consult.events.themes import THEMES
-from consult.events.views import agenda_on_hit, event_or_404, field_error, set_registrations
+from consult.events.views import agenda_on_hit, event_or_404, set_registrations
 from consult.organisations.models import Organisation
 from consult.territories.models import Territory
 
@@ -80,7 +80,7 @@ def new_programme():
             with refusable():
                 item = ops.open_programme(person(), chosen, form.draft())
         except Refused as refusal:
-            field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Programme ouvert : les organisations partenaires peuvent y proposer leurs "
                     "événements."), "success")
@@ -103,7 +103,7 @@ def edit_programme(slug: str):
             with refusable():
                 ops.update_programme(person(), item, form.draft())
         except Refused as refusal:
-            field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Programme modifié."), "success")
             return redirect(url_for("events.programme", slug=item.slug))
@@ -138,7 +138,7 @@ def review(slug: str, event_id: int):
                 decision = ops.review_event(person(), event, form.decision.data,
                                             form.reason.data or "")
         except Refused as refusal:
-            field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash({"accepted": _("« %(title)s » est accepté : il paraît dans l’agenda.",
                                  title=event.title),

@@ -76,12 +76,6 @@ def _editable_or_403(event: Event) -> None:
         abort(403)
 
 
-def field_error(form, refusal: Refused) -> None:
-    target = getattr(form, refusal.field or "", None)
-    (target.errors if target is not None and hasattr(target, "errors") else
-     form.form_errors).append(refusal.message)
-
-
 # --- The agenda -------------------------------------------------------------------------
 
 
@@ -174,7 +168,7 @@ def new():
             with refusable():
                 event = ops.schedule_event(person(), chosen, form.draft(), programme)
         except Refused as refusal:
-            field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Événement proposé au programme : son équipe va l’examiner.") if programme
                   else _("Événement publié."), "success")
@@ -207,7 +201,7 @@ def edit(event_id: int):
             with refusable():
                 changes = ops.update_event(person(), event, draft)
         except Refused as refusal:
-            field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Événement modifié ; les personnes inscrites sont prévenues : %(what)s.",
                     what=", ".join(changes)) if changes else _("Événement modifié."),
@@ -229,7 +223,7 @@ def cancel_event(event_id: int):
             with refusable():
                 told = ops.cancel_event(person(), event, form.reason.data)
         except Refused as refusal:
-            field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(ngettext("Événement annulé ; %(num)d personne prévenue.",
                            "Événement annulé ; %(num)d personnes prévenues.", told), "success")
@@ -264,7 +258,7 @@ def register(event_id: int):
                 if refusal.field and refusal.field.startswith("question_"):
                     question_errors[refusal.field.removeprefix("question_")] = refusal.message
                 else:
-                    field_error(form, refusal)
+                    form.show_refusal(refusal)
             else:
                 _flash_status(status)
                 return redirect(url_for("events.show", event_id=event.id))
@@ -350,7 +344,7 @@ def write_up(event_id: int):
                              attendance=form.attendance.data)
                 posted = ops.post_workshop_ideas(person(), event, form.ideas.data or "")
         except Refused as refusal:
-            field_error(form, refusal)
+            form.show_refusal(refusal)
         else:
             flash(_("Compte rendu publié.") + (" " + ngettext(
                 "%(num)d idée déposée dans le défi lié, où elle suit sa modération.",

@@ -157,9 +157,7 @@ def idea(idea_id: int):
         try:
             _apply(submitted, form, target)
         except Refused as refusal:
-            field = getattr(form, refusal.field or "", None)
-            (field.errors if field is not None and hasattr(field, "errors")
-             else form.form_errors).append(refusal.message)
+            form.show_refusal(refusal)
         else:
             flash(_("Décision enregistrée."), "success")
             return redirect(url_for("moderation.idea", idea_id=target.id))
