@@ -40,6 +40,8 @@ seat_freed = _events.signal("seat-freed")  # sender: event; user_id (promoted fr
 event_listed = _events.signal("event-listed")  # sender: event (public: followers hear)
 event_changed = _events.signal("event-changed")  # sender: event; template (people told)
 event_written_up = _events.signal("event-written-up")  # sender: event
+lab_request_answered = _events.signal("lab-request-answered")  # sender: request
+application_decided = _events.signal("application-decided")  # sender: application
 
 EVENTS: tuple[Signal, ...] = (
     acted, idea_submitted, idea_withdrawn, idea_moderated, idea_merged, idea_answered,

@@ -44,6 +44,11 @@ class Permission(enum.StrEnum):
     EDIT_EVENT = "edit_event"  # on an event: agents of its organisers (and of the brief)
     OPEN_PROGRAMME = "open_programme"  # on an organisation
     REVIEW_PROGRAMME = "review_programme"  # on a programme: agents of its organisation
+    # Labs
+    LAB_TEAM = "lab_team"  # on a lab: its agents (triage, projects, calls, reports)
+    MANAGE_LAB_PARTNERS = "manage_lab_partners"  # on a lab: its administrators
+    EDIT_PROJECT = "edit_project"  # on a lab project: the lab's and its organisations' agents
+    VIEW_LAB_REQUEST = "view_lab_request"  # on a request: the lab's team and the requesters
     # Account
     EDIT_PROFILE = "edit_profile"
     CONFIRMED_ACTION = "confirmed_action"  # actions that need a confirmed e-mail

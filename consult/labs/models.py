@@ -200,3 +200,122 @@ class ProjectLink(Base):
                                            primary_key=True)
     target_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Calls for projects (« appels à projets ») -----------------------------------------
+
+call_jurors = Table(
+    "lab_call_jurors", Base.metadata,
+    Column("call_id", Integer, ForeignKey("lab_calls.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Call(Base):
+    """A lab's call for projects: who may apply, the criteria the jury scores against,
+    the questions of its form, the dates applications are open."""
+
+    __tablename__ = "lab_calls"
+    __table_args__ = (CheckConstraint("opens_at < closes_at", name="dates_ordered"),
+                      CheckConstraint("scale_max BETWEEN 2 AND 20", name="scale_bounded"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"),
+                                        index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    eligibility: Mapped[str] = mapped_column(Text, default="")  # told to applicants
+    # Kinds of organisation that may apply (empty: any); partners only, if set.
+    eligible_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    partners_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The form: [{"label": ..., "required": bool}], answered in each application.
+    questions: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    scale_max: Mapped[int] = mapped_column(default=5)  # each criterion scored 0..scale_max
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decisions_published_at: Mapped[datetime | None]
+
+    lab: Mapped[Organisation] = relationship(foreign_keys=[lab_id], lazy="joined")
+    criteria: Mapped[list[Criterion]] = relationship(
+        lazy="selectin", order_by="Criterion.position", cascade="all, delete-orphan")
+    jurors: Mapped[list] = relationship("User", secondary=call_jurors, lazy="selectin")
+
+
+class Criterion(Base):
+    __tablename__ = "lab_call_criteria"
+    __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 10", name="weight_bounded"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("lab_calls.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int] = mapped_column(default=1)
+
+
+class ApplicationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+
+    @property
+    def label(self) -> str:
+        return str({ApplicationStatus.SUBMITTED: _l("Déposée"),
+                    ApplicationStatus.WITHDRAWN: _l("Retirée"),
+                    ApplicationStatus.SELECTED: _l("Retenue"),
+                    ApplicationStatus.NOT_SELECTED: _l("Non retenue")}[self])
+
+
+class Application(Base):
+    """An organisation's answer to a call (one of its agents writes it)."""
+
+    __tablename__ = "lab_applications"
+    __table_args__ = (
+        CheckConstraint("status NOT IN ('selected', 'not_selected') OR decision IS NOT NULL",
+                        name="decision_justified"),
+        Index("ix_lab_applications_call", "call_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("lab_calls.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(160))
+    summary: Mapped[str] = mapped_column(Text)
+    answers: Mapped[list[str]] = mapped_column(JSON, default=list)  # one per question
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_type(ApplicationStatus, "application_status", 16),
+        default=ApplicationStatus.SUBMITTED)
+    decision: Mapped[str | None] = mapped_column(Text)  # the public justification
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lab_projects.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    told_at: Mapped[datetime | None]  # the applicants were told of the decision (once)
+
+    call: Mapped[Call] = relationship(lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Score(Base):
+    """One juror's score of one application on one criterion, given on their own."""
+
+    __tablename__ = "lab_scores"
+    __table_args__ = (CheckConstraint("value >= 0", name="value_positive"),)
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("lab_applications.id", ondelete="CASCADE"), primary_key=True)
+    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                          primary_key=True, index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("lab_call_criteria.id", ondelete="CASCADE"), primary_key=True)
+    value: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

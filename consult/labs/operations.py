@@ -4,12 +4,13 @@ in ``request_problems``, so the form and the API report every problem at once.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import User
+from consult.core import events as signals
 from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.db import db, utcnow
@@ -164,6 +165,7 @@ def triage(actor: User, request: LabRequest, decision: str, reason: str = "",
     db.session.flush()
     record(actor, f"lab.request_{decision}", request, organisation_id=request.lab_id,
            reason=reason or None)
+    signals.lab_request_answered.send(request)
     return project
 
 
@@ -207,6 +209,62 @@ def change_stage(actor: User, project: LabProject, stage: ProjectStage, text: st
     record(actor, "lab.stage", project, organisation_id=project.lab_id, stage=stage.value)
 
 
+@dataclass
+class ProjectDraft:
+    title: str
+    summary: str = ""
+    methods: list[str] = field(default_factory=list)
+    organisation_ids: list[int] = field(default_factory=list)
+    public: bool = True
+
+
+def project_problems(draft: ProjectDraft) -> dict[str, str]:
+    problems = {}
+    if len(" ".join((draft.title or "").split())) < 3:
+        problems["title"] = _("Donnez un titre d’au moins 3 caractères.")
+    unknown = [m for m in draft.methods if m not in METHODS]
+    if unknown:
+        problems["methods"] = _("Méthode inconnue : %(methods)s.", methods=", ".join(unknown))
+    return problems
+
+
+def update_project(actor: User, project: LabProject, draft: ProjectDraft) -> None:
+    """Title, summary, methods, organisations involved, visibility. The requesting
+    organisation of an accepted request stays involved: the project is theirs too."""
+    for name, message in project_problems(draft).items():
+        raise Refused(message, name)
+    organisations = list(db.session.scalars(select(Organisation).where(
+        Organisation.id.in_(draft.organisation_ids), Organisation.id != project.lab_id)))
+    from consult.labs.models import LabRequest as Request
+
+    requester = db.session.scalar(select(Request.organisation_id).where(
+        Request.project_id == project.id))
+    if requester is not None and requester not in {o.id for o in organisations}:
+        raise Refused(_("L’organisation qui a sollicité le laboratoire reste associée au "
+                        "projet."), "organisations")
+    project.title = " ".join(draft.title.split())[:160]
+    project.summary = (draft.summary or "").strip()
+    project.methods = list(dict.fromkeys(draft.methods))
+    project.organisations = organisations
+    project.public = draft.public
+    project.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "lab.project_edit", project, organisation_id=project.lab_id)
+
+
+def tell(actor: User, project: LabProject, text: str) -> ProjectEntry:
+    """A dated line of the project's public journal (a workshop held, a finding)."""
+    text = (text or "").strip()
+    if len(text) < 3:
+        raise Refused(_("Écrivez ce qui s’est passé."), "text")
+    entry = ProjectEntry(author_id=actor.id, text=text)
+    project.journal.append(entry)
+    project.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "lab.journal", project, organisation_id=project.lab_id)
+    return entry
+
+
 def stage_rank(stage: ProjectStage) -> int:
     return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else len(STAGE_ORDER)
 
@@ -235,3 +293,12 @@ def link(actor: User, project: LabProject, kind: LinkKind, target_id: int) -> Pr
     record(actor, "lab.link", project, organisation_id=project.lab_id, kind=kind.value,
            target_id=target_id)
     return entry
+
+
+def unlink(actor: User, project: LabProject, kind: LinkKind, target_id: int) -> None:
+    entry = db.session.get(ProjectLink, (project.id, kind, target_id))
+    if entry is not None:
+        db.session.delete(entry)
+        db.session.flush()
+        record(actor, "lab.unlink", project, organisation_id=project.lab_id,
+               kind=kind.value, target_id=target_id)

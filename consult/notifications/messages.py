@@ -27,6 +27,18 @@ def _when(iso: str | None) -> str:
     return when(datetime.fromisoformat(iso), "long") if iso else ""
 
 
+def _request_status(value: str | None) -> str:
+    from consult.labs.models import RequestStatus
+
+    return RequestStatus(value).label if value in set(RequestStatus) else ""
+
+
+def _application_status(value: str | None) -> str:
+    from consult.labs.models import ApplicationStatus
+
+    return ApplicationStatus(value).label if value in set(ApplicationStatus) else ""
+
+
 MESSAGES = {
     "new_phase": lambda p: _("Le défi « %(challenge)s » entre dans la phase « %(phase)s ».",
                              challenge=p.get("challenge_title"), phase=p.get("phase")),
@@ -88,6 +100,13 @@ MESSAGES = {
                                          "« %(challenge)s » : acceptez ou déclinez.",
                                          organisation=p.get("organisation_name"),
                                          challenge=p.get("challenge_title")),
+    "lab_request_answered": lambda p: _("%(lab)s a répondu à votre demande « %(service)s » : "
+                                        "%(status)s.", lab=p.get("lab_name"),
+                                        service=p.get("service"),
+                                        status=_request_status(p.get("status"))),
+    "application_decided": lambda p: _("Décision sur votre candidature à « %(call)s » : "
+                                       "%(status)s.", call=p.get("call_title"),
+                                       status=_application_status(p.get("status"))),
     "results": lambda p: _("Les résultats du défi « %(challenge)s » sont publiés.",
                            challenge=p.get("challenge_title")),
 }
@@ -100,7 +119,8 @@ def message(notification: Notification) -> str:
 
 # Kinds that also leave as an e-mail to people who keep « important news by e-mail » on
 # (the others wait for the daily digest, if the person asked for it).
-MAILED_KINDS = frozenset({"results", "seat_available"})
+MAILED_KINDS = frozenset({"results", "seat_available", "lab_request_answered",
+                          "application_decided"})
 
 
 def target_url(notification: Notification) -> str | None:
@@ -112,6 +132,10 @@ def target_url(notification: Notification) -> str | None:
     from consult.db import db
 
     params = notification.params or {}
+    if params.get("lab_request_id"):
+        return url_for("labs.request_page", request_id=params["lab_request_id"])
+    if params.get("application_id"):
+        return url_for("labs.application", application_id=params["application_id"])
     if params.get("event_id"):
         return url_for("events.show", event_id=params["event_id"])
     if notification.kind == "co_ownership_proposed" and params.get("organisation_slug"):

@@ -143,3 +143,20 @@ def _participants_told_of_the_write_up(event) -> None:
         Registration.event_id == event.id,
         Registration.status == RegistrationStatus.CONFIRMED))
     notify(set(people), "event_written_up", event_id=event.id, event_title=event.title)
+
+
+@events.lab_request_answered.connect
+def _requester_told(request) -> None:
+    """The agent who called on the lab hears its answer (accepted, details asked,
+    redirected, declined), with its reason."""
+    notify([request.author_id] if request.author_id else [], "lab_request_answered",
+           lab_request_id=request.id, lab_name=request.lab.name, service=request.service,
+           status=request.status.value)
+
+
+@events.application_decided.connect
+def _applicant_told(application) -> None:
+    """Once, when the call's decisions are published (``told_at`` guards it)."""
+    notify([application.author_id] if application.author_id else [], "application_decided",
+           application_id=application.id, call_title=application.call.title,
+           status=application.status.value)

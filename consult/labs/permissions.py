@@ -1,0 +1,39 @@
+"""Who may work for a lab, manage its partners, carry its projects and read a request.
+Calling on a lab has its own rule, with a reason a person can read
+(``labs.operations.request_problem``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from consult.core.security import Permission, rule
+from consult.labs.models import LabProject, LabRequest
+from consult.organisations.models import OrganisationKind
+
+
+def _is_lab(organisation) -> bool:
+    return organisation is not None and organisation.kind == OrganisationKind.LABORATOIRE
+
+
+@rule(Permission.LAB_TEAM)
+def can_work_for_lab(user: Any, lab) -> bool:
+    return _is_lab(lab) and user.is_agent_of(lab.id)
+
+
+@rule(Permission.MANAGE_LAB_PARTNERS)
+def can_manage_partners(user: Any, lab) -> bool:
+    return _is_lab(lab) and user.is_admin_of(lab.id)
+
+
+@rule(Permission.EDIT_PROJECT)
+def can_edit_project(user: Any, project: LabProject) -> bool:
+    """A project is owned jointly: the lab's agents and those of every organisation
+    involved carry it."""
+    return project is not None and (user.is_agent_of(project.lab_id) or any(
+        user.is_agent_of(o.id) for o in project.organisations))
+
+
+@rule(Permission.VIEW_LAB_REQUEST)
+def can_view_request(user: Any, request: LabRequest) -> bool:
+    return request is not None and (user.is_agent_of(request.lab_id)
+                                    or user.is_agent_of(request.organisation_id))
