@@ -121,6 +121,8 @@ def _blueprints():
     from consult.ideas import challenge_page as _challenge_page  # noqa: F401  (on challenges)
     from consult.ideas import results_pages as _results_pages  # noqa: F401  (on challenges)
     from consult.ideas import views as ideas_views
+    from consult.labs import call_views as _calls  # noqa: F401  (on labs)
+    from consult.labs import views as labs_views
     from consult.moderation import views as moderation_views
     from consult.notifications import follows as _follows  # noqa: F401  (follow buttons)
     from consult.notifications import personal_data  # noqa: F401  (export and erasure)
@@ -134,7 +136,7 @@ def _blueprints():
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
                                      briefs_views, moderation_views, codesign_views,
-                                     events_views,
+                                     events_views, labs_views,
                                      dashboard_views, opendata_views, surveys_views,
                                      api_blueprint,
                                      api_token_views)]

@@ -25,11 +25,15 @@ from consult.events.models import (  # noqa: F401
 )
 from consult.ideas.models import Idea, IdeaCredit, Support  # noqa: F401
 from consult.labs.models import (  # noqa: F401
+    Application,
+    Call,
+    Criterion,
     LabPartnership,
     LabProject,
     LabRequest,
     ProjectEntry,
     ProjectLink,
+    Score,
 )
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401

@@ -76,6 +76,18 @@ class ConsultForm(InputRules, FlaskForm):
         (target.errors if target is not None and hasattr(target, "errors") else
          self.form_errors).append(refusal.message)
 
+    def add_problems(self, problems: dict[str, str]) -> bool:
+        """A domain rule's problems (``*_problems``) on their fields, after each field's
+        own error (missing, bad date), so a person sees every problem at once. True when
+        there was none."""
+        for name, message in problems.items():
+            target = getattr(self, name, None)
+            if target is None or not hasattr(target, "errors"):
+                self.form_errors.append(message)
+            elif not target.errors:
+                target.errors = [*target.errors, message]
+        return not problems
+
     def error_list(self) -> list[tuple[str | None, str, str]]:
         """Every error at once, as the summary lists them: (id of the field to go to,
         its label, the message); the fields of a list of sub-forms (a challenge's

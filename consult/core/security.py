@@ -49,6 +49,7 @@ class Permission(enum.StrEnum):
     MANAGE_LAB_PARTNERS = "manage_lab_partners"  # on a lab: its administrators
     EDIT_PROJECT = "edit_project"  # on a lab project: the lab's and its organisations' agents
     VIEW_LAB_REQUEST = "view_lab_request"  # on a request: the lab's team and the requesters
+    VIEW_APPLICATION = "view_application"  # on an application: applicants, team, its jurors
     # Account
     EDIT_PROFILE = "edit_profile"
     CONFIRMED_ACTION = "confirmed_action"  # actions that need a confirmed e-mail

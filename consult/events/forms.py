@@ -102,14 +102,8 @@ class EventForm(ConsultForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        problems = event_problems(self.draft(), self.programme, self.existing)
-        for name, message in problems.items():
-            target = getattr(self, name, None)
-            if target is None or not hasattr(target, "errors"):
-                self.form_errors.append(message)
-            elif not target.errors:  # a field's own error (missing, bad date) comes first
-                target.errors = [*target.errors, message]
-        return valid and not problems
+        return self.add_problems(event_problems(self.draft(), self.programme,
+                                                self.existing)) and valid
 
     def fill_from(self, event) -> None:
         """The form, on GET, with the event as it stands (dates in Paris time)."""
@@ -203,12 +197,7 @@ class ProgrammeForm(ConsultForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        problems = programme_problems(self.draft())
-        for name, message in problems.items():
-            field = getattr(self, name)
-            if not field.errors:
-                field.errors = [*field.errors, message]
-        return valid and not problems
+        return self.add_problems(programme_problems(self.draft())) and valid
 
 
 class ReviewForm(ConsultForm):

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.accounts.models import User
 from consult.db import Base, enum_type, utcnow
 from consult.organisations.models import Organisation
 
@@ -242,7 +243,8 @@ class Call(Base):
     lab: Mapped[Organisation] = relationship(foreign_keys=[lab_id], lazy="joined")
     criteria: Mapped[list[Criterion]] = relationship(
         lazy="selectin", order_by="Criterion.position", cascade="all, delete-orphan")
-    jurors: Mapped[list] = relationship("User", secondary=call_jurors, lazy="selectin")
+    jurors: Mapped[list[User]] = relationship(secondary=call_jurors, lazy="selectin",
+                                              order_by="User.id")
 
 
 class Criterion(Base):
@@ -302,6 +304,17 @@ class Application(Base):
 
     call: Mapped[Call] = relationship(lazy="joined")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def applicant_status(self) -> str:
+        """What the applicants read: a decision stays « under review » until the lab
+        publishes the call's decisions (they are told once, all at the same time)."""
+        if self.status in (ApplicationStatus.SELECTED, ApplicationStatus.NOT_SELECTED) \
+                and self.call.decisions_published_at is None:
+            return str(_l("En cours d’examen"))
+        if self.status == ApplicationStatus.SUBMITTED and self.call.closes_at <= utcnow():
+            return str(_l("En cours d’examen"))
+        return self.status.label
 
 
 class Score(Base):

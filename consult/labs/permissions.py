@@ -37,3 +37,14 @@ def can_edit_project(user: Any, project: LabProject) -> bool:
 def can_view_request(user: Any, request: LabRequest) -> bool:
     return request is not None and (user.is_agent_of(request.lab_id)
                                     or user.is_agent_of(request.organisation_id))
+
+
+@rule(Permission.VIEW_APPLICATION)
+def can_view_application(user: Any, application) -> bool:
+    """The applicant organisation's agents, the lab's team, and the jurors of its call
+    (of that call only)."""
+    if application is None:
+        return False
+    call = application.call
+    return (user.is_agent_of(application.organisation_id) or user.is_agent_of(call.lab_id)
+            or any(j.id == user.id for j in call.jurors))

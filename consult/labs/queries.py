@@ -33,7 +33,7 @@ def labs() -> list[tuple[Organisation, int]]:
         select(Organisation, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.lab_id == Organisation.id)
         .where(Organisation.kind == OrganisationKind.LABORATOIRE)
-        .order_by(Organisation.name)).tuples())
+        .order_by(Organisation.name)))
 
 
 def lab_projects(lab: Organisation, *, with_private: bool = False,
@@ -131,3 +131,19 @@ def linked(project: LabProject) -> list[Linked]:
 
 def request_of_project(project: LabProject) -> LabRequest | None:
     return db.session.scalar(select(LabRequest).where(LabRequest.project_id == project.id))
+
+
+def partners(lab: Organisation) -> list[Organisation]:
+    from consult.labs.models import LabPartnership
+
+    return list(db.session.scalars(select(Organisation).join(
+        LabPartnership, LabPartnership.partner_id == Organisation.id).where(
+        LabPartnership.lab_id == lab.id).order_by(Organisation.name)))
+
+
+def origin_of(project: LabProject):
+    """Where the project comes from: a request accepted, or an application selected."""
+    from consult.labs.models import Application
+
+    return request_of_project(project) or db.session.scalar(select(Application).where(
+        Application.project_id == project.id))
