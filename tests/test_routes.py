@@ -41,6 +41,12 @@ POST_AUTHOR = (LOGIN, 403, 403, 403, 403, 403)
 POST_ANYONE = (OK,) * 6
 TOKEN_ONLY = (401,) * 6  # API writes: a session cookie never stands for a token
 NOT_PUBLISHED = (404,) * 6
+# Labs: agents who may call on the lab or apply (of a partner, of the lab, of an eligible
+# organisation); the parties to a request or an application (requester, lab's team).
+LAB_CALLER = (LOGIN, 403, 200, 200, 200, 403)
+POST_LAB_CALLER = (LOGIN, 403, OK, OK, OK, 403)
+LAB_PARTY = (LOGIN, 404, 200, 200, 200, 200)
+POST_REQUESTER = (LOGIN, 404, OK, 403, 403, 403)
 
 # endpoint: (path template, GET policy or None, POST policy or None)
 ROUTES = {
@@ -203,6 +209,40 @@ ROUTES = {
                               "{question}/deplacer", None, POST_AGENT_OF_A),
     "surveys.hide_text": ("/defis/{challenge}/questionnaires/{survey_phase}/reponses/"
                           "{text_answer}/masquer", None, POST_AGENT_OF_A),
+    # labs: agent_a and admin_a work for the lab; org_b (agent_b) is its partner, sent
+    # the request and the application; the platform's administrator belongs to nothing
+    "labs.index": ("/labos", PUBLIC, None),
+    "labs.lab": ("/labos/{lab}", PUBLIC, None),
+    "labs.new_request": ("/labos/{lab}/solliciter", LAB_CALLER, POST_LAB_CALLER),
+    "labs.request_page": ("/labos/demandes/{lab_request}", LAB_PARTY, POST_REQUESTER),
+    "labs.triage": ("/labos/demandes/{lab_request}/reponse", None,
+                    (LOGIN, 404, 403, OK, OK, OK)),
+    "labs.queue": ("/labos/{lab}/demandes", AGENT_OF_A, None),
+    "labs.my_requests": ("/labos/mes-demandes", SIGNED_IN, None),
+    "labs.partners": ("/labos/{lab}/partenaires", ADMIN_OF_A, POST_ADMIN_OF_A),
+    "labs.remove_partner": ("/labos/{lab}/partenaires/{org_b_id}/retirer", None,
+                            POST_ADMIN_OF_A),
+    "labs.new_project": ("/labos/{lab}/projets/nouveau", AGENT_OF_A, POST_AGENT_OF_A),
+    "labs.project": ("/projets/{project}", PUBLIC, None),
+    "labs.edit_project": ("/projets/{project}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
+    "labs.stage": ("/projets/{project}/etape", None, POST_AGENT_OF_A),
+    "labs.tell": ("/projets/{project}/journal", None, POST_AGENT_OF_A),
+    "labs.add_link": ("/projets/{project}/liens", None, POST_AGENT_OF_A),
+    "labs.remove_link": ("/projets/{project}/liens/retirer", None, POST_AGENT_OF_A),
+    "labs.calls": ("/appels", PUBLIC, None),
+    "labs.call": ("/appels/{call}", PUBLIC, None),
+    "labs.new_call": ("/labos/{lab}/appels/nouveau", AGENT_OF_A, POST_AGENT_OF_A),
+    "labs.edit_call": ("/appels/{call}/modifier", AGENT_OF_A, POST_AGENT_OF_A),
+    "labs.apply": ("/appels/{call}/candidater", LAB_CALLER, POST_LAB_CALLER),
+    "labs.application": ("/candidatures/{application}", LAB_PARTY, POST_REQUESTER),
+    "labs.withdraw": ("/candidatures/{application}/retirer", None, POST_REQUESTER),
+    "labs.score": ("/candidatures/{application}/note", None,
+                   (LOGIN, 404, 403, 403, 403, 403)),  # jurors only: none here
+    "labs.decide": ("/candidatures/{application}/decision", None,
+                    (LOGIN, 404, 403, OK, OK, OK)),
+    "labs.jury": ("/appels/{call}/jury", AGENT_OF_A, POST_AGENT_OF_A),
+    "labs.remove_juror": ("/appels/{call}/jury/{org_b_id}/retirer", None, POST_AGENT_OF_A),
+    "labs.publish_decisions": ("/appels/{call}/publier-decisions", None, POST_AGENT_OF_A),
     "api_tokens.index": ("/espace/{org_a}/jetons-api", ADMIN_OF_A, POST_ADMIN_OF_A),
     "api_tokens.revoke": ("/espace/{org_a}/jetons-api/{token}/revoquer", None, POST_ADMIN_OF_A),
 }
@@ -269,6 +309,7 @@ def world():
     notification = Notification(user_id=owner.id, kind="results", challenge_id=challenge.id)
     db.session.add(notification)
     survey_phase, question, text_answer = _survey(challenge, owner)
+    lab_values = _lab(people, org_b)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
@@ -279,8 +320,40 @@ def world():
               "question": question.id, "text_answer": text_answer.id, "event": event.id,
               "programme": programme.slug, "programme_id": programme.id,
               "submitted": submitted.id,
-              "registration": registration.id}
+              "registration": registration.id, "org_b_id": org_b.id, **lab_values}
     return people, values
+
+
+def _lab(people, partner):
+    """A lab where agent_a works and admin_a is administrator; ``partner`` calls on it
+    (a request) and applies to its open call."""
+    from datetime import timedelta
+
+    from consult.db import utcnow
+    from consult.labs import calls
+    from consult.labs import operations as lab_ops
+    from consult.organisations.models import Membership, OrganisationKind
+
+    lab = OrganisationFactory(kind=OrganisationKind.LABORATOIRE)
+    db.session.add_all([Membership(user=people["agent_a"], organisation=lab,
+                                   role=MembershipRole.AGENT),
+                        Membership(user=people["admin_a"], organisation=lab,
+                                   role=MembershipRole.ADMIN)])
+    db.session.flush()
+    lab_ops.add_partner(people["admin_a"], lab, partner)
+    request = lab_ops.submit_request(people["agent_b"], lab, partner, lab_ops.RequestDraft(
+        service="Accueil", users_concerned="Les familles",
+        problem="Les familles attendent trop longtemps au guichet."))
+    project = lab_ops.open_project(people["agent_a"], lab, title="Accueil des familles")
+    call = calls.publish_call(people["agent_a"], lab, calls.CallDraft(
+        title="Appel 2027", opens_at=utcnow() - timedelta(days=1),
+        closes_at=utcnow() + timedelta(days=30), eligibility="Tous", criteria="Impact"))
+    application = calls.submit_application(people["agent_b"], call, partner,
+                                           calls.ApplicationDraft(
+                                               title="Un accueil sans file",
+                                               summary="Un accueil pensé avec les habitants."))
+    return {"lab": lab.slug, "lab_request": request.id, "project": project.id,
+            "call": call.id, "application": application.id}
 
 
 def _survey(challenge, respondent):
