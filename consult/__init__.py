@@ -122,6 +122,8 @@ def _blueprints():
     from consult.ideas import results_pages as _results_pages  # noqa: F401  (on challenges)
     from consult.ideas import views as ideas_views
     from consult.labs import call_views as _calls  # noqa: F401  (on labs)
+    from consult.labs import catalogue_views as _catalogue  # noqa: F401  (brief page too)
+    from consult.labs import report_views as _reports  # noqa: F401  (on labs)
     from consult.labs import views as labs_views
     from consult.moderation import views as moderation_views
     from consult.notifications import follows as _follows  # noqa: F401  (follow buttons)

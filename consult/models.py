@@ -33,7 +33,9 @@ from consult.labs.models import (  # noqa: F401
     LabRequest,
     ProjectEntry,
     ProjectLink,
+    Reuse,
     Score,
+    Solution,
 )
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401

@@ -243,6 +243,15 @@ ROUTES = {
     "labs.jury": ("/appels/{call}/jury", AGENT_OF_A, POST_AGENT_OF_A),
     "labs.remove_juror": ("/appels/{call}/jury/{org_b_id}/retirer", None, POST_AGENT_OF_A),
     "labs.publish_decisions": ("/appels/{call}/publier-decisions", None, POST_AGENT_OF_A),
+    "labs.activity_report": ("/labos/{lab}/activite", PUBLIC, None),
+    "labs.activity_pdf": ("/labos/{lab}/activite.pdf", PUBLIC, None),
+    "labs.network": ("/labos/reseau", PUBLIC, None),
+    "labs.catalogue": ("/solutions", PUBLIC, None),
+    "labs.solution": ("/solutions/{solution}", PUBLIC, None),
+    # the brief's team (org_a) publishes it; agent_b (org_b, partner of the lab) reuses it
+    "labs.publish_solution": ("/cahiers/{brief}/catalogue", AGENT_OF_A, POST_AGENT_OF_A),
+    "labs.reuse": ("/solutions/{solution}/essaimer", (LOGIN, 403, 200, 200, 200, 403),
+                   (LOGIN, 403, OK, OK, OK, 403)),
     "api_tokens.index": ("/espace/{org_a}/jetons-api", ADMIN_OF_A, POST_ADMIN_OF_A),
     "api_tokens.revoke": ("/espace/{org_a}/jetons-api/{token}/revoquer", None, POST_ADMIN_OF_A),
 }
@@ -332,6 +341,8 @@ def _lab(people, partner):
     from consult.db import utcnow
     from consult.labs import calls
     from consult.labs import operations as lab_ops
+    from sqlalchemy import select
+
     from consult.organisations.models import Membership, OrganisationKind
 
     lab = OrganisationFactory(kind=OrganisationKind.LABORATOIRE)
@@ -352,8 +363,18 @@ def _lab(people, partner):
                                            calls.ApplicationDraft(
                                                title="Un accueil sans file",
                                                summary="Un accueil pensé avec les habitants."))
+    from consult.briefs.models import Brief, BriefStatus
+    from consult.labs.models import Solution
+
+    brief = db.session.scalar(select(Brief).order_by(Brief.id))
+    brief.status = BriefStatus.ADOPTED  # (its way there is the briefs' tests' subject)
+    solution = Solution(brief_id=brief.id, organisation_id=brief.organisation_id,
+                        title="Une solution", summary="Ce qu'elle résout.",
+                        assessment="Ce qui a marché.")
+    db.session.add(solution)
+    db.session.flush()
     return {"lab": lab.slug, "lab_request": request.id, "project": project.id,
-            "call": call.id, "application": application.id}
+            "call": call.id, "application": application.id, "solution": solution.id}
 
 
 def _survey(challenge, respondent):

@@ -240,3 +240,29 @@ class DecisionForm(ConsultForm):
                                                  "adressée au candidat."))
 
 
+
+
+class SolutionForm(ConsultForm):
+    title = StringField(_l("Nom de la solution"), [required(), length(160, 3)])
+    summary = TextAreaField(_l("Ce qu’elle résout et comment elle marche"),
+                            [required(), length(8000)],
+                            description=_l("Pour une autre administration qui voudrait "
+                                           "l’essayer. Markdown accepté."))
+    assessment = TextAreaField(_l("Appréciation du laboratoire"), [required(), length(8000)],
+                               description=_l("Ce qui a marché, ce qui reste à améliorer, les "
+                                              "conditions de réussite ailleurs."))
+
+    def validate(self, extra_validators=None) -> bool:
+        from consult.labs.catalogue import solution_problems
+
+        valid = super().validate(extra_validators)
+        return self.add_problems(solution_problems(
+            self.title.data or "", self.summary.data or "", self.assessment.data or "")) \
+            and valid
+
+
+class ReuseForm(ConsultForm):
+    organisation = SelectField(_l("Pour l’administration"), coerce=str, choices=[],
+                               validate_choice=False)
+    lab = SelectField(_l("Projet porté par le laboratoire"), coerce=str, choices=[],
+                      validate_choice=False)

@@ -332,3 +332,49 @@ class Score(Base):
     value: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- The shared catalogue of solutions (« essaimage ») ---------------------------------
+
+
+class Solution(Base):
+    """An adopted brief published to the shared catalogue, with the lab's assessment;
+    its evidence (tests, feedback per version, SUS scores) is read live from the brief."""
+
+    __tablename__ = "lab_solutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"),
+                                          unique=True)
+    organisation_id: Mapped[int] = mapped_column(  # who publishes it (the brief's team)
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    summary: Mapped[str] = mapped_column(Text)  # what it solves, how it works (Markdown)
+    assessment: Mapped[str] = mapped_column(Text)  # the lab's assessment (Markdown)
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Reuse(Base):
+    """Another administration trying a solution in its territory: a linked project that
+    credits the original."""
+
+    __tablename__ = "lab_reuses"
+    __table_args__ = (UniqueConstraint("solution_id", "project_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("lab_solutions.id",
+                                                        ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("lab_projects.id", ondelete="CASCADE"),
+                                            index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    project: Mapped[LabProject] = relationship(lazy="joined")

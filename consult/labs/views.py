@@ -16,6 +16,7 @@ from consult.core.security import Permission, can
 from consult.db import db
 from consult.labs import bp, permissions, queries  # noqa: F401  (rules registered)
 from consult.labs import operations as ops
+from consult.labs.catalogue import origin_of_project
 from consult.labs.forms import (
     JournalForm,
     LinkForm,
@@ -39,6 +40,8 @@ from consult.organisations.models import Organisation, OrganisationKind
 @bp.record_once
 def _template_helpers(state) -> None:
     state.app.jinja_env.globals.update(lab_methods=METHODS, stage_order=STAGE_ORDER)
+    state.app.jinja_env.filters["stage_row"] = lambda item: (item[0].label, item[1])
+    state.app.jinja_env.filters["event_row"] = lambda item: (item[0].label, item[1][0])
     state.app.jinja_env.filters["organisation_kind_label"] = lambda value: (
         OrganisationKind(value).label if value in set(OrganisationKind) else value)
 
@@ -300,6 +303,7 @@ def project(project_id: int):
     return render_template(
         "labs/project.html", project=project, editable=editable,
         links=queries.linked(project), origin=queries.origin_of(project),
+        reused_from=origin_of_project(project.id),
         stage_form=StageForm(prefix="etape") if editable else None,
         journal_form=JournalForm(prefix="journal") if editable else None,
         link_form=LinkForm(prefix="lien") if editable else None)
@@ -336,7 +340,7 @@ def _project_page_with(project: LabProject, **forms):
     failed = next(iter(forms.values()))
     return form_page("labs/project.html", failed, project=project, editable=True,
                      links=queries.linked(project), origin=queries.origin_of(project),
-                     **context)
+                     reused_from=origin_of_project(project.id), **context)
 
 
 @bp.route("/projets/<int:project_id>/etape", methods=["POST"])

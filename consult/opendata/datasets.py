@@ -19,6 +19,7 @@ from consult.core.urls import external_url
 from consult.db import db
 from consult.events import exports as event_exports
 from consult.ideas.models import Idea, IdeaStatus
+from consult.labs import exports as lab_exports
 from consult.organisations.models import Organisation
 from consult.surveys import exports as survey_exports
 
@@ -295,6 +296,34 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             [Column(name, kind, title) for name, kind, title in event_exports.EVENT_COLUMNS],
             lambda scope: event_exports.event_rows(scope.id if scope else None),
             foreign_keys=[_fk("programme_id", "programmes"), _fk("defi_id", "defis")]),
+    Dataset("projets", _l("Projets des laboratoires"),
+            _l("Les projets publics des laboratoires d'innovation : étape, organisations "
+               "associées, méthodes et ce qu'ils relient dans Consult."),
+            [Column(name, kind, title) for name, kind, title in lab_exports.PROJECT_COLUMNS],
+            lambda scope: lab_exports.project_rows(scope.id if scope else None),
+            foreign_keys=[_fk("laboratoire_id", "organisations")]),
+    Dataset("appels", _l("Appels à projets des laboratoires"),
+            _l("Les appels à projets : dates, critères, nombre de candidatures et, une fois "
+               "les décisions publiées, de candidatures retenues (ni le contenu des "
+               "candidatures ni les notes du jury)."),
+            [Column(name, kind, title) for name, kind, title in lab_exports.CALL_COLUMNS],
+            lambda scope: lab_exports.call_rows(scope.id if scope else None),
+            foreign_keys=[_fk("laboratoire_id", "organisations")]),
+    Dataset("solutions", _l("Catalogue des solutions"),
+            _l("Les solutions adoptées et partagées pour être essaimées : leurs preuves "
+               "(tests, score SUS) et leurs réutilisations."),
+            [Column(name, kind, title) for name, kind, title in lab_exports.SOLUTION_COLUMNS],
+            lambda scope: lab_exports.solution_rows(scope.id if scope else None),
+            foreign_keys=[_fk("cahier_id", "cahiers"), _fk("organisation_id", "organisations")]),
+    Dataset("activite", _l("Activité des laboratoires"),
+            _l("Pour chaque laboratoire et chaque année : projets, demandes, appels, "
+               "événements et formations, personnes impliquées (comptées une fois chacune, "
+               "jamais nommées), cahiers adoptés, idées répondues, essaimage. Les définitions "
+               "sont celles du rapport d'activité."),
+            [Column(name, kind, title) for name, kind, title in lab_exports.ACTIVITY_COLUMNS],
+            lambda scope: lab_exports.activity_rows(scope.id if scope else None),
+            primary_key=["laboratoire_id", "annee"],
+            foreign_keys=[_fk("laboratoire_id", "organisations")]),
 )}
 
 

@@ -1,8 +1,8 @@
-"""calls for projects
+"""Labs: calls for projects (criteria, jurors, applications, scores) and the shared catalogue of solutions with their reuses
 
 Revision ID: 0023
 Revises: 0022
-Create Date: 2026-12-03 14:06:50.316455
+Create Date: 2026-12-03 14:17:58.306484
 """
 
 from __future__ import annotations
@@ -92,6 +92,43 @@ def upgrade() -> None:
     with op.batch_alter_table('lab_call_jurors', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lab_call_jurors_user_id'), ['user_id'], unique=False)
 
+    op.create_table('lab_solutions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brief_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=160), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('assessment', sa.Text(), nullable=False),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['brief_id'], ['briefs.id'], name=op.f('fk_lab_solutions_brief_id_briefs'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_lab_solutions_organisation_id_organisations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_lab_solutions_published_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lab_solutions')),
+    sa.UniqueConstraint('brief_id', name=op.f('uq_lab_solutions_brief_id'))
+    )
+    with op.batch_alter_table('lab_solutions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lab_solutions_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('lab_reuses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('solution_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_lab_reuses_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_lab_reuses_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['lab_projects.id'], name=op.f('fk_lab_reuses_project_id_lab_projects'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['solution_id'], ['lab_solutions.id'], name=op.f('fk_lab_reuses_solution_id_lab_solutions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lab_reuses')),
+    sa.UniqueConstraint('solution_id', 'project_id', name=op.f('uq_lab_reuses_solution_id_project_id'))
+    )
+    with op.batch_alter_table('lab_reuses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lab_reuses_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lab_reuses_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lab_reuses_solution_id'), ['solution_id'], unique=False)
+
     op.create_table('lab_scores',
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('juror_id', sa.Integer(), nullable=False),
@@ -117,6 +154,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_lab_scores_juror_id'))
 
     op.drop_table('lab_scores')
+    with op.batch_alter_table('lab_reuses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lab_reuses_solution_id'))
+        batch_op.drop_index(batch_op.f('ix_lab_reuses_project_id'))
+        batch_op.drop_index(batch_op.f('ix_lab_reuses_organisation_id'))
+
+    op.drop_table('lab_reuses')
+    with op.batch_alter_table('lab_solutions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lab_solutions_organisation_id'))
+
+    op.drop_table('lab_solutions')
     with op.batch_alter_table('lab_call_jurors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lab_call_jurors_user_id'))
 
