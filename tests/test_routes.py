@@ -338,11 +338,11 @@ def _lab(people, partner):
     (a request) and applies to its open call."""
     from datetime import timedelta
 
+    from sqlalchemy import select
+
     from consult.db import utcnow
     from consult.labs import calls
     from consult.labs import operations as lab_ops
-    from sqlalchemy import select
-
     from consult.organisations.models import Membership, OrganisationKind
 
     lab = OrganisationFactory(kind=OrganisationKind.LABORATOIRE)
