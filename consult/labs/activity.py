@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, distinct, func, or_, select, union
 
 from consult.db import db
@@ -47,6 +48,26 @@ from consult.labs.models import (
     project_organisations,
 )
 from consult.organisations.models import Organisation, OrganisationKind
+
+
+# What the page, the PDF, the API and the open data say of how each figure is counted.
+DEFINITIONS = (
+    _l("Projets : ceux du laboratoire ouverts avant la fin de la période, selon leur étape "
+       "actuelle (arrêtés compris)."),
+    _l("Événements : organisés ou co-organisés par le laboratoire, commencés dans la "
+       "période, non annulés ; participants selon le compte rendu, sinon les présences "
+       "pointées."),
+    _l("Personnes impliquées : comptes distincts pointés à ces événements, ayant répondu "
+       "(non anonymement) à un questionnaire, donné un avis sur un prototype ou proposé une "
+       "idée dans les défis du laboratoire ou liés à ses projets, pendant la période. Les "
+       "agents sont les membres d’une organisation."),
+    _l("Cahiers adoptés : ceux du laboratoire ou liés à ses projets dont l’adoption est "
+       "datée dans la période."),
+    _l("Chaque personne est comptée une fois, quel que soit le nombre de ses participations "
+       "(présence pointée à un événement, réponse à un questionnaire, avis sur un "
+       "prototype, idée proposée), et n’est jamais nommée."),
+    _l("Le réseau additionne les laboratoires avec les mêmes définitions."),
+)
 
 
 @dataclass

@@ -45,7 +45,8 @@ def activity_report(slug: str):
     lab = lab_or_404(slug)
     period = _period(request.args)
     return render_template("labs/activity.html", report=activity.report([lab], period),
-                           lab=lab, territory=None, years=_years(), args=request.args)
+                           lab=lab, territory=None, years=_years(), args=request.args,
+                           definitions=activity.DEFINITIONS)
 
 
 @bp.route("/labos/<slug>/activite.pdf")
@@ -55,7 +56,7 @@ def activity_pdf(slug: str):
     lab = lab_or_404(slug)
     period = _period(request.args)
     html = render_template("labs/activity_print.html", report=activity.report([lab], period),
-                           lab=lab, territory=None,
+                           lab=lab, territory=None, definitions=activity.DEFINITIONS,
                            url=external_url("labs.activity_report", slug=slug, **request.args))
     name = f"activite-{slug}-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
     return Response(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"),
@@ -85,4 +86,4 @@ def network():
     reports = [(lab, activity.report([lab], period)) for lab in labs]
     return render_template("labs/activity.html", report=activity.report(labs, period),
                            lab=None, territory=territory, per_lab=reports, years=_years(),
-                           args=request.args)
+                           args=request.args, definitions=activity.DEFINITIONS)

@@ -26,6 +26,10 @@ OPERATIONS = [  # (method, path): every operation of the description (checked be
     ("GET", "/api/v1/briefs"), ("GET", "/api/v1/briefs/{brief_id}"),
     ("GET", "/api/v1/events"), ("GET", "/api/v1/events/{event_id}"),
     ("GET", "/api/v1/programmes"), ("GET", "/api/v1/programmes/{programme_id}"),
+    ("GET", "/api/v1/projects"), ("GET", "/api/v1/projects/{project_id}"),
+    ("GET", "/api/v1/calls"), ("GET", "/api/v1/calls/{call_id}"),
+    ("GET", "/api/v1/solutions"), ("GET", "/api/v1/solutions/{solution_id}"),
+    ("GET", "/api/v1/labs/{slug}/activity"),
 ]
 EXAMPLES = 50
 # Valid data is accepted, or refused for a reason the description documents and no JSON
