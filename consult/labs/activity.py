@@ -49,7 +49,6 @@ from consult.labs.models import (
 )
 from consult.organisations.models import Organisation, OrganisationKind
 
-
 # What the page, the PDF, the API and the open data say of how each figure is counted.
 DEFINITIONS = (
     _l("Projets : ceux du laboratoire ouverts avant la fin de la période, selon leur étape "
