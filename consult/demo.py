@@ -109,5 +109,11 @@ def _events(**context):
     return load_events(**context)
 
 
-DEMO_EXTENSIONS: list = [_participation, _surveys, _events]
+def _labs(**context):
+    from consult.labs.demo import load_labs
+
+    return load_labs(**context)
+
+
+DEMO_EXTENSIONS: list = [_participation, _surveys, _events, _labs]
 

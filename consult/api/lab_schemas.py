@@ -23,7 +23,7 @@ class LinkOut(BaseModel):
     url: str
 
 
-class JournalEntryOut(BaseModel):
+class ProjectEntryOut(BaseModel):
     date: Utc
     stage: StageName | None
     text: str
@@ -41,7 +41,7 @@ class ProjectOut(BaseModel):
     methods: list[str]
     links: list[LinkOut] = Field(description="Ce que le projet relie dans Consult (ce qui "
                                  "est public).")
-    journal: list[JournalEntryOut] = Field(description="Le journal daté, du plus récent "
+    journal: list[ProjectEntryOut] = Field(description="Le journal daté, du plus récent "
                                            "au plus ancien.")
     reuses_solution: int | None = Field(description="La solution du catalogue que ce projet "
                                         "essaime, s'il en essaime une.")

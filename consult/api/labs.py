@@ -39,7 +39,7 @@ def project_out(project: LabProject) -> s.ProjectOut:
         links=[s.LinkOut(kind=link.kind.value, id=link.target_id, title=link.title,
                          url=external_url("site.home").rstrip("/") + link.url)
                for link in queries.linked(project)],
-        journal=[s.JournalEntryOut(date=e.created_at, stage=e.stage.value if e.stage else None,
+        journal=[s.ProjectEntryOut(date=e.created_at, stage=e.stage.value if e.stage else None,
                                    text=e.text) for e in project.journal],
         reuses_solution=reused.id if reused else None, opened_at=project.created_at,
         url=external_url("labs.project", project_id=project.id))
