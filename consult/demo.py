@@ -61,6 +61,10 @@ def load_demo() -> dict[str, int]:
             admin, name="Laboratoire d'innovation publique (démo)",
             kind=OrganisationKind.LABORATOIRE,
             description="Laboratoire de démonstration : il prototype et teste avec les usagers."),
+        "cergy": create_organisation(
+            admin, name="Ville de Cergy (démo)", kind=OrganisationKind.COMMUNE,
+            territory_id=val_doise.id if val_doise else None,
+            description="Commune de démonstration : écoles, périscolaire, accueil."),
         "prefecture": create_organisation(
             admin, name="Préfecture du Val-d'Oise (démo)", kind=OrganisationKind.SERVICE_ETAT,
             description="Service de l'État de démonstration : titres, accueil des usagers."),
@@ -72,6 +76,8 @@ def load_demo() -> dict[str, int]:
          MembershipRole.AGENT),
         ("claire.lab@demo.consult.example", "Claire (Labo)", "lab", MembershipRole.ADMIN),
         ("david.pref@demo.consult.example", "David (Préfecture)", "prefecture",
+         MembershipRole.ADMIN),
+        ("mairie.cergy@demo.consult.example", "Élise (Mairie de Cergy)", "cergy",
          MembershipRole.ADMIN),
     ]
     agents = 0
