@@ -33,6 +33,11 @@ def _period(args) -> activity.Period:
     return activity.Period.year(int(year) if year else utcnow().year)
 
 
+def _kept(args) -> dict[str, str]:
+    """The period (and territory) asked for, as links carry them on (nothing else)."""
+    return {k: args[k] for k in ("annee", "du", "au", "territoire") if args.get(k)}
+
+
 def _years() -> list[int]:
     from consult.db import utcnow
 
@@ -45,7 +50,7 @@ def activity_report(slug: str):
     lab = lab_or_404(slug)
     period = _period(request.args)
     return render_template("labs/activity.html", report=activity.report([lab], period),
-                           lab=lab, territory=None, years=_years(), args=request.args,
+                           lab=lab, territory=None, years=_years(), args=_kept(request.args),
                            definitions=activity.DEFINITIONS)
 
 
@@ -57,7 +62,8 @@ def activity_pdf(slug: str):
     period = _period(request.args)
     html = render_template("labs/activity_print.html", report=activity.report([lab], period),
                            lab=lab, territory=None, definitions=activity.DEFINITIONS,
-                           url=external_url("labs.activity_report", slug=slug, **request.args))
+                           url=external_url("labs.activity_report", slug=slug,
+                                            **_kept(request.args)))
     name = f"activite-{slug}-{period.start.isoformat()}-{period.end.isoformat()}.pdf"
     return Response(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"),
                     mimetype="application/pdf",
@@ -69,7 +75,9 @@ def _network_labs(args):
     from consult.territories.models import Territory
     from consult.territories.reference import territory_id_by_key
 
-    key = args.get("territoire", "")
+    from consult.core.params import text_arg
+
+    key = text_arg("territoire", 40)
     if not key:
         return activity.all_labs(), None
     territory_id = territory_id_by_key(key)
@@ -86,4 +94,4 @@ def network():
     reports = [(lab, activity.report([lab], period)) for lab in labs]
     return render_template("labs/activity.html", report=activity.report(labs, period),
                            lab=None, territory=territory, per_lab=reports, years=_years(),
-                           args=request.args, definitions=activity.DEFINITIONS)
+                           args=_kept(request.args), definitions=activity.DEFINITIONS)

@@ -156,3 +156,14 @@ def test_the_report_page_pdf_and_open_data(client):
     assert [str(lab.id), "ZIP Val d'Oise", str(utcnow().year), "1", "1"] in [r[:5] for r in rows]
     schema = client.get("/donnees/activite.schema.json").get_json()
     assert schema["primaryKey"] == ["laboratoire_id", "annee"]
+
+
+def test_odd_parameters_of_the_report_are_refused_not_crashing(client):
+    _world()
+    assert client.get("/labos/zip/activite?slug=autre&annee=2026").status_code == 200
+    assert client.get("/labos/zip/activite.pdf?slug=autre").status_code == 200
+    assert client.get("/labos/reseau?territoire=departement:9%005").status_code != 500
+    assert client.get("/labos/reseau?territoire=commune:00000").status_code == 404
+    assert client.get("/labos/reseau?territoire=departement:95").status_code in (200, 404)
+    assert client.get("/labos/zip/activite?du=2026-01-01").status_code == 400
+    assert client.get("/labos/zip?etape=%00").status_code == 200
