@@ -124,6 +124,7 @@ def _blueprints():
     from consult.ideas import views as ideas_views
     from consult.labs import call_views as _calls  # noqa: F401  (on labs)
     from consult.labs import catalogue_views as _catalogue  # noqa: F401  (brief page too)
+    from consult.labs import personal_data as _labs_data  # noqa: F401  (export, erasure)
     from consult.labs import report_views as _reports  # noqa: F401  (on labs)
     from consult.labs import views as labs_views
     from consult.moderation import views as moderation_views

@@ -71,11 +71,10 @@ def activity_pdf(slug: str):
 
 
 def _network_labs(args):
+    from consult.core.params import text_arg
     from consult.db import db
     from consult.territories.models import Territory
     from consult.territories.reference import territory_id_by_key
-
-    from consult.core.params import text_arg
 
     key = text_arg("territoire", 40)
     if not key:

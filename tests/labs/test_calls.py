@@ -223,3 +223,25 @@ def test_calls_through_their_pages(client, app):
     post_form(client, f"/appels/{call.id}/publier-decisions", {})
     result = app.test_client().get(f"/appels/{call.id}").text
     assert "Fort impact, commune prête à tester." in result and "Retenue" in result
+
+
+def test_a_jurors_data_is_exported_and_let_go_with_the_account():
+    from consult.accounts.operations import erase_account, export_personal_data
+
+    _lab, team, call, (cergy, agent), _other = _setup()
+    application = _apply(call, cergy, agent, "Un accueil sans file")
+    juror = UserFactory()
+    calls.name_juror(team, call, juror.email)
+    _close(call)
+    impact, capacity = call.criteria
+    calls.score(juror, application, {impact.id: 4, capacity.id: 2}, "Très convaincant")
+    data = export_personal_data(juror)
+    assert {s["comment"] for s in data["jury_scores"]} == {"Très convaincant"}
+    assert export_personal_data(agent)["lab_applications"][0]["title"] == "Un accueil sans file"
+    erase_account(juror)
+    erase_account(agent)
+    db.session.refresh(call)
+    assert call.jurors == []  # the call is still deciding: the seat is let go
+    assert calls.consolidate(call)[0].score == pytest.approx(10 / 3)  # the values stay
+    assert set(db.session.scalars(select(Score.comment))) == {""}
+    assert application.author_id is None and application.organisation_id == cergy.id
