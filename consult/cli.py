@@ -102,7 +102,10 @@ def demo(if_empty: bool) -> None:
                 "défis": "défi", "idées": "idée", "soutiens": "soutien",
                 "commentaires": "commentaire", "cahiers": "cahier",
                 "questionnaires": "questionnaire", "réponses": "réponse",
-                "événements": "événement", "programmes": "programme"}
+                "événements": "événement", "programmes": "programme",
+                "projets de laboratoire": "projet de laboratoire",
+                "demandes aux laboratoires": "demande à un laboratoire",
+                "appels à projets": "appel à projets"}
     click.echo("Données de démonstration chargées : " + ", ".join(
         f"{n} {singular.get(what, what) if n <= 1 else what}" for what, n in summary.items()))
     click.echo(f"Comptes de démonstration : mot de passe « {summary_password()} ».")

@@ -9,7 +9,7 @@ Definitions (the page and the open data state them):
 - **requests** received within the period, by their current answer; **calls**
   published within it, their applications and the selected ones;
 - **events delivered**: events organised or co-organised by the labs, started within
-  the period, not cancelled, by kind, with their attendance (as written up, or else the
+  the period (and before now: an announced event is not yet delivered), not cancelled, by kind, with their attendance (as written up, or else the
   people checked in);
 - **people involved**: distinct accounts that, within the period, were checked in at one
   of these events, answered (not anonymously) a survey of a challenge run by the labs
@@ -32,7 +32,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, distinct, func, or_, select, union
 
-from consult.db import db
+from consult.db import db, utcnow
 from consult.labs.models import (
     Application,
     ApplicationStatus,
@@ -54,8 +54,8 @@ DEFINITIONS = (
     _l("Projets : ceux du laboratoire ouverts avant la fin de la période, selon leur étape "
        "actuelle (arrêtés compris)."),
     _l("Événements : organisés ou co-organisés par le laboratoire, commencés dans la "
-       "période, non annulés ; participants selon le compte rendu, sinon les présences "
-       "pointées."),
+       "période (un événement annoncé mais pas encore tenu n’est pas compté), non annulés ; "
+       "participants selon le compte rendu, sinon les présences pointées."),
     _l("Personnes impliquées : comptes distincts pointés à ces événements, ayant répondu "
        "(non anonymement) à un questionnaire, donné un avis sur un prototype ou proposé une "
        "idée dans les défis du laboratoire ou liés à ses projets, pendant la période. Les "
@@ -194,7 +194,7 @@ def _lab_events(ids: list[int], period: Period):
             select(event_partners.c.event_id).where(
                 event_partners.c.organisation_id.in_(ids)))),
         Event.status != EventStatus.CANCELLED, Event.starts_at >= period.since,
-        Event.starts_at < period.until)
+        Event.starts_at < min(period.until, utcnow()))  # held: begun, not announced
 
 
 def _events(result: Report, ids: list[int], period: Period) -> None:

@@ -74,4 +74,4 @@ def load_labs(*, admin, citizens, organisations) -> dict[str, int]:
         criteria="Impact pour les usagers | 3\nImplication des usagers | 2\n"
                  "Capacité à déployer | 1", scale_max=5))
     calls.name_juror(claire, call, claire.email)
-    return {"laboratoires (projets)": 2, "demandes au laboratoire": 2, "appels à projets": 1}
+    return {"projets de laboratoire": 2, "demandes aux laboratoires": 2, "appels à projets": 1}

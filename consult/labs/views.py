@@ -304,9 +304,19 @@ def project(project_id: int):
         "labs/project.html", project=project, editable=editable,
         links=queries.linked(project), origin=queries.origin_of(project),
         reused_from=origin_of_project(project.id),
-        stage_form=StageForm(prefix="etape") if editable else None,
+        stage_form=_stage_form(project) if editable else None,
         journal_form=JournalForm(prefix="journal") if editable else None,
         link_form=LinkForm(prefix="lien") if editable else None)
+
+
+def _stage_form(project: LabProject) -> StageForm:
+    """Offered with the next stage chosen (going back, or stopping, stays possible)."""
+    form = StageForm(prefix="etape")
+    if not form.is_submitted() and project.stage in STAGE_ORDER:
+        following = STAGE_ORDER[min(STAGE_ORDER.index(project.stage) + 1,
+                                    len(STAGE_ORDER) - 1)]
+        form.stage.data = following.value
+    return form
 
 
 def _editable_project(project_id: int) -> LabProject:
@@ -334,7 +344,7 @@ def edit_project(project_id: int):
 
 def _project_page_with(project: LabProject, **forms):
     """The project page again, with the form that was refused (422, what was typed)."""
-    context = dict(stage_form=StageForm(prefix="etape"), journal_form=JournalForm(
+    context = dict(stage_form=_stage_form(project), journal_form=JournalForm(
         prefix="journal"), link_form=LinkForm(prefix="lien"))
     context.update(forms)
     failed = next(iter(forms.values()))
