@@ -248,7 +248,7 @@ ROUTES = {
     "labs.decide": ("/candidatures/{application}/decision", None,
                     (LOGIN, 404, 403, OK, OK, OK)),
     "labs.jury": ("/appels/{call}/jury", AGENT_OF_A, POST_AGENT_OF_A),
-    "labs.remove_juror": ("/appels/{call}/jury/{org_b_id}/retirer", None, POST_AGENT_OF_A),
+    "labs.remove_juror": ("/appels/{call}/jury/{juror}/retirer", None, POST_AGENT_OF_A),
     "labs.publish_decisions": ("/appels/{call}/publier-decisions", None, POST_AGENT_OF_A),
     "labs.activity_report": ("/labos/{lab}/activite", PUBLIC, None),
     "labs.activity_pdf": ("/labos/{lab}/activite.pdf", PUBLIC, None),
@@ -366,6 +366,8 @@ def _lab(people, partner):
     call = calls.publish_call(people["agent_a"], lab, calls.CallDraft(
         title="Appel 2027", opens_at=utcnow() - timedelta(days=1),
         closes_at=utcnow() + timedelta(days=30), eligibility="Tous", criteria="Impact"))
+    juror = UserFactory()  # none of the roles: a juror reads that call's applications
+    calls.name_juror(people["agent_a"], call, juror.email)
     application = calls.submit_application(people["agent_b"], call, partner,
                                            calls.ApplicationDraft(
                                                title="Un accueil sans file",
@@ -381,7 +383,8 @@ def _lab(people, partner):
     db.session.add(solution)
     db.session.flush()
     return {"lab": lab.slug, "lab_request": request.id, "project": project.id,
-            "call": call.id, "application": application.id, "solution": solution.id}
+            "call": call.id, "application": application.id, "solution": solution.id,
+            "juror": juror.id}
 
 
 def _survey(challenge, respondent):

@@ -14,6 +14,7 @@ from tests.browser.conftest import sign_in
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
+LAB = "laboratoire-d-innovation-publique-demo"
 ANONYMOUS = [
     ("home", "/"), ("challenges", "/defis"),
     ("challenge", "/defis/simplifier-la-demande-de-carte-d-identite"),
@@ -27,6 +28,9 @@ ANONYMOUS = [
     ("open-data", "/donnees"), ("api-docs", "/api/v1/docs"),
     ("agenda", "/evenements"), ("event", "/evenements/1"), ("programmes", "/programmes"),
     ("programme", "/programmes/mois-de-l-innovation-publique-demo"),
+    ("labs", "/labos"), ("lab", f"/labos/{LAB}"), ("lab-project", "/projets/1"),
+    ("calls", "/appels"), ("call", "/appels/1"), ("catalogue", "/solutions"),
+    ("lab-report", f"/labos/{LAB}/activite"), ("labs-network", "/labos/reseau"),
 ]
 CITIZEN = [("my-space", "/mon-espace"), ("profile", "/compte"),
            ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer"),
@@ -39,7 +43,13 @@ AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1")
          ("new-challenge", "/espace/departement-du-val-d-oise-demo/defis/nouveau"),
          ("api-tokens", "/espace/departement-du-val-d-oise-demo/jetons-api"),
          ("new-event", "/evenements/nouveau"), ("write-up", "/evenements/7/compte-rendu"),
-         ("participants", "/evenements/2/participants")]
+         ("participants", "/evenements/2/participants"),
+         ("request-lab", f"/labos/{LAB}/solliciter"), ("lab-request", "/labos/demandes/1"),
+         ("my-requests", "/labos/mes-demandes")]
+LAB_TEAM = [("lab-queue", f"/labos/{LAB}/demandes"), ("lab-triage", "/labos/demandes/2"),
+            ("lab-partners", f"/labos/{LAB}/partenaires"),
+            ("lab-project-team", "/projets/1"), ("lab-project-edit", "/projets/1/modifier"),
+            ("new-call", f"/labos/{LAB}/appels/nouveau"), ("jury", "/appels/1/jury")]
 
 
 def violations(page) -> list[dict]:
@@ -101,6 +111,16 @@ def test_every_page_type_has_no_axe_violation(live_servers, chromium, theme, sch
     watch_console(page, failures)
     sign_in(page, base, "agnes.admin@demo.consult.example")
     for label, path in AGENT:
+        check(page, base + path, failures, label)
+    page.goto(base + f"/labos/{LAB}/solliciter")
+    page.click("main form.c-form button[type=submit]")
+    failures += [f"request-errors: {v}" for v in violations(page)]
+    context.close()
+    context = chromium.new_context(color_scheme=scheme, locale="fr-FR")
+    page = context.new_page()
+    watch_console(page, failures)
+    sign_in(page, base, "claire.lab@demo.consult.example")
+    for label, path in LAB_TEAM:
         check(page, base + path, failures, label)
     context.close()
     assert not failures, "\n".join(failures)

@@ -8,7 +8,9 @@ from tests.browser.conftest import sign_in
 
 PAGES = ["/", "/defis", "/defis/simplifier-la-demande-de-carte-d-identite", "/cahiers",
          "/recherche?q=accueil", "/donnees", "/api/v1/docs", "/connexion", "/inscription",
-         "/evenements", "/evenements/1", "/programmes/mois-de-l-innovation-publique-demo"]
+         "/evenements", "/evenements/1", "/programmes/mois-de-l-innovation-publique-demo",
+         "/labos", "/projets/1", "/appels/1", "/solutions",
+         "/labos/laboratoire-d-innovation-publique-demo/activite", "/labos/reseau"]
 SIGNED_IN = ["/mon-espace", "/notifications", "/compte"]
 
 

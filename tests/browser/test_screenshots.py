@@ -24,6 +24,10 @@ PAGES = [
     ("programme", "/programmes/mois-de-l-innovation-publique-demo", None),
     ("event", "/evenements/1", None),
     ("checkin", "/evenements/1/participants", "claire.lab@demo.consult.example"),
+    ("lab-project", "/projets/1", None),
+    ("lab-call", "/appels/1", None),
+    ("lab-report", "/labos/laboratoire-d-innovation-publique-demo/activite",
+     "claire.lab@demo.consult.example"),
 ]
 
 
