@@ -9,8 +9,8 @@ Definitions (the page and the open data state them):
 - **requests** received within the period, by their current answer; **calls**
   published within it, their applications and the selected ones;
 - **events delivered**: events organised or co-organised by the labs, started within
-  the period (and before now: an announced event is not yet delivered), not cancelled, by kind, with their attendance (as written up, or else the
-  people checked in);
+  the period (and before now: an announced event is not yet delivered), not cancelled,
+  by kind, with their attendance (as written up, or else the people checked in);
 - **people involved**: distinct accounts that, within the period, were checked in at one
   of these events, answered (not anonymously) a survey of a challenge run by the labs
   or linked to their projects, gave feedback on a prototype of their briefs, or

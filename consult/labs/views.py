@@ -215,10 +215,11 @@ def queue(slug: str):
 @bp.route("/labos/mes-demandes")
 @login_required
 def my_requests():
-    from consult.labs.call_queries import applications_of
+    from consult.labs.call_queries import applications_of, calls_judged_by
 
     return render_template("labs/mine.html", requests=queries.requests_of(current_user),
                            applications=applications_of(current_user),
+                           juries=calls_judged_by(current_user),
                            labs=[o for o, _n in queries.labs()])
 
 

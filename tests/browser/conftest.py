@@ -61,6 +61,16 @@ def sign_in(page, base: str, email: str, password: str = "demo-consult-2026") ->
     assert "/connexion" not in page.url, f"could not sign in as {email}"
 
 
+def sql(live: dict, statement: str, **values):
+    """A statement on the live server's database (to find what the demo made); its rows."""
+    engine = create_engine(live["database"])
+    with engine.begin() as conn:
+        result = conn.execute(text(statement), values)
+        rows = result.all() if result.returns_rows else None
+    engine.dispose()
+    return rows
+
+
 def last_link(database_url: str, address: str, marker: str) -> str:
     """The link in the latest mail to ``address`` (the outbox, read from the database)."""
     import re

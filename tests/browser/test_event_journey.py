@@ -8,23 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import create_engine, text
-
 from consult.db import utcnow
 from tests.browser.conftest import sign_in
+from tests.browser.conftest import sql as _sql
 from tests.browser.test_journeys import submit
 
 TRANSPORTS = "/defis/mieux-informer-les-familles-sur-les-transports-scolaires"
 TITLE = "Atelier des parents : les cars du matin"
 
-
-def _sql(live, statement: str, **values):
-    engine = create_engine(live["database"])
-    with engine.begin() as conn:
-        result = conn.execute(text(statement), values)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
 
 
 def test_from_a_partners_proposal_to_the_ideas_of_the_workshop(live_server, chromium):

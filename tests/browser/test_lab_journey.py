@@ -7,22 +7,13 @@ annual report counts all of it, once."""
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
-
 from tests.browser.conftest import sign_in
+from tests.browser.conftest import sql as _sql
 from tests.browser.test_journeys import submit
 
 LAB_AGENT, DEP_AGENT = "claire.lab@demo.consult.example", "bruno.agent@demo.consult.example"
 COMMUNE_AGENT = "mairie.cergy@demo.consult.example"
 
-
-def _sql(live, statement: str, **values):
-    engine = create_engine(live["database"])
-    with engine.begin() as conn:
-        result = conn.execute(text(statement), values)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
 
 
 def test_from_a_communes_request_to_a_solution_reused_and_reported(live_server, chromium):
