@@ -1,9 +1,9 @@
 """The labs journey in a real browser against a real gunicorn (issue 19): the lab makes
 a commune its partner; the commune's agent calls on the lab (a first try missing what is
 required keeps what was typed); the lab accepts, organises a workshop within the
-project and links it and a survey; its brief, tested, is adopted and published to the
-catalogue; the département starts a linked project from it in one step; the lab's
-annual report counts all of it, once."""
+project and links it and a survey; an idea of its challenge becomes a brief which,
+tested, is adopted and published to the catalogue; the département starts a linked
+project from it in one step; the lab's annual report counts all of it, once."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ from tests.browser.test_journeys import submit
 
 LAB_AGENT, DEP_AGENT = "claire.lab@demo.consult.example", "bruno.agent@demo.consult.example"
 COMMUNE_AGENT = "mairie.cergy@demo.consult.example"
+CANTINE = "simplifier-l-inscription-a-la-cantine-des-colleges"  # run with the lab
 
 
 
 def test_from_a_communes_request_to_a_solution_reused_and_reported(live_server, chromium):
     live, base = live_server, live_server["url"]
     [(lab,)] = _sql(live, "SELECT slug FROM organisations WHERE kind = 'laboratoire'")
-    [(brief_id,)] = _sql(live, "SELECT id FROM briefs WHERE title LIKE 'Inscription unique%'")
-    [(survey_id,)] = _sql(live, "SELECT id FROM surveys ORDER BY id LIMIT 1")
+    [(survey_id,)] = _sql(live, "SELECT s.id FROM surveys s JOIN challenge_organisations co "
+                                "ON co.challenge_id = s.challenge_id JOIN organisations o ON "
+                                "o.id = co.organisation_id WHERE o.kind = 'laboratoire' "
+                                "ORDER BY s.id LIMIT 1")
     context = chromium.new_context(locale="fr-FR")
 
     # 1. the lab's administrator makes the commune a partner
@@ -67,7 +70,7 @@ def test_from_a_communes_request_to_a_solution_reused_and_reported(live_server, 
     team.fill("#capacity", "20")
     submit(team, "main form.c-form button[type=submit]")
     event_id = int(team.url.rstrip("/").rsplit("/", 1)[1])
-    for kind, target in (("event", event_id), ("survey", survey_id), ("brief", brief_id)):
+    for kind, target in (("event", event_id), ("survey", survey_id)):
         team.goto(project_url)
         team.select_option("#lien-kind", kind)
         team.fill("#lien-target", str(target))
@@ -78,11 +81,27 @@ def test_from_a_communes_request_to_a_solution_reused_and_reported(live_server, 
     page = team.content()
     assert "Atelier avec les parents du périscolaire" in page and "Co-conception" in page
 
-    # 5. the brief is tested, adopted and published to the catalogue
-    for status in ("testing", "adopted"):
-        team.goto(f"{base}/cahiers/{brief_id}")
+    # 5. an idea of the lab's challenge becomes a brief, linked to the project; tested,
+    #    adopted, it is published to the catalogue
+    [(idea_id,)] = _sql(live, "SELECT i.id FROM ideas i JOIN challenges c ON c.id = "
+                              "i.challenge_id WHERE c.slug = :s AND i.status = 'published' "
+                              "AND i.id NOT IN (SELECT idea_id FROM brief_ideas) "
+                              "ORDER BY i.id LIMIT 1", s=CANTINE)
+    team.goto(f"{base}/defis/{CANTINE}/cahiers/nouveau?idee={idea_id}")
+    assert team.is_checked(f"input[name=ideas][value='{idea_id}']")
+    team.select_option("#organisation", label="Laboratoire d'innovation publique (démo)")
+    team.fill("#title", "Le menu de la cantine lisible par tous")
+    team.fill("#problem_statement", "Les familles ne savent pas ce que mangent leurs enfants.")
+    submit(team, "text=Enregistrer le cahier")
+    brief_id = int(team.url.rstrip("/").rsplit("/", 1)[1])
+    for status in ("published", "prototyping", "testing", "adopted"):
         team.select_option("#s-status", status)
         submit(team, "text=Changer l’état")
+    assert "Adopté" in team.content()
+    team.goto(project_url)
+    team.select_option("#lien-kind", "brief")
+    team.fill("#lien-target", str(brief_id))
+    submit(team, "form[action$='/liens'] button[type=submit]")
     team.goto(f"{base}/cahiers/{brief_id}")
     submit(team, "text=Publier au catalogue des solutions")
     team.fill("#assessment", "Adopté après deux tests ; il faut un agent référent par "
