@@ -13,8 +13,9 @@ Definitions (the page and the open data state them):
   by kind, with their attendance (as written up, or else the people checked in);
 - **people involved**: distinct accounts that, within the period, were checked in at one
   of these events, answered (not anonymously) a survey of a challenge run by the labs
-  or linked to their projects, gave feedback on a prototype of their briefs, or
-  proposed an idea in those challenges; agents are those who belong to an organisation,
+  or linked to their projects, gave feedback on a prototype of their briefs, proposed
+  an idea in those challenges, called on the labs, applied to their calls or scored
+  applications as jurors; agents are those who belong to an organisation,
   citizens the others. Anonymous survey answers are counted apart (they cannot be told
   apart from the others). Nobody is listed;
 - **briefs adopted** within the period: briefs of the labs or linked to their projects,
@@ -44,6 +45,7 @@ from consult.labs.models import (
     ProjectStage,
     RequestStatus,
     Reuse,
+    Score,
     Solution,
     project_organisations,
 )
@@ -58,7 +60,8 @@ DEFINITIONS = (
        "participants selon le compte rendu, sinon les présences pointées."),
     _l("Personnes impliquées : comptes distincts pointés à ces événements, ayant répondu "
        "(non anonymement) à un questionnaire, donné un avis sur un prototype ou proposé une "
-       "idée dans les défis du laboratoire ou liés à ses projets, pendant la période. Les "
+       "idée dans les défis du laboratoire ou liés à ses projets, sollicité le laboratoire, "
+       "candidaté à ses appels ou noté des candidatures comme juré, pendant la période. Les "
        "agents sont les membres d’une organisation."),
     _l("Cahiers adoptés : ceux du laboratoire ou liés à ses projets dont l’adoption est "
        "datée dans la période."),
@@ -255,6 +258,16 @@ def _people(result: Report, ids: list[int], period: Period) -> None:
         select(Idea.author_id).where(
             Idea.challenge_id.in_(challenges), Idea.author_id.is_not(None),
             Idea.created_at >= within[0], Idea.created_at < within[1]),
+        select(LabRequest.author_id).where(
+            LabRequest.lab_id.in_(ids), LabRequest.author_id.is_not(None),
+            LabRequest.created_at >= within[0], LabRequest.created_at < within[1]),
+        select(Application.author_id).join(Call, Call.id == Application.call_id).where(
+            Call.lab_id.in_(ids), Application.author_id.is_not(None),
+            Application.created_at >= within[0], Application.created_at < within[1]),
+        select(Score.juror_id).join(Application, Application.id == Score.application_id)
+        .join(Call, Call.id == Application.call_id).where(
+            Call.lab_id.in_(ids), Score.created_at >= within[0],
+            Score.created_at < within[1]),
     ).subquery()
     is_agent = select(Membership.id).where(Membership.user_id == involved.c.user_id).exists()
     agents, everyone = db.session.execute(select(

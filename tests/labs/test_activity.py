@@ -92,9 +92,9 @@ def test_the_labs_year_counts_each_thing_and_each_person_once():
     assert report.projects_by_partner == [("Ville de Cergy", 1)]
     assert report.requests == 1 and report.events == 2 and report.trainings == 1
     assert report.attendance == 3  # 2 at the workshop, 1 at the training
-    # the citizen (workshop + idea) and the agent (workshop + training) once each; the
-    # idea authors of the factory are citizens too
-    assert report.agents == 1 and report.citizens == 1 + 2
+    # the citizen (workshop + idea) and the trainee (workshop + training) once each, the
+    # agent who called on the lab too; the idea authors of the factory are citizens
+    assert report.agents == 2 and report.citizens == 1 + 2
     assert report.briefs_adopted == 1 and report.ideas_answered == 1
     last_year = activity.report([lab], activity.Period.year(utcnow().year - 1))
     assert (last_year.projects, last_year.events, last_year.people) == (0, 0, 0)

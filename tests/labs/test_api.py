@@ -61,7 +61,8 @@ def test_projects_calls_solutions_and_activity(client):
     assert client.get("/api/v1/solutions").get_json()["items"][0]["id"] == solution.id
 
     figures = client.get("/api/v1/labs/zip/activity").get_json()
-    assert (figures["projects"], figures["events"], figures["agents"]) == (3, 2, 1)
+    # agents: the trainee, the requester, the applicant
+    assert (figures["projects"], figures["events"], figures["agents"]) == (3, 2, 3)
     assert figures["start"].endswith("-01-01") and "une fois" in figures["definitions"]
     assert client.get(f"/api/v1/labs/zip/activity?year={utcnow().year - 1}").get_json()[
         "projects"] == 0
