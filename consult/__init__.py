@@ -56,8 +56,10 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     init_errors(app)
 
     from consult import accessibility
+    from consult.identity.providers import init_providers
 
     accessibility.init_app(app)
+    init_providers(app)  # ProConnect, FranceConnect: offered when configured
 
     _subscribe()
     for blueprint in _blueprints():
@@ -122,6 +124,7 @@ def _blueprints():
     from consult.ideas import challenge_page as _challenge_page  # noqa: F401  (on challenges)
     from consult.ideas import results_pages as _results_pages  # noqa: F401  (on challenges)
     from consult.ideas import views as ideas_views
+    from consult.identity import views as identity_views
     from consult.labs import call_views as _calls  # noqa: F401  (on labs)
     from consult.labs import catalogue_views as _catalogue  # noqa: F401  (brief page too)
     from consult.labs import personal_data as _labs_data  # noqa: F401  (export, erasure)
@@ -140,7 +143,7 @@ def _blueprints():
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
                                      briefs_views, moderation_views, codesign_views,
-                                     events_views, labs_views,
+                                     events_views, labs_views, identity_views,
                                      dashboard_views, opendata_views, surveys_views,
                                      api_blueprint,
                                      api_token_views)]

@@ -27,6 +27,7 @@ LAYERS = [
     {"accounts"},
     {"audit", "integrity"},
     {"organisations"},
+    {"identity"},
     {"challenges"},
     {"ideas"},
     {"comments"},

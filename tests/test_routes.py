@@ -218,6 +218,10 @@ ROUTES = {
                           "{text_answer}/masquer", None, POST_AGENT_OF_A),
     # labs: agent_a and admin_a work for the lab; org_b (agent_b) is its partner, sent
     # the request and the application; the platform's administrator belongs to nothing
+    # identity: no provider configured here (tests/identity starts one): nothing offered
+    "identity.start": ("/connexion/franceconnect", NOT_PUBLISHED, None),
+    "identity.callback": ("/connexion/franceconnect/retour", NOT_PUBLISHED, None),
+    "identity.prove": ("/connexion/proconnect/lier", NOT_PUBLISHED, NOT_PUBLISHED),
     "labs.index": ("/labos", PUBLIC, None),
     "labs.lab": ("/labos/{lab}", PUBLIC, None),
     "labs.new_request": ("/labos/{lab}/solliciter", LAB_CALLER, POST_LAB_CALLER),

@@ -42,6 +42,15 @@ def sign_in(user: User) -> None:
     login_user(user)
 
 
+# Where a logout goes next, asked before the session ends (identity: the provider's
+# end-session endpoint); the first answer wins.
+LOGOUT_TARGETS: list = []
+
+
+def logout_target() -> str | None:
+    return next((url for url in (target() for target in LOGOUT_TARGETS) if url), None)
+
+
 def sign_out() -> None:
     end_session(session.get("sid"))
     logout_user()

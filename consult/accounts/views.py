@@ -135,9 +135,12 @@ def login():
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
     LogoutForm().validate_on_submit() or abort(400)
+    from consult.accounts.sessions import logout_target
+
+    target = logout_target()  # read before the session ends
     sign_out()
     flash(_("Vous êtes déconnecté·e."), "info")
-    return redirect(url_for("site.home"))
+    return redirect(target or url_for("site.home"))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

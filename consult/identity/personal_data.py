@@ -1,0 +1,24 @@
+"""What identity holds about a person: the providers their account is linked to and the
+facts kept (verified, of age); they leave with the account."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from consult.accounts.models import User
+from consult.accounts.personal_data import eraser, iso, section
+from consult.db import db
+from consult.identity.models import ExternalIdentity
+from consult.identity.operations import identities_of
+
+
+@section("identities")
+def identities(user: User) -> list[dict]:
+    return [{"provider": i.provider, "subject": i.subject, "verified_at": iso(i.verified_at),
+             "adult": i.adult, "linked_at": iso(i.created_at),
+             "last_login_at": iso(i.last_login_at)} for i in identities_of(user)]
+
+
+@eraser
+def erase_identities(user: User) -> None:
+    db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))

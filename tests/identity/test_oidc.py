@@ -1,0 +1,175 @@
+"""Signing in with ProConnect and FranceConnect (issue 20), against a real OpenID
+Connect provider started by the test (oidc-provider-mock: Authlib's server, its keys,
+its discovery document, over HTTP on 127.0.0.1): the code flow with state, nonce and
+PKCE; a callback replayed, forged or from the wrong provider refused; a FranceConnect
+identity is one account; an existing account is linked only after its owner proves
+it; the logout goes through the provider's end-session endpoint."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from consult.accounts.models import User
+from consult.db import db
+from consult.identity.models import ExternalIdentity
+from consult.identity.providers import KNOWN, Provider
+from tests.conftest import csrf_token, login, post_form
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(scope="module")
+def op():
+    oidc_provider_mock = pytest.importorskip("oidc_provider_mock")
+    from oidc_provider_mock import User as Claims
+
+    people = [
+        Claims(sub="fc-camille", claims={"email": "camille@exemple.fr", "given_name": "Camille",
+                                         "family_name": "Dupont", "birthdate": "1990-04-02"}),
+        Claims(sub="fc-jeune", claims={"email": "jeune@exemple.fr", "given_name": "Lou",
+                                       "family_name": "Martin", "birthdate": "2015-01-01"}),
+        Claims(sub="pc-agent", claims={"email": "agent@mairie.fr", "given_name": "Élise",
+                                       "usual_name": "Moreau"}),
+    ]
+    with oidc_provider_mock.run_server_in_thread(require_nonce=True,
+                                                 user_claims=people) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def providers(app, op, monkeypatch):
+    configured = {name: Provider(known.name, known.label, known.for_agents,
+                                 known.default_scopes, issuer=op,
+                                 discovery_url=f"{op}/.well-known/openid-configuration",
+                                 client_id=f"consult-{name}", client_secret="secret",
+                                 # (the test provider gives names with the standard scope)
+                                 scopes=known.default_scopes + " profile")
+                  for name, known in KNOWN.items()}
+    monkeypatch.setitem(app.config, "IDENTITY_PROVIDERS", configured)
+    return configured
+
+
+def _authorize(client, name: str, sub: str, next_url: str = "") -> tuple[str, dict]:
+    """Off to the provider, who authenticates ``sub``: the callback address it sends
+    the browser back to, and the authorization request's parameters."""
+    out = client.get(f"/connexion/{name}" + (f"?next={next_url}" if next_url else ""))
+    assert out.status_code == 302
+    asked = parse_qs(urlsplit(out.location).query)
+    answer = requests.post(out.location, data={"sub": sub}, allow_redirects=False,
+                           timeout=10)
+    assert answer.status_code == 302, answer.text
+    return answer.headers["Location"], asked
+
+
+def _back(client, location: str):
+    parts = urlsplit(location)
+    return client.get(f"{parts.path}?{parts.query}")
+
+
+def test_unconfigured_providers_are_not_offered(client):
+    assert "S’identifier avec" not in client.get("/connexion").text
+    assert client.get("/connexion/franceconnect").status_code == 404
+
+
+def test_franceconnect_makes_one_account_per_identity(client, app, providers):
+    page = client.get("/connexion").text
+    assert "S’identifier avec FranceConnect" in page and "S’identifier avec ProConnect" in page
+    location, asked = _authorize(client, "franceconnect", "fc-camille", "/defis")
+    # the code flow with PKCE (S256), a state and a nonce
+    assert asked["response_type"] == ["code"] and asked["code_challenge_method"] == ["S256"]
+    assert asked["code_challenge"][0] and asked["state"][0] and asked["nonce"][0]
+    back = _back(client, location)
+    assert back.status_code == 302 and back.location.endswith("/defis")
+    user = db.session.scalar(select(User).where(User.email == "camille@exemple.fr"))
+    assert user.display_name == "Camille D." and user.email_confirmed_at is not None
+    assert user.password_hash is None
+    [identity] = db.session.scalars(select(ExternalIdentity))
+    assert (identity.provider, identity.subject, identity.adult) == (
+        "franceconnect", "fc-camille", True)
+    assert identity.verified_at is not None
+    assert "Se déconnecter" in client.get("/").text or "/deconnexion" in client.get("/").text
+    # the same callback again (a replay): refused, nothing more made
+    replay = _back(client, location)
+    assert replay.status_code == 400 and "n’a pas pu être vérifiée" in replay.text
+    # another browser, the same identity: the same account
+    other = app.test_client()
+    location, _asked = _authorize(other, "franceconnect", "fc-camille")
+    assert _back(other, location).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(User).where(
+        User.email == "camille@exemple.fr")) == 1
+    # only the fact is kept: of age or not, never the birth date
+    young_browser = app.test_client()
+    location, _asked = _authorize(young_browser, "franceconnect", "fc-jeune")
+    _back(young_browser, location)
+    assert db.session.scalar(select(ExternalIdentity.adult).where(
+        ExternalIdentity.subject == "fc-jeune")) is False
+
+
+def test_a_forged_state_or_a_code_for_another_browser_is_refused(client, app, providers):
+    location, _asked = _authorize(client, "franceconnect", "fc-camille")
+    parts = urlsplit(location)
+    query = parse_qs(parts.query)
+    forged = client.get(f"{parts.path}?code={query['code'][0]}&state=autre-chose")
+    assert forged.status_code == 400
+    stranger = app.test_client()  # a code stolen into another browser: no state there
+    assert _back(stranger, location).status_code == 400
+    refused = client.get(f"{parts.path}?error=access_denied&state={query['state'][0]}")
+    assert refused.status_code == 400 and "annulée" in refused.text
+    assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+
+
+def test_an_existing_account_is_linked_only_after_its_owner_proves_it(client, providers):
+    owner = UserFactory(email="agent@mairie.fr")
+    location, _asked = _authorize(client, "proconnect", "pc-agent")
+    back = _back(client, location)
+    assert back.location.endswith("/connexion/proconnect/lier")
+    assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+    page = client.get("/connexion/proconnect/lier").text
+    assert "agent@mairie.fr" in page and "Rien n’est fusionné" in page
+    wrong = post_form(client, "/connexion/proconnect/lier", {"password": "pas le bon"})
+    assert wrong.status_code == 422 and "Mot de passe incorrect" in wrong.text
+    assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+    right = post_form(client, "/connexion/proconnect/lier",
+                      {"password": PASSWORD})
+    assert right.status_code == 302
+    identity = db.session.scalar(select(ExternalIdentity))
+    assert (identity.user_id, identity.provider, identity.verified_at) == (
+        owner.id, "proconnect", None)  # ProConnect: no official identity check
+
+
+def test_a_signed_in_person_links_and_logout_reaches_the_provider(client, app, providers):
+    person = UserFactory(email="autre@exemple.fr")
+    login(client, person)
+    location, _asked = _authorize(client, "franceconnect", "fc-camille")
+    assert _back(client, location).status_code == 302
+    assert db.session.scalar(select(ExternalIdentity.user_id)) == person.id
+    # signed in through the provider, the logout ends its session too
+    browser = app.test_client()
+    location, _asked = _authorize(browser, "franceconnect", "fc-camille")
+    _back(browser, location)
+    out = browser.post("/deconnexion", data={"csrf_token": csrf_token(browser)})
+    assert out.status_code == 302 and "/oauth2/end_session" in out.location
+    ending = parse_qs(urlsplit(out.location).query)
+    assert ending["id_token_hint"][0] and ending["post_logout_redirect_uri"][0]
+    # a person who signed in with a password leaves as before
+    password_browser = app.test_client()
+    login(password_browser, UserFactory())
+    plain = password_browser.post("/deconnexion",
+                                  data={"csrf_token": csrf_token(password_browser)})
+    assert plain.status_code == 302 and "/oauth2/end_session" not in plain.location
+
+
+def test_personal_data_export_and_erasure(client, providers):
+    from consult.accounts.operations import erase_account, export_personal_data
+
+    location, _asked = _authorize(client, "franceconnect", "fc-camille")
+    _back(client, location)
+    user = db.session.scalar(select(User).where(User.email == "camille@exemple.fr"))
+    [entry] = export_personal_data(user)["identities"]
+    assert entry["provider"] == "franceconnect" and entry["adult"] is True
+    assert "birthdate" not in str(entry)
+    erase_account(user)
+    assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
