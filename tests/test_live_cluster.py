@@ -41,7 +41,11 @@ def test_three_hosts_lose_no_write_when_a_host_the_replica_and_redis_fail(tmp_pa
     killed_at = faults["events"][0][0]
     assert faults["known"] == 10 and faults["lost"] == 0 and faults["phantom"] == 0
     assert faults["reads"] > 50 and faults["unseen"] == 0
-    assert set(faults["anonymous_pages"]) == {200}, faults["anonymous_pages"]
+    # kept pages keep coming: at most a page in flight per reader on the killed host is cut
+    # (checked below to be in the second it died), every other one is answered
+    pages = faults["anonymous_pages"]
+    assert pages.get(200, 0) > 50 and sum(n for status, n in pages.items()
+                                          if status != 200) <= 4, pages
     # the only failures: what a signed-in person had in flight on the host killed (a
     # press, or a page whose answer the dying host cut short), in the second it died
     assert all(what in {"0", "502", "GET 0", "GET 502"}

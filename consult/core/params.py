@@ -23,6 +23,12 @@ def parse_id(value: object) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def is_number(value: object) -> bool:
+    """Plain digits 0-9 (``"²".isdigit()`` is true, yet ``int("²")`` fails), ten at most."""
+    text = str(value if value is not None else "")
+    return text.isascii() and text.isdigit() and len(text) <= 10
+
+
 def parse_ids(values) -> list[int]:
     return [number for number in map(parse_id, values) if number is not None]
 

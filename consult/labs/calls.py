@@ -17,6 +17,7 @@ from consult.accounts.models import User
 from consult.core import events as signals
 from consult.core.errors_domain import Refused
 from consult.core.events import record
+from consult.core.params import is_number as _number
 from consult.db import db, utcnow
 from consult.labs.models import (
     Application,
@@ -69,7 +70,7 @@ def parse_criteria(text: str) -> list[tuple[str, int | None]]:
             continue
         weight = weight.strip()
         criteria.append((label.strip()[:200],
-                         (int(weight) if weight.isdigit() else None) if bar else 1))
+                         (int(weight) if _number(weight) else None) if bar else 1))
     return criteria
 
 

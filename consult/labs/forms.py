@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 
 from consult.challenges.forms import DATE_FORMAT
 from consult.core.forms import CheckboxList, ConsultForm, email_address, length, required
+from consult.core.params import is_number as _number
 from consult.core.timezones import local_to_utc, utc_to_local
 from consult.labs import calls
 from consult.labs.models import METHODS, ProjectStage
@@ -158,7 +159,7 @@ class CallForm(ConsultForm):
             partners_only=bool(self.partners_only.data), opens_at=utc(self.opens_at),
             closes_at=utc(self.closes_at), questions=self.questions.data or "",
             criteria=self.criteria.data or "",
-            scale_max=int(self.scale_max.data) if str(self.scale_max.data).isdigit() else 0)
+            scale_max=int(self.scale_max.data) if _number(self.scale_max.data) else 0)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

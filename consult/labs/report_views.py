@@ -8,6 +8,7 @@ from datetime import date
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
+from consult.core.params import is_number as _number
 from consult.core.urls import external_url
 from consult.labs import activity, bp
 from consult.labs.views import lab_or_404
@@ -28,7 +29,7 @@ def _period(args) -> activity.Period:
             abort(400, _("Donnez deux dates AAAA-MM-JJ, la première avant la seconde."))
         return period
     year = args.get("annee", "")
-    if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+    if year and not (_number(year) and 2000 <= int(year) <= 2100):
         abort(400, _("Donnez une année, par exemple 2026."))
     return activity.Period.year(int(year) if year else utcnow().year)
 

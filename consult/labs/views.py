@@ -12,6 +12,7 @@ from sqlalchemy import select
 from consult.accounts.sessions import person
 from consult.accounts.views import form_page
 from consult.core.errors_domain import Refused, refusable
+from consult.core.params import is_number as _number
 from consult.core.security import Permission, can
 from consult.db import db
 from consult.labs import bp, permissions, queries  # noqa: F401  (rules registered)
@@ -396,7 +397,7 @@ def add_link(project_id: int):
     form = LinkForm(prefix="lien")
     if form.validate_on_submit():
         target = (form.target.data or "").strip().lstrip("#")
-        if not target.isdigit() or int(target) > 2**31 - 1:
+        if not _number(target) or int(target) > 2**31 - 1:
             form.target.errors.append(_("Saisissez un numéro."))
         else:
             try:
@@ -416,7 +417,7 @@ def add_link(project_id: int):
 def remove_link(project_id: int):
     project = _editable_project(project_id)
     kind, target = request.form.get("kind"), request.form.get("target", "")
-    if kind not in set(LinkKind) or not target.isdigit():
+    if kind not in set(LinkKind) or not _number(target) or int(target) > 2**31 - 1:
         abort(400)
     ops.unlink(person(), project, LinkKind(kind), int(target))
     flash(_("Lien retiré."), "success")

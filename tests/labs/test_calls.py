@@ -245,3 +245,19 @@ def test_a_jurors_data_is_exported_and_let_go_with_the_account():
     assert calls.consolidate(call)[0].score == pytest.approx(10 / 3)  # the values stay
     assert set(db.session.scalars(select(Score.comment))) == {""}
     assert application.author_id is None and application.organisation_id == cergy.id
+
+
+def test_digits_that_are_not_numbers_are_refused_not_crashing(client):
+    """« ² » is a digit to Python, not a number (the site fuzzer's find)."""
+    lab = OrganisationFactory(slug="zip", kind=OrganisationKind.LABORATOIRE)
+    login(client, agent_of(lab))
+    bad = post_form(client, "/labos/zip/appels/nouveau",
+                    _call_form(scale_max="²", criteria="Impact | ²"))
+    assert bad.status_code == 422 and "barre" in bad.text  # the weight, named
+    project = lab_ops.open_project(agent_of(lab), lab, title="Projet")
+    linked = post_form(client, f"/projets/{project.id}/liens",
+                       {"lien-kind": "brief", "lien-target": "²"})
+    assert linked.status_code == 422
+    assert post_form(client, f"/projets/{project.id}/liens/retirer",
+                     {"kind": "brief", "target": "²"}).status_code == 400
+    assert client.get("/labos/zip/activite?annee=²").status_code == 400
