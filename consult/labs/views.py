@@ -187,8 +187,10 @@ def triage(request_id: int):
     _require(Permission.LAB_TEAM, lab_request.lab)
     form = _triage_form(lab_request)
     if form.validate_on_submit():
-        target = db.session.scalar(select(Organisation).where(
-            Organisation.slug == form.redirect_to.data)) if form.redirect_to.data else None
+        chosen = form.redirect_to.data  # one of the labs offered, or nothing
+        target = db.session.scalar(select(Organisation).where(Organisation.slug == chosen)) \
+            if chosen and chosen in {value for value, _label in form.redirect_to.choices} \
+            else None
         try:
             with refusable():
                 project = ops.triage(person(), lab_request, form.decision.data,
@@ -239,8 +241,9 @@ def partners(slug: str):
         (o.slug, o.name) for o in db.session.scalars(
             select(Organisation).order_by(Organisation.name)) if o.id not in taken)]
     if form.validate_on_submit():
-        partner = db.session.scalar(select(Organisation).where(
-            Organisation.slug == form.partner.data)) if form.partner.data else None
+        chosen = form.partner.data  # one of the organisations offered, or nothing
+        partner = db.session.scalar(select(Organisation).where(Organisation.slug == chosen)) \
+            if chosen and chosen in {value for value, _label in form.partner.choices} else None
         if partner is None:
             form.partner.errors.append(_("Choisissez une organisation."))
         else:

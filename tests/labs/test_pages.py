@@ -148,3 +148,13 @@ def test_partnerships_are_managed_by_the_labs_administrators(client, app):
     assert region.id in ops.partner_ids(lab)
     post_form(client, f"/labos/zip/partenaires/{commune.id}/retirer", {})
     assert ops.partner_ids(lab) == {region.id}
+
+
+def test_a_choice_that_was_not_offered_is_refused_on_its_field(client):
+    """A NUL or any slug not in the list never reaches the database (PostgreSQL refuses
+    NUL: the site fuzzer's find)."""
+    _lab_org, _commune, admin, _agent = _lab()
+    login(client, admin)
+    for value in ("abc\x00def", "une-organisation-inventee"):
+        refused = post_form(client, "/labos/zip/partenaires", {"partner": value})
+        assert refused.status_code == 422 and "Choisissez une organisation" in refused.text
