@@ -50,6 +50,9 @@ class Config:
     def __init__(self, instance_path: Path) -> None:
         self.INSTANCE_PATH = instance_path
         self.SECRET_KEY = env("SECRET_KEY") or load_or_create_secret_key(instance_path)
+        # the key of « one verified identity, one vote » (identity.operations.voter_key):
+        # by default derived from SECRET_KEY; set it to keep it across a key rotation
+        self.VOTER_KEY_SECRET = env("VOTER_KEY_SECRET")
         default_db = f"sqlite:///{instance_path / 'consult.sqlite3'}"
         self.DATABASE_URL = env("DATABASE_URL", default_db)
         self.DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 5)

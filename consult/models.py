@@ -24,7 +24,7 @@ from consult.events.models import (  # noqa: F401
     Registration,
 )
 from consult.ideas.models import Idea, IdeaCredit, Support  # noqa: F401
-from consult.identity.models import ExternalIdentity  # noqa: F401
+from consult.identity.models import ExternalIdentity, MembershipRequest  # noqa: F401
 from consult.labs.models import (  # noqa: F401
     Application,
     Call,

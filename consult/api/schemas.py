@@ -169,6 +169,22 @@ class RulesOut(BaseModel):
     charter_rules: list[str] = Field(description="Règles citées lors des refus.")
 
 
+class EligibilityOut(BaseModel):
+    action: Literal["propose", "support", "respond", "comment", "register"] = Field(
+        description="L'action concernée (`register` : s'inscrire aux événements du défi).")
+    level: Literal["account", "confirmed", "verified"] = Field(
+        description="`account` : tout compte ; `confirmed` : adresse e-mail confirmée ; "
+        "`verified` : identité vérifiée avec FranceConnect.")
+    min_age: int | None = Field(description="Âge minimum, attesté par FranceConnect.")
+    organisations: list[OrganisationRef] = Field(
+        description="Réservé aux agents de ces organisations (vide : à tous).")
+    territory: TerritoryOut | None = Field(
+        description="Réservé aux personnes qui déclarent habiter ce territoire.")
+    phase_id: int | None = Field(description="La phase où la règle s'applique (null : "
+                                 "toutes).")
+    description: str = Field(description="La règle en une phrase, comme sur la page.")
+
+
 class CountsOut(BaseModel):
     ideas: int = Field(description="Idées publiées.")
     supports: int
@@ -194,6 +210,10 @@ class ChallengeOut(BaseModel):
     phases: list[PhaseOut] = Field(description="Ses phases, dans l'ordre où elles "
                                    "commencent.")
     rules: RulesOut
+    eligibility: list[EligibilityOut] = Field(
+        description="Qui peut participer : les conditions posées par l'organisation, "
+        "vérifiées à chaque action (sur le site comme dans l'API). Vide : toute personne "
+        "inscrite dont l'adresse est confirmée.")
     themes: list[str]
     territory: TerritoryOut | None
     organisations: list[OrganisationRef]

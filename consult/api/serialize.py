@@ -55,6 +55,7 @@ def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:
                          moderation_mode=value.moderation_mode.value,
                          moderation_charter=value.moderation_charter,
                          charter_rules=charter_rules),
+        eligibility=eligibility(value),
         themes=[t.name for t in value.themes], territory=territory(value.territory),
         organisations=[organisation_ref(o) for o in value.organisations],
         counts=s.CountsOut(ideas=value.ideas_count, supports=value.supports_count,
@@ -62,6 +63,24 @@ def challenge(value: Challenge, charter_rules: list[str]) -> s.ChallengeOut:
         cover=cover, published_at=value.published_at,
         results_published_at=value.results_published_at,
         url=external_url("challenges.show", slug=value.slug))
+
+
+def eligibility(value: Challenge) -> list[s.EligibilityOut]:
+    from consult.challenges import eligibility as el
+    from consult.db import db
+
+    out = []
+    for rule in el.rules(value):
+        if rule.is_default:
+            continue
+        organisations = [organisation_ref(o) for o in (db.session.get(Organisation, i)
+                                                          for i in rule.organisations) if o]
+        place = db.session.get(Territory, rule.territory_id) if rule.territory_id else None
+        out.append(s.EligibilityOut(
+            action=rule.action.value, level=rule.level.value, min_age=rule.min_age,
+            organisations=organisations, territory=territory(place), phase_id=rule.phase_id,
+            description=f"{el.ACTION_TITLES[rule.action]} : {', '.join(el.describe(rule))}"))
+    return out
 
 
 def idea_ref(value: Idea) -> s.IdeaRef:

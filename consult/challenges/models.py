@@ -107,6 +107,9 @@ class Challenge(Base):
     # participants when the results were published: the shares of the frozen ranking
     results_participants: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who may take part in which action (challenges.eligibility reads it): a list of
+    # rules, [] for the platform's default (an account with a confirmed address).
+    eligibility: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     # Counters kept in the same transaction as the rows they count (lists sort by them).
     ideas_count: Mapped[int] = mapped_column(default=0)  # published ideas
     # supports and participants (rows in participations) counted when it was set up

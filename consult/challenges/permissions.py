@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from consult.challenges import eligibility
 from consult.challenges.models import Challenge
 from consult.challenges.phases import CLOSABLE, WITHOUT_ACCOUNT, Action, phase_actions
 from consult.core.security import Permission, rule
@@ -35,7 +36,10 @@ def actions_for(user: Any, challenge: Challenge) -> frozenset[Action]:
         return frozenset()
     allowed = phase_actions(challenge.states, agent=is_agent_for(user, challenge))
     if _account_problem(user) is not None:
-        allowed &= WITHOUT_ACCOUNT
+        allowed &= WITHOUT_ACCOUNT | _unconfirmed_allowed(user, challenge, allowed)
+    else:
+        allowed -= {a for a in eligibility.RULED_ACTIONS
+                    if a in allowed and eligibility.eligibility_problem(user, challenge, a)}
     if challenge.results_published_at is not None:
         allowed -= {Action.PUBLISH_RESULTS}
     return allowed
@@ -57,15 +61,32 @@ def _account_problem(user: Any) -> str | None:
     return None
 
 
+def _unconfirmed_allowed(user: Any, challenge: Challenge, allowed) -> frozenset[Action]:
+    """What a signed-in person whose address is not confirmed yet may still do: the
+    actions whose rules accept any account."""
+    if (not getattr(user, "is_authenticated", False) or user.is_deleted
+            or user.is_confirmed):
+        return frozenset()
+    return frozenset(a for a in eligibility.RULED_ACTIONS if a in allowed
+                     and eligibility.accepts_unconfirmed(challenge, a)
+                     and eligibility.eligibility_problem(user, challenge, a) is None)
+
+
 def participation_problem(user: Any, challenge: Challenge, action: Action) -> str | None:
-    """Why ``user`` may not take part (``action``) in ``challenge`` now, or None."""
+    """Why ``user`` may not take part (``action``) in ``challenge`` now, or None: the
+    account, the phase, then the challenge's eligibility rules (challenges.eligibility)."""
     account = _account_problem(user)
-    if account is not None:
+    if account is not None and action not in _unconfirmed_allowed(user, challenge, {action}):
+        if not getattr(user, "is_authenticated", False):
+            return eligibility.signed_out_problem(challenge, action) or account
         return account
-    if action not in actions_for(user, challenge):
+    if action in actions_for(user, challenge):
+        return None
+    if action not in phase_actions(challenge.states, agent=is_agent_for(user, challenge)):
         return PHASE_REFUSALS.get(action, lambda p: _("Ce n’est pas possible pendant cette "
                                                       "phase."))(challenge.phase)
-    return None
+    return (eligibility.eligibility_problem(user, challenge, action)
+            or _("Ce n’est pas possible pendant cette phase."))
 
 
 PHASE_REFUSALS = {

@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     ANSWER = "answer"  # official answer from the administration
     PUBLISH_RESULTS = "publish_results"
     CONVERT = "convert"  # turn selected ideas into a prototype brief
+    REGISTER = "register"  # register to one of the challenge's events (no phase needed)
 
 
 PHASE_LABELS = {

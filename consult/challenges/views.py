@@ -7,6 +7,7 @@ from consult.challenges import (  # noqa: F401  (routes)
     bp,
     co_ownership_views,
     editor,
+    eligibility_views,
     permissions,
     queries,
 )
@@ -15,6 +16,14 @@ from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
 from consult.organisations.queries import all_organisations
+
+
+def eligibility_of(challenge):
+    """The challenge's conditions to take part, described (the same for everyone: the
+    page may be kept; what the person lacks is said in the ballot's personal slot)."""
+    from consult.challenges import eligibility
+
+    return {"rules": eligibility.described(challenge)}
 
 
 def challenge_or_404(slug: str):
@@ -29,6 +38,7 @@ def _rules():
     """The templates ask the rules, never restate them (tests/test_templates_ask.py)."""
     return {"actions_for": lambda challenge: permissions.actions_for(current_user, challenge),
             "open_to": permissions.open_to, "Action": Action,
+            "eligibility_of": eligibility_of,
             # an organisation's workspace lists its challenges: organisations stay below
             "challenges_run_by": lambda organisation: queries.challenges_run_by(
                 organisation.id)}

@@ -42,6 +42,8 @@ event_changed = _events.signal("event-changed")  # sender: event; template (peop
 event_written_up = _events.signal("event-written-up")  # sender: event
 lab_request_answered = _events.signal("lab-request-answered")  # sender: request
 application_decided = _events.signal("application-decided")  # sender: application
+membership_requested = _events.signal("membership-requested")  # sender: request (ProConnect)
+membership_decided = _events.signal("membership-decided")  # sender: request
 
 EVENTS: tuple[Signal, ...] = (
     acted, idea_submitted, idea_withdrawn, idea_moderated, idea_merged, idea_answered,

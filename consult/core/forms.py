@@ -102,6 +102,11 @@ class ConsultForm(InputRules, FlaskForm):
                         for message in sub.errors:
                             found.append((sub.id, f"{field.label.text} {number} — "
                                           f"{sub.label.text}", message))
+            elif field.type == "FormField":  # a block of sub-fields, named by its title
+                for sub in field.form:
+                    for message in sub.errors:
+                        found.append((sub.id, f"{field.label.text} — {sub.label.text}",
+                                      message))
             elif field.errors:
                 found.append((field.id, field.label.text, field.errors[0]))
         return found

@@ -13,6 +13,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
+from consult.challenges import eligibility
+from consult.challenges.phases import Action
 from consult.core import events as signals
 from consult.core.errors_domain import Refused
 from consult.core.outbox import queue_mail
@@ -38,14 +40,27 @@ def registration_problem(user, event: Event) -> str | None:
         return _("Cet événement n’est pas encore au programme.")
     if event.starts_at <= utcnow():
         return _("Cet événement a déjà commencé.")
+    challenge = _challenge_of(event)
     if not getattr(user, "is_authenticated", False):
-        return _("Connectez-vous pour vous inscrire.")
-    if not user.is_confirmed:
+        return (challenge is not None and eligibility.signed_out_problem(
+            challenge, Action.REGISTER)) or _("Connectez-vous pour vous inscrire.")
+    if not user.is_confirmed and not (challenge is not None and eligibility.accepts_unconfirmed(
+            challenge, Action.REGISTER)):
         return _("Confirmez d’abord votre adresse e-mail (lien envoyé par e-mail).")
     if event.audience == Audience.AGENTS and not user.memberships:
         return _("Cet événement est réservé aux agents publics : rejoignez l’organisation "
                  "où vous travaillez pour vous inscrire.")
+    if challenge is not None:  # the challenge's rules for its events (« Qui peut participer »)
+        return eligibility.eligibility_problem(user, challenge, Action.REGISTER)
     return None
+
+
+def _challenge_of(event: Event):
+    if event.challenge_id is None:
+        return None
+    from consult.challenges.models import Challenge
+
+    return db.session.get(Challenge, event.challenge_id)
 
 
 def answers_problems(event: Event, answers: dict[str, str]) -> dict[str, str]:

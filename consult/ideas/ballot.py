@@ -19,9 +19,10 @@ from typing import Any
 
 from flask_babel import ngettext
 
+from consult.challenges import eligibility
 from consult.challenges.models import Challenge
 from consult.challenges.operations import supports_left
-from consult.challenges.permissions import participation_problem
+from consult.challenges.permissions import open_to, participation_problem
 from consult.challenges.phases import Action
 from consult.ideas.models import Idea, IdeaStatus
 
@@ -32,6 +33,11 @@ class Ballot:
     user_id: int | None
     problem: str | None  # why the person may not support now (None: they may)
     left: int | None  # supports left (None: no limit, or not signed in)
+    # the challenge's conditions to support, when the person does not meet them yet
+    # (« Pour soutenir une idée, connectez-vous avec FranceConnect. »), and whether
+    # confirming their identity with FranceConnect is the way
+    notice: str | None = None
+    offer_franceconnect: bool = False
 
     @property
     def open(self) -> bool:
@@ -90,4 +96,10 @@ def ballot_for(user: Any, challenge: Challenge, left: Any = _UNKNOWN) -> Ballot:
         left = None
     elif left is _UNKNOWN:
         left = supports_left(user, challenge)
-    return Ballot(challenge, user.id if authenticated else None, problem, left)
+    notice, offer = None, False
+    if problem is not None and open_to(challenge, Action.SUPPORT) and eligibility.rules_now(
+            challenge, Action.SUPPORT):
+        notice = problem
+        offer = (eligibility.needs_verified_identity(challenge, Action.SUPPORT)
+                 and eligibility.verified_identity(user) is None)
+    return Ballot(challenge, user.id if authenticated else None, problem, left, notice, offer)

@@ -142,7 +142,11 @@ class Support(Base):
     __tablename__ = "supports"
     __table_args__ = (
         UniqueConstraint("idea_id", "user_id"),
+        # where a rule asks for a verified identity: one identity, one support per idea,
+        # whatever account it came through (identity.operations.voter_key)
+        Index("uq_supports_idea_voter", "idea_id", "voter_key", unique=True),
         Index("ix_supports_user_challenge", "user_id", "challenge_id"),
+        Index("ix_supports_voter_challenge", "voter_key", "challenge_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +154,7 @@ class Support(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    voter_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class IdeaCredit(Base):

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.accounts.models import User
@@ -168,8 +168,10 @@ def cast_support(user: User, idea: Idea) -> SupportTally:
     _require(rules.support_problem(user, idea, limit=False))  # the UPDATE below checks it
     challenge = idea.challenge
     limit = challenge.supports_per_person
+    voter, spent_elsewhere = _voter_key(user, idea)
     spend = _SPEND if limit is None else _SPEND_WITHIN
-    person = {"person": user.id, "challenge": challenge.id, "step": 1, "limit": limit}
+    person = {"person": user.id, "challenge": challenge.id, "step": 1,
+              "limit": None if limit is None else limit - spent_elsewhere}
     connection = db.session.connection()
     used = connection.execute(spend, person).scalar()
     if used is None:  # the person's first act in the challenge, or the limit reached
@@ -178,10 +180,34 @@ def cast_support(user: User, idea: Idea) -> SupportTally:
     if used is None:
         raise Refused(rules.limit_reached_message(limit))
     if not insert_ignore(_supports, idea_id=idea.id, user_id=user.id,
-                         challenge_id=challenge.id, created_at=utcnow()):
+                         challenge_id=challenge.id, created_at=utcnow(), voter_key=voter):
         connection.execute(_SPEND, {**person, "step": -1})
         raise Refused(_("Vous soutenez déjà cette idée."))
     return _tally(challenge, _count_supports(idea, user.id, 1), True, used)
+
+
+def _voter_key(user: User, idea: Idea) -> tuple[str | None, int]:
+    """Where the challenge's rules ask a verified identity to support: the key of that
+    identity and the supports it gave in the challenge through other accounts (they
+    count against the limit), or a refusal when it already supported this idea through
+    another account (one FranceConnect identity, one vote, even after an account was
+    deleted and another made)."""
+    from consult.challenges import eligibility
+    from consult.challenges.phases import Action
+    from consult.identity.operations import voter_key
+
+    if not eligibility.needs_verified_identity(idea.challenge, Action.SUPPORT):
+        return None, 0
+    identity = eligibility.verified_identity(user)
+    if identity is None:  # (support_problem said so already)
+        raise Refused(_("Confirmez votre identité avec FranceConnect pour soutenir."))
+    key = voter_key(identity)
+    others = select(func.count()).select_from(_supports).where(
+        _supports.c.voter_key == key, _supports.c.challenge_id == idea.challenge_id,
+        _supports.c.user_id != user.id)
+    if db.session.scalar(others.where(_supports.c.idea_id == idea.id)):
+        raise Refused(_("Cette identité a déjà soutenu cette idée, depuis un autre compte."))
+    return key, db.session.scalar(others) or 0
 
 
 def _remove_support(user: User, idea: Idea) -> SupportTally | None:

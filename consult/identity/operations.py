@@ -6,6 +6,8 @@ account is made, its address confirmed by the provider."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +19,7 @@ from consult.accounts.operations import find_user_by_email
 from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.db import db, utcnow
-from consult.identity.models import ExternalIdentity
+from consult.identity.models import AGE_THRESHOLDS, ExternalIdentity
 from consult.identity.providers import Provider
 
 
@@ -31,6 +33,7 @@ class Claims:
     given_name: str
     family_name: str
     birthdate: date | None = None
+    siret: str = ""  # ProConnect: the establishment the agent works for
 
     @classmethod
     def read(cls, raw: dict) -> Claims:
@@ -43,7 +46,8 @@ class Claims:
         return cls(subject=str(raw["sub"]), email=email,
                    given_name=str(raw.get("given_name") or "").strip(),
                    family_name=str(raw.get("family_name") or raw.get("usual_name")
-                                   or "").strip(), birthdate=birthdate)
+                                   or "").strip(), birthdate=birthdate,
+                   siret="".join(c for c in str(raw.get("siret") or "") if c.isdigit())[:14])
 
     @property
     def display_name(self) -> str:
@@ -52,13 +56,14 @@ class Claims:
                                     if self.family_name else "") if p)
         return (name or (self.email or "").split("@")[0] or _("Usager"))[:80]
 
-    def adult(self, today: date | None = None) -> bool | None:
+    def age_floor(self, today: date | None = None) -> int | None:
+        """The highest age threshold reached (0: none of them), from the birth date."""
         if self.birthdate is None:
             return None
         today = today or utcnow().date()
         age = today.year - self.birthdate.year - (
             (today.month, today.day) < (self.birthdate.month, self.birthdate.day))
-        return age >= 18
+        return max((t for t in AGE_THRESHOLDS if age >= t), default=0)
 
 
 def identity_of(provider: Provider, subject: str) -> ExternalIdentity | None:
@@ -71,7 +76,7 @@ def _facts(identity: ExternalIdentity, provider: Provider, claims: Claims) -> No
     identity.last_login_at = now
     if not provider.for_agents:  # FranceConnect: an identity from official sources
         identity.verified_at = now
-        identity.adult = claims.adult()
+        identity.age_floor = claims.age_floor()
 
 
 def link(user: User, provider: Provider, claims: Claims) -> ExternalIdentity:
@@ -131,6 +136,20 @@ def arrive(provider: Provider, claims: Claims, current: User | None) -> Outcome:
     db.session.flush()
     record(user, "identity.register", user, provider=provider.name)
     return Outcome(user, created=True)
+
+
+def voter_key(identity: ExternalIdentity) -> str:
+    """A key standing for the verified person, the same for every account they ever hold
+    (one FranceConnect identity, one vote where a rule asks for it): a keyed hash of the
+    provider's subject, kept on the supports of such challenges only; it says nothing
+    of the person without the deployment's secret (``CONSULT_VOTER_KEY_SECRET``, by
+    default derived from the secret key: keep it when rotating that one)."""
+    from flask import current_app
+
+    secret = (current_app.config.get("VOTER_KEY_SECRET")
+              or f"voter-key:{current_app.config['SECRET_KEY']}")
+    return hmac.new(secret.encode(), f"{identity.provider}:{identity.subject}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def identities_of(user: User) -> list[ExternalIdentity]:

@@ -15,7 +15,7 @@ from consult.identity.operations import identities_of
 @section("identities")
 def identities(user: User) -> list[dict]:
     return [{"provider": i.provider, "subject": i.subject, "verified_at": iso(i.verified_at),
-             "adult": i.adult, "linked_at": iso(i.created_at),
+             "age_floor": i.age_floor, "adult": i.adult, "linked_at": iso(i.created_at),
              "last_login_at": iso(i.last_login_at)} for i in identities_of(user)]
 
 

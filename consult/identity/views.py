@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from urllib.parse import urlencode
 
+import requests
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,21 +21,26 @@ from consult.accounts.views import form_page
 from consult.core import ratelimit as rl
 from consult.core.errors_domain import Refused, refusable
 from consult.core.http import safe_next
+from consult.core.outbox import queue_mail
+from consult.core.tokens import TokenError, make_token, read_token
 from consult.core.urls import external_url
 from consult.db import db, writes_on_get
-from consult.identity import bp, personal_data  # noqa: F401  (export, erasure)
+from consult.identity import agent_views, agents, bp, personal_data  # noqa: F401
 from consult.identity import operations as ops
 from consult.identity.forms import ProveForm
 from consult.identity.providers import Provider, client, configured, provider
+from consult.organisations.forms import ConfirmForm
 
 log = logging.getLogger(__name__)
 PENDING = "identity_pending"  # a verified identity waiting for its account's proof
 SIGNED_IN_WITH = "identity_signed_in_with"  # provider and ID token, for the logout
 
 
-@bp.app_context_processor
-def _login_buttons():
-    return {"identity_providers": configured}
+@bp.app_template_global("identity_providers")
+def _identity_providers():
+    """The providers offered (the login page, « S’identifier avec FranceConnect » where a
+    rule asks for a verified identity)."""
+    return configured()
 
 
 def _provider_or_404(name: str) -> Provider:
@@ -48,13 +55,23 @@ def start(name: str):
     found = _provider_or_404(name)
     session["identity_next"] = request.args.get("next", "")[:300]
     extra = {"acr_values": found.acr} if found.acr else {}
-    return client(found).authorize_redirect(
-        external_url("identity.callback", name=name), nonce=secrets.token_urlsafe(24),
-        **extra)
+    try:
+        return client(found).authorize_redirect(
+            external_url("identity.callback", name=name), nonce=secrets.token_urlsafe(24),
+            **extra)
+    except UNREACHABLE as error:
+        return _unreachable(found, error)
 
 
 def _refused(message: str, status: int = 400):
     return render_template("identity/problem.html", message=message), status
+
+
+def _unreachable(found: Provider, error: Exception):
+    log.warning("%s unreachable: %s", found.name, type(error).__name__)
+    return _refused(_("%(provider)s ne répond pas pour le moment : réessayez dans quelques "
+                      "minutes, ou connectez-vous avec votre adresse e-mail et votre mot de "
+                      "passe.", provider=found.label), 503)
 
 
 @bp.route("/connexion/<name>/retour")
@@ -78,8 +95,10 @@ def callback(name: str):
                         if k != "sub"})
         except Exception:
             log.warning("userinfo of %s not read", name, exc_info=True)
-    except (AuthlibBaseError, JoseError, ValueError, KeyError) as error:
-        log.warning("refused callback from %s: %s", name, error)
+    except UNREACHABLE as error:
+        return _unreachable(found, error)
+    except (AuthlibBaseError, JoseError, ValueError, KeyError, TypeError) as error:
+        log.warning("refused callback from %s: %s", name, type(error).__name__)
         return _refused(_("La réponse de %(provider)s n’a pas pu être vérifiée (lien expiré, "
                           "déjà utilisé ou modifié) : recommencez la connexion.",
                           provider=found.label))
@@ -92,12 +111,14 @@ def callback(name: str):
         return _refused(refusal.message, 409)
     if outcome.needs_proof is not None:
         session[PENDING] = {"provider": name, "claims": raw,
-                            "account": outcome.needs_proof.id}
+                            "account": outcome.needs_proof.id,
+                            "nonce": secrets.token_urlsafe(16)}
         return redirect(url_for("identity.prove", name=name))
-    return _signed_in(found, outcome.user, token.get("id_token"), outcome.created)
+    return _signed_in(found, outcome.user, token.get("id_token"), outcome.created, claims)
 
 
-def _signed_in(found: Provider, user, id_token: str | None, created: bool = False):
+def _signed_in(found: Provider, user, id_token: str | None, created: bool = False,
+               claims: ops.Claims | None = None):
     target = session.get("identity_next", "")
     sign_in(user)  # a fresh session (the provider's state and nonce are gone with it)
     session[SIGNED_IN_WITH] = {"provider": found.name, "id_token": id_token}
@@ -105,7 +126,28 @@ def _signed_in(found: Provider, user, id_token: str | None, created: bool = Fals
             name=user.display_name, provider=found.label) if created else
           _("Vous êtes connecté·e avec %(provider)s. Bonjour %(name)s !",
             provider=found.label, name=user.display_name), "success")
+    if found.for_agents and claims is not None:
+        _tell_agent(agents.agent_arrives(user, found.name, claims))
     return redirect(safe_next(target, url_for("site.home")))
+
+
+def _tell_agent(arrival: agents.Arrival) -> None:
+    """What an agent arriving with ProConnect is told about their organisations."""
+    def names(found):
+        return ", ".join(o.name for o in found)
+
+    if arrival.asked:
+        flash(_("Votre rattachement à %(names)s est demandé à ses administrateurs : vous "
+                "serez prévenu·e de leur réponse. En attendant, vous participez comme "
+                "usager.", names=names(arrival.asked)), "info")
+    elif arrival.waiting:
+        flash(_("Votre rattachement à %(names)s attend encore la réponse de ses "
+                "administrateurs.", names=names(arrival.waiting)), "info")
+    elif arrival.unknown:
+        flash(_("Aucune organisation de la plateforme ne reconnaît encore votre "
+                "administration (SIRET ou domaine de votre adresse) : vous participez comme "
+                "usager. Pour agir en agent, demandez à l’administrateur de votre "
+                "organisation de vous inviter."), "info")
 
 
 @bp.route("/connexion/<name>/lier", methods=["GET", "POST"])
@@ -123,6 +165,8 @@ def prove(name: str):
     if account is None:
         abort(404)
     form = ProveForm()
+    if request.method == "POST" and request.form.get("by") == "mail":
+        return _send_proof_mail(found, account, pending)
     if form.validate_on_submit():
         user = accounts.authenticate(account.email, form.password.data)
         if user is None:
@@ -134,8 +178,65 @@ def prove(name: str):
             except Refused as refusal:
                 return _refused(refusal.message, 409)
             session.pop(PENDING, None)
-            return _signed_in(found, user, None)
-    return form_page("identity/prove.html", form, provider=found, email=account.email)
+            return _signed_in(found, user, None, claims=ops.Claims.read(pending["claims"]))
+    return form_page("identity/prove.html", form, provider=found, email=account.email,
+                     mail_form=ConfirmForm(prefix="mail"))
+
+
+PROOF_PURPOSE, PROOF_AGE = "identity-link", timedelta(hours=1)
+
+
+def _send_proof_mail(found: Provider, account, pending: dict):
+    """The other proof: a link sent to the account's address, to open in this same
+    browser within an hour (a link opened elsewhere proves nothing: someone else's
+    identity would be linked to the account)."""
+    if not ConfirmForm(prefix="mail").validate_on_submit():
+        abort(400)
+    token = make_token(PROOF_PURPOSE, {"p": found.name, "a": account.id,
+                                       "n": pending["nonce"]})
+    queue_mail(account.email, "identity/link_proof", account.locale, user=account,
+               provider=str(found.label), link_url=external_url(
+                   "identity.prove_by_mail", name=found.name, token=token))
+    return render_template("identity/proof_sent.html", provider=found, email=account.email)
+
+
+@bp.route("/connexion/<name>/lier/<token>", methods=["GET", "POST"])
+@rl.limiter.limit(rl.LOGIN_PER_ADDRESS, exempt_when=rl.only_posts)
+def prove_by_mail(name: str, token: str):
+    """The link from the mail: shown with a button (opening a link changes nothing),
+    accepted only in the browser that signed in with the provider."""
+    from consult.accounts.models import User
+
+    found = _provider_or_404(name)
+    try:
+        data = read_token(PROOF_PURPOSE, token, PROOF_AGE)
+    except TokenError:
+        return _refused(_("Ce lien n’est plus valable : recommencez la connexion avec "
+                          "%(provider)s.", provider=found.label))
+    pending = session.get(PENDING)
+    if (not pending or data.get("p") != name or pending.get("provider") != name
+            or pending.get("account") != data.get("a")
+            or pending.get("nonce") != data.get("n")):
+        return _refused(_("Ouvrez ce lien dans le navigateur où vous vous êtes connecté·e "
+                          "avec %(provider)s (il ne vaut que là, pour que personne d’autre "
+                          "ne lie son identité à votre compte).", provider=found.label))
+    account = db.session.get(User, data["a"])
+    if account is None or account.is_deleted:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            with refusable():
+                ops.link(account, found, ops.Claims.read(pending["claims"]))
+        except Refused as refusal:
+            return _refused(refusal.message, 409)
+        session.pop(PENDING, None)
+        return _signed_in(found, account, None, claims=ops.Claims.read(pending["claims"]))
+    return render_template("identity/prove_by_mail.html", form=form, provider=found,
+                           email=account.email)
+
+
+UNREACHABLE = (requests.RequestException, OSError)
 
 
 def end_session_url() -> str | None:

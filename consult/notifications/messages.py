@@ -107,6 +107,15 @@ MESSAGES = {
     "application_decided": lambda p: _("Décision sur votre candidature à « %(call)s » : "
                                        "%(status)s.", call=p.get("call_title"),
                                        status=_application_status(p.get("status"))),
+    "membership_requested": lambda p: _("%(person)s s’est connecté·e avec ProConnect comme "
+                                        "agent de %(organisation)s : confirmez-vous qu’il "
+                                        "ou elle y travaille ?", person=p.get("person"),
+                                        organisation=p.get("organisation_name")),
+    "membership_decided": lambda p: (
+        _("%(organisation)s a confirmé que vous en êtes agent.",
+          organisation=p.get("organisation_name")) if p.get("accepted") else
+        _("%(organisation)s n’a pas confirmé que vous en êtes agent.",
+          organisation=p.get("organisation_name"))),
     "results": lambda p: _("Les résultats du défi « %(challenge)s » sont publiés.",
                            challenge=p.get("challenge_title")),
 }
@@ -120,7 +129,8 @@ def message(notification: Notification) -> str:
 # Kinds that also leave as an e-mail to people who keep « important news by e-mail » on
 # (the others wait for the daily digest, if the person asked for it).
 MAILED_KINDS = frozenset({"results", "seat_available", "lab_request_answered",
-                          "application_decided"})
+                          "application_decided", "membership_requested",
+                          "membership_decided"})
 
 
 def target_url(notification: Notification) -> str | None:
@@ -138,6 +148,11 @@ def target_url(notification: Notification) -> str | None:
         return url_for("labs.application", application_id=params["application_id"])
     if params.get("event_id"):
         return url_for("events.show", event_id=params["event_id"])
+    if notification.kind == "membership_requested" and params.get("organisation_slug"):
+        return url_for("identity.recognition", slug=params["organisation_slug"])
+    if notification.kind == "membership_decided" and params.get("organisation_slug"):
+        return url_for("organisations.workspace", slug=params["organisation_slug"]) \
+            if params.get("accepted") else None
     if notification.kind == "co_ownership_proposed" and params.get("organisation_slug"):
         return url_for("challenges.co_ownership", slug=params["organisation_slug"])
     if params.get("brief_id"):

@@ -160,3 +160,24 @@ def _applicant_told(application) -> None:
     notify([application.author_id] if application.author_id else [], "application_decided",
            application_id=application.id, call_title=application.call.title,
            status=application.status.value)
+
+
+@events.membership_requested.connect
+def _organisation_admins_asked(request) -> None:
+    """An agent signed in with ProConnect for the organisation: its administrators
+    confirm (or decline) that they work there."""
+    from consult.organisations.models import Membership, MembershipRole
+
+    admins = db.session.scalars(select(Membership.user_id).where(
+        Membership.organisation_id == request.organisation_id,
+        Membership.role == MembershipRole.ADMIN))
+    notify(set(admins), "membership_requested", membership_request_id=request.id,
+           organisation_slug=request.organisation.slug,
+           organisation_name=request.organisation.name,
+           person=request.user.display_name)
+
+
+@events.membership_decided.connect
+def _agent_told(request) -> None:
+    notify([request.user_id], "membership_decided", organisation_slug=request.organisation.slug,
+           organisation_name=request.organisation.name, accepted=bool(request.accepted))

@@ -67,6 +67,10 @@ class Organisation(Base):
     territory_id: Mapped[int | None] = mapped_column(
         ForeignKey("territories.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How its agents are recognised when they sign in with ProConnect (identity.agents):
+    # SIRET or SIREN numbers and e-mail domains, separated by spaces, set by its admins
+    sirets: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    email_domains: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     territory: Mapped[Territory | None] = relationship(lazy="select")
     memberships: Mapped[list[Membership]] = relationship(

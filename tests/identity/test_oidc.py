@@ -87,8 +87,8 @@ def test_franceconnect_makes_one_account_per_identity(client, app, providers):
     assert user.display_name == "Camille D." and user.email_confirmed_at is not None
     assert user.password_hash is None
     [identity] = db.session.scalars(select(ExternalIdentity))
-    assert (identity.provider, identity.subject, identity.adult) == (
-        "franceconnect", "fc-camille", True)
+    assert (identity.provider, identity.subject, identity.age_floor) == (
+        "franceconnect", "fc-camille", 18)
     assert identity.verified_at is not None
     assert "Se déconnecter" in client.get("/").text or "/deconnexion" in client.get("/").text
     # the same callback again (a replay): refused, nothing more made
@@ -104,8 +104,8 @@ def test_franceconnect_makes_one_account_per_identity(client, app, providers):
     young_browser = app.test_client()
     location, _asked = _authorize(young_browser, "franceconnect", "fc-jeune")
     _back(young_browser, location)
-    assert db.session.scalar(select(ExternalIdentity.adult).where(
-        ExternalIdentity.subject == "fc-jeune")) is False
+    assert db.session.scalar(select(ExternalIdentity.age_floor).where(
+        ExternalIdentity.subject == "fc-jeune")) == 11  # born in 2015: 11, not 13
 
 
 def test_a_forged_state_or_a_code_for_another_browser_is_refused(client, app, providers):
