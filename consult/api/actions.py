@@ -45,6 +45,35 @@ def _territory(key: str | None) -> int | None:
     return found
 
 
+def _set_eligibility(integration: Integration, challenge: Challenge,
+                     sent: list[s.EligibilityIn]) -> None:
+    """The rules sent replace those of the whole challenge; a phase's own rules stay."""
+    from consult.challenges import eligibility as el
+    from consult.challenges.phases import Action
+    from consult.core.errors_domain import Refused
+    from consult.organisations.models import Organisation
+
+    kept = [r for r in el.rules(challenge) if r.phase_id is not None]
+    found = []
+    for index, rule in enumerate(sent):
+        missing = [i for i in rule.organisations if db.session.get(Organisation, i) is None]
+        if missing:
+            raise ApiError(422, "unknown_organisation", _("Organisation inconnue : %(ids)s.",
+                           ids=", ".join(map(str, missing))),
+                           f"eligibility.{index}.organisations")
+        place = territory_id_by_key(rule.territory) if rule.territory else None
+        if rule.territory and place is None:
+            raise ApiError(422, "unknown_territory", _("Territoire inconnu : %(key)s.",
+                                                       key=rule.territory),
+                           f"eligibility.{index}.territory")
+        found.append(el.Eligibility(Action(rule.action), el.Level(rule.level), rule.min_age,
+                                    tuple(sorted(set(rule.organisations))), place))
+    try:
+        el.set_rules(integration.actor, challenge, found + kept)
+    except Refused as refusal:
+        raise ApiError(422, "eligibility_refused", refusal.message, "eligibility") from None
+
+
 def _phases(sent: list[s.PhaseIn], limit: int | None, self_support: bool) -> list[PhaseSpec]:
     specs = [PhaseSpec(kind=Phase(p.kind), starts_at=_utc(p.starts_at),
                        ends_at=_utc(p.ends_at) if p.ends_at else None, title=p.title.strip(),
@@ -86,6 +115,8 @@ def create_challenge():
         moderation_charter=data.moderation_charter, publish=data.publish)
     if data.charter_rules:
         challenge_ops.set_charter_rules(challenge, data.charter_rules)
+    if data.eligibility:
+        _set_eligibility(integration, challenge, data.eligibility)
     db.session.flush()
     db.session.expire(challenge)  # read back as stored (themes in order)
     location = external_url("api.challenge", challenge_id=challenge.id)
@@ -118,6 +149,8 @@ def update_challenge(challenge_id: int):
         challenge_ops.set_themes(challenge, data.themes)
     if data.charter_rules is not None:
         challenge_ops.set_charter_rules(challenge, data.charter_rules)
+    if data.eligibility is not None:
+        _set_eligibility(integration, challenge, data.eligibility)
     if data.publish and challenge.published_at is None:
         challenge_ops.publish_challenge(integration.actor, challenge)
     db.session.flush()

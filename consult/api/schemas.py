@@ -242,6 +242,18 @@ class ChallengeQuery(Strict):
     phase: PhaseName | None = None
 
 
+class EligibilityIn(Strict):
+    action: Literal["propose", "support", "respond", "comment", "register"]
+    level: Literal["account", "confirmed", "verified"] = "confirmed"
+    min_age: Literal[11, 13, 15, 16, 18] | None = Field(
+        None, description="Âge minimum (attesté par FranceConnect).")
+    organisations: list[int] = Field(default_factory=list, max_length=50,
+                                     description="Identifiants des organisations dont les "
+                                     "agents seuls peuvent agir.")
+    territory: str | None = Field(None, pattern=TERRITORY_PATTERN,
+                                  description="Réservé aux habitants de ce territoire.")
+
+
 class ChallengeIn(Strict):
     title: Line(3, 160)
     service: Line(3, 200)
@@ -260,6 +272,9 @@ class ChallengeIn(Strict):
     charter_rules: list[Line(1, 200)] = Field(default_factory=list, max_length=30, description=(
         "Règles de la charte citées lors des refus ; les règles par défaut si vide."))
     publish: bool = Field(False, description="Publier tout de suite (sinon : brouillon).")
+    eligibility: list[EligibilityIn] = Field(
+        default_factory=list, max_length=5, description="Qui peut participer, une règle "
+        "par action, pour tout le défi (les règles d'une seule phase se posent sur le site).")
 
     _themes = field_validator("themes", "charter_rules")(_distinct)
 
@@ -279,6 +294,9 @@ class ChallengePatch(Strict):
     moderation_charter: str | None = Text(20_000, None)
     charter_rules: list[Line(1, 200)] | None = Field(None, max_length=30)
     publish: Literal[True] | None = Field(None, description="`true` publie un brouillon.")
+    eligibility: list[EligibilityIn] | None = Field(
+        None, max_length=5, description="Remplace les règles « qui peut participer » de "
+        "tout le défi (`[]` : par défaut) ; celles d'une seule phase restent.")
 
     _themes = field_validator("themes", "charter_rules")(_distinct)
 

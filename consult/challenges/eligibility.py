@@ -121,7 +121,7 @@ def rules_now(challenge, action: Action) -> list[Eligibility]:
     found = [r for r in rules(challenge) if r.action == action]
     if not found:
         return []
-    current = {p.id for p in challenge.current_phases()}
+    current = {p.id for p in challenge.current_phases}
     return [r for r in found if r.phase_id is None or r.phase_id in current]
 
 
@@ -261,3 +261,33 @@ def described(challenge) -> list[Described]:
         out.append(Described(found.action, str(ACTION_TITLES[found.action]), describe(found),
                              phase.label if phase is not None else None))
     return out
+
+
+# -- Setting them (the editor's page and the API) ------------------------------------------
+
+def rule_refusal(rule: Eligibility) -> str | None:
+    """Why a rule cannot be set on this deployment (nobody could meet it), or None."""
+    from consult.identity.providers import provider
+
+    if rule.needs_verified_identity and provider("franceconnect") is None:
+        return _("FranceConnect n’est pas configuré sur cette plateforme : personne ne "
+                 "pourrait remplir cette condition.")
+    return None
+
+
+def set_rules(actor: Any, challenge, found: list[Eligibility]) -> None:
+    """Replace the challenge's rules (the default ones are not kept); recorded."""
+    from consult.core.errors_domain import Refused
+    from consult.core.events import record
+    from consult.db import db
+
+    for rule in found:
+        refusal = rule_refusal(rule)
+        if refusal is not None:
+            raise Refused(refusal)
+    phases = {p.id for p in challenge.phases}
+    challenge.eligibility = [r.as_data() for r in found if not r.is_default
+                             and (r.phase_id is None or r.phase_id in phases)]
+    db.session.flush()
+    record(actor, "challenge.eligibility", challenge, challenge_id=challenge.id,
+           rules=challenge.eligibility)

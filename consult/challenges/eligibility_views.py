@@ -16,7 +16,6 @@ from consult.accounts.views import form_page
 from consult.challenges import bp
 from consult.challenges import eligibility as el
 from consult.challenges.queries import challenge_by_slug
-from consult.core.events import record
 from consult.core.forms import CheckboxList, ConsultForm, InputRules, length
 from consult.core.security import Permission, can
 from consult.db import db
@@ -75,8 +74,6 @@ class EligibilityForm(ConsultForm):
     def read(self) -> list[el.Eligibility] | None:
         """The rules typed; None (errors named on their fields) when a choice was not one
         of those offered, or FranceConnect is asked for but not configured."""
-        from consult.identity.providers import provider
-
         found, valid = [], True
         for action, block in self.blocks():
             form = block.form
@@ -98,10 +95,9 @@ class EligibilityForm(ConsultForm):
                 tuple(sorted(set(form.organisations.data or ()))),
                 form.territory.territory_id,
                 int(form.phase.data) if form.phase.data else None)
-            if rule.needs_verified_identity and provider("franceconnect") is None:
-                (form.min_age if rule.min_age else form.level).errors.append(
-                    _("FranceConnect n’est pas configuré sur cette plateforme : personne ne "
-                      "pourrait remplir cette condition."))
+            refusal = el.rule_refusal(rule)
+            if refusal is not None:
+                (form.min_age if rule.min_age else form.level).errors.append(refusal)
                 valid = False
             if not rule.is_default:
                 found.append(rule)
@@ -120,13 +116,11 @@ def eligibility(slug: str):
     form.offer(challenge, all_organisations())
     if not form.is_submitted():
         form.fill(challenge)
-    elif form.validate():
-        rules = form.read()
-        if rules is not None:
-            challenge.eligibility = [r.as_data() for r in rules]
-            db.session.flush()
-            record(person(), "challenge.eligibility", challenge, challenge_id=challenge.id,
-                   rules=challenge.eligibility)
+    else:
+        valid = form.validate()
+        rules = form.read()  # its own errors too: every error at once
+        if valid and rules is not None:
+            el.set_rules(person(), challenge, rules)
             flash(_("Les conditions de participation sont enregistrées."), "success")
             return redirect(url_for("challenges.show", slug=slug))
     return form_page("challenges/eligibility.html", form, challenge=challenge)

@@ -32,7 +32,10 @@ def op():
         Claims(sub="fc-jeune", claims={"email": "jeune@exemple.fr", "given_name": "Lou",
                                        "family_name": "Martin", "birthdate": "2015-01-01"}),
         Claims(sub="pc-agent", claims={"email": "agent@mairie.fr", "given_name": "Élise",
-                                       "usual_name": "Moreau"}),
+                                       "usual_name": "Moreau", "siret": "21950127800013"}),
+        Claims(sub="pc-inconnu", claims={"email": "agent@ailleurs.example",
+                                         "given_name": "Paul", "usual_name": "Martin",
+                                         "siret": "11000000000000"}),
     ]
     with oidc_provider_mock.run_server_in_thread(require_nonce=True,
                                                  user_claims=people) as server:
@@ -173,3 +176,176 @@ def test_personal_data_export_and_erasure(client, providers):
     assert "birthdate" not in str(entry)
     erase_account(user)
     assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+
+
+def test_a_wrong_nonce_an_expired_or_badly_signed_id_token_is_refused(client, app, providers,
+                                                                       monkeypatch, caplog):
+    import types
+
+    from joserfc._rfc7519 import claims as joserfc_claims
+    from joserfc.jwk import RSAKey
+
+    from consult.identity.providers import client as oidc_client
+
+    def nothing_made():
+        assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+    # the nonce sent is not the one in the ID token (as if the token was for another
+    # sign-in): Authlib compares it with the one kept in this browser's session
+    location, asked = _authorize(client, "franceconnect", "fc-camille")
+    with client.session_transaction() as session:
+        key = f"_state_franceconnect_{asked['state'][0]}"
+        state = session[key]
+        state["data"]["nonce"] = "un-autre-nonce"
+        session[key] = state
+    assert _back(client, location).status_code == 400
+    assert "InvalidClaimError" in caplog.text  # the nonce claim
+    nothing_made()
+    # an ID token signed by another key than the provider's (same key id)
+    with app.test_request_context():
+        found = oidc_client(providers["franceconnect"])
+        real = found.fetch_jwk_set()
+        forged = RSAKey.generate_key(2048).as_dict(private=False)
+        forged["kid"] = real["keys"][0].get("kid")
+        monkeypatch.setitem(found.server_metadata, "jwks", {"keys": [forged]})
+        monkeypatch.setattr(type(found), "fetch_jwk_set",
+                            lambda self, force=False: {"keys": [forged]})
+    location, _asked = _authorize(client, "franceconnect", "fc-camille")
+    refused = _back(client, location)
+    assert refused.status_code == 400 and "n’a pas pu être vérifiée" in refused.text
+    assert "BadSignatureError" in caplog.text
+    nothing_made()
+    monkeypatch.undo()
+    monkeypatch.setitem(app.config, "IDENTITY_PROVIDERS", providers)
+    # an ID token read three hours after it was made: expired (beyond Authlib's leeway)
+    location, _asked = _authorize(client, "franceconnect", "fc-camille")
+    later = types.SimpleNamespace(time=lambda: __import__("time").time() + 3 * 3600)
+    monkeypatch.setattr(joserfc_claims, "time", later)
+    assert _back(client, location).status_code == 400
+    assert "ExpiredTokenError" in caplog.text
+    assert "secret" not in caplog.text and "code=" not in caplog.text  # no secret logged
+    nothing_made()
+
+
+def test_a_provider_down_gets_a_clear_page_and_nothing_is_made(client, app, providers,
+                                                                monkeypatch):
+    down = {name: Provider(p.name, p.label, p.for_agents, p.default_scopes,
+                           issuer="http://127.0.0.1:9", client_id=p.client_id,
+                           client_secret="secret",
+                           discovery_url="http://127.0.0.1:9/.well-known/openid-configuration",
+                           scopes=p.scopes) for name, p in providers.items()}
+    monkeypatch.setitem(app.config, "IDENTITY_PROVIDERS", down)
+    out = client.get("/connexion/franceconnect")
+    assert out.status_code == 503 and "ne répond pas" in out.text
+    assert "mot de passe" in out.text  # the other way in is offered
+    # down between the way out and the way back: the code cannot be exchanged
+    monkeypatch.setitem(app.config, "IDENTITY_PROVIDERS", providers)
+    location, _asked = _authorize(client, "franceconnect", "fc-camille")
+    from consult.identity.providers import client as oidc_client
+
+    with app.test_request_context():
+        found = oidc_client(providers["franceconnect"])
+        found.load_server_metadata()
+        monkeypatch.setitem(found.server_metadata, "token_endpoint", "http://127.0.0.1:9/token")
+    back = _back(client, location)
+    assert back.status_code == 503 and "ne répond pas" in back.text
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_proconnect_agent_waits_for_the_organisation_administrator(client, app, providers):
+    from consult.identity.models import MembershipRequest
+    from consult.notifications.models import Notification
+    from consult.organisations.models import MembershipRole
+    from tests.factories import OrganisationFactory, agent_of
+
+    mairie = OrganisationFactory(name="Ville de Cergy", sirets="219501278")
+    admin = agent_of(mairie, MembershipRole.ADMIN)
+    db.session.commit()
+    location, _asked = _authorize(client, "proconnect", "pc-agent")
+    arrived = _back(client, location)
+    assert arrived.status_code == 302
+    page = client.get("/").text
+    assert "Votre rattachement à Ville de Cergy est demandé" in page
+    agent = db.session.scalar(select(User).where(User.email == "agent@mairie.fr"))
+    assert agent.memberships == []  # no role before the administrator confirms
+    [request] = db.session.scalars(select(MembershipRequest))
+    assert (request.organisation_id, request.matched_by) == (mairie.id, "siret")
+    assert db.session.scalar(select(Notification.user_id).where(
+        Notification.kind == "membership_requested")) == admin.id
+    # signing in again asks nothing more
+    again = app.test_client()
+    location, _asked = _authorize(again, "proconnect", "pc-agent")
+    _back(again, location)
+    assert "attend encore la réponse" in again.get("/").text
+    assert db.session.scalar(select(func.count()).select_from(MembershipRequest)) == 1
+    # the agent cannot answer for the organisation; its administrator can
+    assert post_form(client, f"/espace/{mairie.slug}/proconnect/{request.id}",
+                     {"decision": "accept"}).status_code == 403
+    office = app.test_client()
+    login(office, admin)
+    listed = office.get(f"/espace/{mairie.slug}/proconnect").text
+    assert "Élise M." in listed and "SIRET" in listed
+    assert post_form(office, f"/espace/{mairie.slug}/proconnect/{request.id}",
+                     {"decision": "accept"}).status_code == 302
+    db.session.expire_all()
+    assert [m.role for m in agent.memberships] == [MembershipRole.AGENT]
+    assert db.session.scalar(select(Notification.user_id).where(
+        Notification.kind == "membership_decided")) == agent.id
+    # an agent no organisation recognises takes part as a citizen, and is told so
+    stranger = app.test_client()
+    location, _asked = _authorize(stranger, "proconnect", "pc-inconnu")
+    _back(stranger, location)
+    assert "Aucune organisation de la plateforme ne reconnaît" in stranger.get("/").text
+    assert db.session.scalar(select(func.count()).select_from(MembershipRequest)) == 1
+
+
+def test_the_administrator_declares_sirets_and_domains_with_every_error_at_once(client):
+    from consult.organisations.models import MembershipRole
+    from tests.factories import OrganisationFactory, agent_of
+
+    mairie = OrganisationFactory()
+    login(client, agent_of(mairie, MembershipRole.ADMIN))
+    path = f"/espace/{mairie.slug}/proconnect"
+    bad = post_form(client, path, {"sirets": "219 501 278 00013\n12345",
+                                   "email_domains": "cergy.fr\npas un domaine"})
+    assert bad.status_code == 422
+    assert "Pas un SIRET" in bad.text and "Domaine invalide" in bad.text
+    assert "12345" in bad.text  # what was typed is kept
+    db.session.refresh(mairie)
+    assert mairie.sirets == "" and mairie.email_domains == ""
+    good = post_form(client, path, {"sirets": "219 501 278 00013\n219501278",
+                                    "email_domains": "@cergy.fr\nVille-Cergy.fr"})
+    assert good.status_code == 302
+    db.session.refresh(mairie)
+    assert mairie.sirets == "219501278 21950127800013"
+    assert mairie.email_domains == "cergy.fr ville-cergy.fr"
+    login(client, agent_of(mairie))  # an agent, not an administrator
+    assert client.get(path).status_code == 403
+
+
+def test_an_existing_account_can_be_proved_by_a_link_opened_in_the_same_browser(
+        client, app, providers):
+    from tests.conftest import link_in, mails_to
+
+    owner = UserFactory(email="agent@mairie.fr", password_hash=None)
+    db.session.commit()
+    location, _asked = _authorize(client, "proconnect", "pc-agent")
+    assert _back(client, location).location.endswith("/connexion/proconnect/lier")
+    sent = client.post("/connexion/proconnect/lier",
+                       data={"by": "mail", "mail-csrf_token": csrf_token(
+                           client, "/connexion/proconnect/lier")})
+    assert sent.status_code == 200 and "Lien envoyé" in sent.text
+    [mail] = mails_to("agent@mairie.fr", "identity/link_proof")
+    path = urlsplit(link_in(mail, "/connexion/proconnect/lier/")).path.lstrip("/")
+    # opened in another browser (someone else's identity would be linked): refused
+    elsewhere = app.test_client()
+    assert "navigateur" in elsewhere.get("/" + path).text
+    assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+    # opened here: a button, then the link
+    shown = client.get("/" + path)
+    assert shown.status_code == 200 and "Lier et me connecter" in shown.text
+    assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+    linked = post_form(client, "/" + path)
+    assert linked.status_code == 302
+    assert db.session.scalar(select(ExternalIdentity.user_id)) == owner.id
