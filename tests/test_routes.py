@@ -89,6 +89,8 @@ ROUTES = {
     "challenges.decide_co_ownership": ("/espace/{org_a}/co-portage/{proposal}", None,
                                        POST_ADMIN_OF_A),
     "challenges.publish": ("/defis/{challenge}/publier", None, POST_AGENT_OF_A),
+    "challenges.eligibility": ("/defis/{challenge}/qui-peut-participer", AGENT_OF_A,
+                               POST_AGENT_OF_A),
     "challenges.close_phase": ("/defis/{challenge}/clore-phase", None, POST_ADMIN_OF_A),
     "challenges.media": ("/medias/absente.png", (404,) * 6, None),
     "challenges.results": ("/defis/{challenge}/resultats", (404, 404, 404, 200, 200, 200), None),
@@ -222,6 +224,12 @@ ROUTES = {
     "identity.start": ("/connexion/franceconnect", NOT_PUBLISHED, None),
     "identity.callback": ("/connexion/franceconnect/retour", NOT_PUBLISHED, None),
     "identity.prove": ("/connexion/proconnect/lier", NOT_PUBLISHED, NOT_PUBLISHED),
+    "identity.prove_by_mail": ("/connexion/proconnect/lier/faux-jeton", NOT_PUBLISHED,
+                               NOT_PUBLISHED),
+    # ProConnect agents: an organisation's administrators recognise and confirm them
+    "identity.recognition": ("/espace/{org_a}/proconnect", ADMIN_OF_A, POST_ADMIN_OF_A),
+    "identity.decide": ("/espace/{org_a}/proconnect/{membership_request}", None,
+                        POST_ADMIN_OF_A),
     "labs.index": ("/labos", PUBLIC, None),
     "labs.lab": ("/labos/{lab}", PUBLIC, None),
     "labs.new_request": ("/labos/{lab}/solliciter", LAB_CALLER, POST_LAB_CALLER),
@@ -324,6 +332,11 @@ def world():
     proposal = CoOwnershipProposal(challenge=ChallengeFactory(organisations=[org_b]),
                                    organisation=org_a)
     db.session.add(proposal)
+    from consult.identity.models import MembershipRequest
+
+    membership_request = MembershipRequest(organisation=org_a, user=owner,
+                                           provider="proconnect", matched_by="siret")
+    db.session.add(membership_request)
     from consult.notifications.models import Notification
 
     notification = Notification(user_id=owner.id, kind="results", challenge_id=challenge.id)
@@ -339,7 +352,7 @@ def world():
               "notification": notification.id, "survey_phase": survey_phase.id,
               "question": question.id, "text_answer": text_answer.id, "event": event.id,
               "programme": programme.slug, "programme_id": programme.id,
-              "submitted": submitted.id,
+              "submitted": submitted.id, "membership_request": membership_request.id,
               "registration": registration.id, "org_b_id": org_b.id, **lab_values}
     return people, values
 
