@@ -51,6 +51,14 @@ class EligibilityForm(ConsultForm):
     def blocks(self):
         return [(action, getattr(self, action.value)) for action in el.RULED_ACTIONS]
 
+    @staticmethod
+    def restricted(block) -> bool:
+        """Whether a block says more than the default (it is shown open)."""
+        form = block.form
+        return bool((form.level.data or "confirmed") != "confirmed" or form.min_age.data
+                    or form.organisations.data or (form.territory.data or "").strip()
+                    or form.phase.data or form.errors)
+
     def offer(self, challenge, organisations) -> None:
         phase_choices = [SelectChoice("", _l("Toutes les phases"))] + [
             SelectChoice(str(p.id), p.label) for p in challenge.timeline()]
