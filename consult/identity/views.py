@@ -43,6 +43,19 @@ def _identity_providers():
     return configured()
 
 
+@bp.app_template_global("my_identities")
+def _my_identities() -> dict:
+    """The account page: the identities linked and the facts kept, and the providers
+    the person may still link."""
+    if not current_user.is_authenticated:
+        return {"linked": [], "offered": []}
+    linked = ops.identities_of(current_user)
+    names = {i.provider for i in linked}
+    labels = {p.name: p.label for p in configured()}
+    return {"linked": [(labels.get(i.provider, i.provider), i) for i in linked],
+            "offered": [p for p in configured() if p.name not in names]}
+
+
 def _provider_or_404(name: str) -> Provider:
     return provider(name) or abort(404)
 

@@ -349,3 +349,12 @@ def test_an_existing_account_can_be_proved_by_a_link_opened_in_the_same_browser(
     linked = post_form(client, "/" + path)
     assert linked.status_code == 302
     assert db.session.scalar(select(ExternalIdentity.user_id)) == owner.id
+
+
+def test_the_account_page_shows_the_facts_kept_and_offers_to_link(client, providers):
+    location, _asked = _authorize(client, "franceconnect", "fc-camille")
+    _back(client, location)
+    page = client.get("/compte").text
+    assert "Identités numériques" in page and "identité vérifiée le" in page
+    assert "majeur·e" in page and "1990" not in page  # the fact, never the birth date
+    assert "Lier mon identité ProConnect" in page  # the other provider can be linked
