@@ -97,6 +97,10 @@ class EligibilityForm(ConsultForm):
                 form.phase.errors.append(_("Choisissez une phase du défi."))
                 valid = False
                 continue
+            if ((form.level.data or "confirmed") not in set(el.Level)
+                    or (form.min_age.data or "") not in {"", *map(str, AGE_THRESHOLDS)}):
+                valid = False  # (named on its field by the choices' own check)
+                continue
             rule = el.Eligibility(
                 action, el.Level(form.level.data or "confirmed"),
                 int(form.min_age.data) if form.min_age.data else None,

@@ -273,3 +273,19 @@ def test_the_api_sets_and_checks_the_rules(client, app, franceconnect):
     cleared = send(client, "PATCH", f"/api/v1/challenges/{made.get_json()['id']}",
                    {"eligibility": []}, secret)
     assert cleared.status_code == 200 and cleared.get_json()["eligibility"] == []
+
+
+def test_the_editor_refuses_what_it_did_not_offer_without_a_500(client):
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(phase="supports", organisations=[organisation])
+    db.session.commit()
+    login(client, agent_of(organisation))
+    path = f"/defis/{challenge.slug}/qui-peut-participer"
+    for junk in ({"support-level": "root"}, {"support-min_age": "²"},
+                 {"support-organisations": "99999999999"}, {"support-phase": "x\x00"},
+                 {"support-organisations": "abc"}, {"respond-territory": "a\x00b"}):
+        out = post_form(client, path, {"support-level": "confirmed", "support-phase": "",
+                                       **junk})
+        assert out.status_code == 422, (junk, out.status_code)
+    db.session.refresh(challenge)
+    assert challenge.eligibility == []
