@@ -3,12 +3,12 @@ facts kept (verified, of age); they leave with the account."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from consult.accounts.models import User
 from consult.accounts.personal_data import eraser, iso, section
 from consult.db import db
-from consult.identity.models import ExternalIdentity
+from consult.identity.models import ExternalIdentity, MembershipRequest
 from consult.identity.operations import identities_of
 
 
@@ -19,6 +19,18 @@ def identities(user: User) -> list[dict]:
              "last_login_at": iso(i.last_login_at)} for i in identities_of(user)]
 
 
+@section("membership_requests")
+def membership_requests(user: User) -> list[dict]:
+    """The organisations a ProConnect sign-in asked to confirm the person, and their
+    answers."""
+    rows = db.session.scalars(select(MembershipRequest).where(
+        MembershipRequest.user_id == user.id).order_by(MembershipRequest.id))
+    return [{"organisation": r.organisation.name, "matched_by": r.matched_by,
+             "asked_at": iso(r.created_at), "decided_at": iso(r.decided_at),
+             "accepted": r.accepted} for r in rows]
+
+
 @eraser
 def erase_identities(user: User) -> None:
     db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
+    db.session.execute(delete(MembershipRequest).where(MembershipRequest.user_id == user.id))

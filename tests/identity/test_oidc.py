@@ -298,6 +298,13 @@ def test_a_proconnect_agent_waits_for_the_organisation_administrator(client, app
     _back(stranger, location)
     assert "Aucune organisation de la plateforme ne reconnaît" in stranger.get("/").text
     assert db.session.scalar(select(func.count()).select_from(MembershipRequest)) == 1
+    # the request is the agent's data: exported, and erased with the account
+    from consult.accounts.operations import erase_account, export_personal_data
+
+    [asked] = export_personal_data(agent)["membership_requests"]
+    assert asked["organisation"] == "Ville de Cergy" and asked["accepted"] is True
+    erase_account(agent)
+    assert db.session.scalar(select(func.count()).select_from(MembershipRequest)) == 0
 
 
 def test_the_administrator_declares_sirets_and_domains_with_every_error_at_once(client):
