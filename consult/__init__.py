@@ -64,6 +64,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     _subscribe()
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    from consult.core.tasks import init_tasks
+
+    init_tasks(app)  # (after the blueprints: their modules declared the jobs)
 
     from consult.cli import register_cli
 

@@ -121,7 +121,21 @@ def summary_password() -> str:
 @click.option("--once", is_flag=True, help="Envoyer un lot puis s'arrêter.")
 @click.option("--interval", default=5.0, show_default=True, help="Secondes entre deux lots.")
 def worker(once: bool, interval: float) -> None:
-    """Deliver the mail outbox (SMTP, or the console without CONSULT_SMTP_HOST)."""
+    """Deliver the mail outbox (SMTP, or the console without CONSULT_SMTP_HOST) and run
+    the background jobs (core.tasks: Huey's consumer threads)."""
+    from consult.core.tasks import start_consumer
+
+    transport = "console" if current_app.config["MAIL_CONSOLE"] else "SMTP"
+    click.echo(f"Envoi des e-mails ({transport}) et tâches de fond.", err=True)
+    consumer = None if once else start_consumer()  # Huey's threads: the background jobs
+    try:
+        _mail_loop(once, interval)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+def _mail_loop(once: bool, interval: float) -> None:
     from consult.core.delivery import deliver_outbox
     from consult.events.registration import send_reminders
     from consult.notifications.digest import (
@@ -129,8 +143,6 @@ def worker(once: bool, interval: float) -> None:
         mail_important_notifications,
     )
 
-    transport = "console" if current_app.config["MAIL_CONSOLE"] else "SMTP"
-    click.echo(f"Envoi des e-mails ({transport}).", err=True)
     next_phase_check = 0.0
     while True:
         try:

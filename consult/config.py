@@ -117,6 +117,11 @@ class Config:
         # Redis they are also shared by every worker of every host ("" turns that off).
         self.PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
         self.PAGE_CACHE_REDIS_URL = env("PAGE_CACHE_REDIS_URL", self.REDIS_URL)
+        # Background jobs (core.tasks, Huey): Redis when configured, else a SQLite file in
+        # the instance folder; "sqlite" keeps the file even with Redis
+        self.TASKS_BACKEND = env("TASKS_BACKEND", "")
+        self.TASKS_PATH = env("TASKS_PATH")
+        self.TASKS_IMMEDIATE = env_bool("TASKS_IMMEDIATE", False)
 
         # The accessibility statement (/accessibilite): who answers for this deployment and
         # how to reach them; the self-assessment grid (the packaged one unless the
@@ -148,6 +153,7 @@ class TestConfig(Config):
         self.BASE_URL = "http://localhost"
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
+        self.TASKS_IMMEDIATE = True  # jobs run at once, in the test's transaction
         self.ARGON2_PARALLELISM = 1
         self.PAGE_CACHE_SECONDS = 0  # on in tests/core/test_pagecache.py only
         # Initialised (so tests can switch it on) but off: tests/conftest.py disables it.
