@@ -35,7 +35,7 @@ LAYERS = [
     {"briefs"},
     {"events"},
     {"codesign"},
-    {"surveys"},
+    {"surveys", "pairwise"},
     {"labs"},
     {"notifications"},
     {"dashboard", "opendata", "site", "api", "demo", "demo_participation", "backup", "cli",

@@ -230,6 +230,12 @@ ROUTES = {
     "identity.recognition": ("/espace/{org_a}/proconnect", ADMIN_OF_A, POST_ADMIN_OF_A),
     "identity.decide": ("/espace/{org_a}/proconnect/{membership_request}", None,
                         POST_ADMIN_OF_A),
+    # pairwise: the route matrix's challenge has no pairwise phase (tests/pairwise has)
+    "pairwise.compare": ("/defis/{challenge}/comparer", NOT_PUBLISHED, None),
+    "pairwise.vote": ("/defis/{challenge}/comparer", None, POST_SIGNED_IN),
+    "pairwise.ranking": ("/defis/{challenge}/classement", NOT_PUBLISHED, None),
+    "pairwise.recompute": ("/defis/{challenge}/classement/recalculer", None,
+                           POST_AGENT_OF_A),
     "labs.index": ("/labos", PUBLIC, None),
     "labs.lab": ("/labos/{lab}", PUBLIC, None),
     "labs.new_request": ("/labos/{lab}/solliciter", LAB_CALLER, POST_LAB_CALLER),

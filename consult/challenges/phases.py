@@ -23,6 +23,7 @@ class Phase(enum.StrEnum):
     SURVEY = "survey"  # a questionnaire (consult.surveys)
     IDEAS = "ideas"  # ideas are submitted
     SUPPORTS = "supports"  # ideas are supported (limit and self-support in its settings)
+    PAIRWISE = "pairwise"  # ideas compared two at a time (consult.pairwise)
     REVIEW = "review"  # the administration studies the ideas
     RESULTS = "results"  # results published
     # The states of a challenge when no phase is under way
@@ -40,8 +41,8 @@ class Phase(enum.StrEnum):
         return self in KINDS
 
 
-KINDS = (Phase.INFORMATION, Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.REVIEW,
-         Phase.RESULTS)
+KINDS = (Phase.INFORMATION, Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE,
+         Phase.REVIEW, Phase.RESULTS)
 
 
 class Action(enum.StrEnum):
@@ -58,6 +59,7 @@ class Action(enum.StrEnum):
     PUBLISH_RESULTS = "publish_results"
     CONVERT = "convert"  # turn selected ideas into a prototype brief
     REGISTER = "register"  # register to one of the challenge's events (no phase needed)
+    COMPARE = "compare"  # choose between two ideas (pairwise phase)
 
 
 PHASE_LABELS = {
@@ -65,6 +67,7 @@ PHASE_LABELS = {
     Phase.SURVEY: _l("Questionnaire"),
     Phase.IDEAS: _l("Dépôt des idées"),
     Phase.SUPPORTS: _l("Vote"),
+    Phase.PAIRWISE: _l("Comparaison deux à deux"),
     Phase.REVIEW: _l("Étude par l'administration"),
     Phase.RESULTS: _l("Résultats"),
     Phase.DRAFT: _l("Brouillon"),
@@ -82,6 +85,8 @@ CITIZEN_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.SURVEY: _LOOK | {Action.RESPOND, Action.REPORT},
     Phase.IDEAS: _LOOK | {Action.PROPOSE, Action.EDIT_OWN_IDEA, Action.COMMENT, Action.REPORT},
     Phase.SUPPORTS: _LOOK | {Action.SUPPORT, Action.COMMENT, Action.REPORT},
+    # compare two ideas at a time, and add one's own (through the challenge's moderation)
+    Phase.PAIRWISE: _LOOK | {Action.COMPARE, Action.PROPOSE, Action.COMMENT, Action.REPORT},
     Phase.REVIEW: _LOOK | {Action.COMMENT, Action.REPORT},
     Phase.RESULTS: _LOOK | {Action.REPORT},
     Phase.PAUSE: _LOOK | {Action.REPORT},
@@ -100,6 +105,7 @@ AGENT_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.SURVEY: _KEEP,
     Phase.IDEAS: _KEEP,
     Phase.SUPPORTS: _KEEP,
+    Phase.PAIRWISE: _KEEP,
     Phase.REVIEW: _DECIDE,
     Phase.RESULTS: _DECIDE,
     Phase.PAUSE: _KEEP,
@@ -109,21 +115,26 @@ AGENT_ACTIONS: dict[Phase, frozenset[Action]] = {
 WITHOUT_ACCOUNT = frozenset({Action.VIEW})
 
 # Kinds a challenge has at most once (a second vote would need a second ballot).
-UNIQUE_KINDS = frozenset({Phase.IDEAS, Phase.SUPPORTS, Phase.REVIEW, Phase.RESULTS})
+UNIQUE_KINDS = frozenset({Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE, Phase.REVIEW,
+                          Phase.RESULTS})
 # Kinds that may run at the same time (information goes beside anything).
 OVERLAPS = frozenset({frozenset({Phase.IDEAS, Phase.SUPPORTS}),
                       frozenset({Phase.SURVEY, Phase.IDEAS}),
                       frozenset({Phase.SURVEY, Phase.SUPPORTS}),
+                      frozenset({Phase.IDEAS, Phase.PAIRWISE}),
+                      frozenset({Phase.SURVEY, Phase.PAIRWISE}),
                       frozenset({Phase.SURVEY})})
 # Which kinds must have started before another starts (supports need ideas first...).
 COMES_AFTER: dict[Phase, frozenset[Phase]] = {
     Phase.SUPPORTS: frozenset({Phase.IDEAS}),
-    Phase.REVIEW: frozenset({Phase.IDEAS, Phase.SUPPORTS}),
-    Phase.RESULTS: frozenset({Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.REVIEW}),
+    Phase.PAIRWISE: frozenset({Phase.IDEAS}),
+    Phase.REVIEW: frozenset({Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE}),
+    Phase.RESULTS: frozenset({Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE,
+                              Phase.REVIEW}),
 }
 # Kinds whose end may be brought forward by an administrator (« clore maintenant »).
 CLOSABLE = frozenset({Phase.INFORMATION, Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS,
-                      Phase.REVIEW})
+                      Phase.PAIRWISE, Phase.REVIEW})
 
 
 def may_overlap(a: Phase, b: Phase) -> bool:

@@ -45,6 +45,18 @@ def account_key() -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest()[:24]
 
 
+def person_key() -> str:
+    """The signed-in person (their votes, whatever their address), else the address."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"person:{current_user.id}"
+    return get_remote_address()
+
+
+VOTES_PER_PERSON = "120 per minute"  # a pairwise choice every half second, at most
+
+
 def only_posts() -> bool:
     """Exempt GET: showing the login form is never limited, only attempts are."""
     return request.method != "POST"

@@ -1,0 +1,183 @@
+"""Showing pairs, answering them, and recomputing the scores (a background job)."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from consult.accounts.models import User
+from consult.challenges.models import Challenge
+from consult.challenges.permissions import participation_problem
+from consult.challenges.phases import Action
+from consult.core.errors_domain import Refused
+from consult.core.sql import insert_ignore
+from consult.core.tasks import enqueue, job
+from consult.db import db, utcnow
+from consult.ideas.models import Idea, IdeaStatus
+from consult.pairwise.models import PairShown, PairwiseScore, PairwiseVote
+
+# « Je ne peux pas décider » : why (All Our Ideas' reasons), and a free text for « autre »
+REASONS = {
+    "both": _l("J’aime les deux"),
+    "neither": _l("Je n’aime aucune des deux"),
+    "unknown": _l("Je ne connais pas assez le sujet"),
+    "equal": _l("Elles se valent"),
+    "other": _l("Autre raison"),
+}
+MAX_REASON = 300
+POOL = 24  # pairs are drawn among the least shown ideas of this many
+RECOMPUTE_EVERY = 50  # votes between two recomputations of a challenge's scores
+
+
+def compare_problem(user, challenge: Challenge) -> str | None:
+    return participation_problem(user, challenge, Action.COMPARE)
+
+
+def _published(challenge_id: int):
+    return select(Idea.id).where(Idea.challenge_id == challenge_id,
+                                 Idea.status == IdeaStatus.PUBLISHED)
+
+
+def _still_shown(pair: PairShown) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Idea).where(
+        Idea.id.in_((pair.left_id, pair.right_id)),
+        Idea.status == IdeaStatus.PUBLISHED)) == 2
+
+
+def next_pair(user: User, challenge: Challenge) -> PairShown | None:
+    """The pair to show the person now: the one they left unanswered if it still holds
+    (a reload does not draw again), else two ideas among the least shown — a new idea
+    is shown first, until it caught up — never the pair they just answered. None: fewer
+    than two published ideas."""
+    problem = compare_problem(user, challenge)
+    if problem:
+        raise Refused(problem)
+    last = db.session.scalar(select(PairShown).where(
+        PairShown.user_id == user.id, PairShown.challenge_id == challenge.id)
+        .order_by(PairShown.id.desc()).limit(1))
+    if last is not None and last.answered_at is None and _still_shown(last):
+        return last
+    shown = func.coalesce(PairwiseScore.appearances, 0)
+    spread = func.coalesce(PairwiseScore.high - PairwiseScore.low, 100.0)
+    pool = db.session.execute(
+        select(Idea.id, shown, spread).outerjoin(PairwiseScore,
+                                                 PairwiseScore.idea_id == Idea.id)
+        .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED)
+        .order_by(shown, spread.desc(), Idea.id).limit(POOL)).all()
+    if len(pool) < 2:
+        return None
+    randomly = random.SystemRandom()
+    fewest = pool[0][1]
+    first = randomly.choice([row for row in pool if row[1] == fewest])[0]
+    others = [row[0] for row in pool if row[0] != first]
+    if last is not None and len(pool) > 2:  # never the same pair twice in a row
+        others = [o for o in others if {first, o} != {last.left_id, last.right_id}] or others
+    second = randomly.choice(others[: max(3, len(others) // 2)])
+    left, right = (first, second) if randomly.random() < 0.5 else (second, first)
+    pair = PairShown(token=secrets.token_urlsafe(32), challenge_id=challenge.id,
+                     user_id=user.id, left_id=left, right_id=right)
+    db.session.add(pair)
+    for idea_id in (left, right):
+        insert_ignore(PairwiseScore.__table__, idea_id=idea_id, challenge_id=challenge.id,
+                      appearances=0, wins=0, losses=0)
+    db.session.execute(update(PairwiseScore).where(PairwiseScore.idea_id.in_((left, right)))
+                       .values(appearances=PairwiseScore.appearances + 1))
+    db.session.flush()
+    return pair
+
+
+@dataclass(frozen=True)
+class Answer:
+    choice: str  # "left", "right" or "none"
+    reason: str | None = None
+    reason_text: str | None = None
+
+
+def answer_problems(answer: Answer) -> dict[str, str]:
+    problems = {}
+    if answer.choice not in {"left", "right", "none"}:
+        problems["choice"] = _("Choisissez une des deux idées, ou « je ne peux pas décider ».")
+    if answer.reason and answer.reason not in REASONS:
+        problems["reason"] = _("Choisissez une des raisons proposées.")
+    if answer.reason_text and len(answer.reason_text) > MAX_REASON:
+        problems["reason_text"] = _("%(max)s caractères au plus.", max=MAX_REASON)
+    return problems
+
+
+def vote(user: User, token: str, answer: Answer) -> PairwiseVote:
+    """Count the answer to the pair the token stands for, once. Refused: a token that
+    was not given to this person (forged, someone else's), one already used, a pair
+    with an idea no longer shown, a vote outside the phase."""
+    pair = db.session.scalar(select(PairShown).where(PairShown.token == token)) \
+        if token and len(token) <= 64 else None
+    if pair is None or pair.user_id != user.id:
+        raise Refused(_("Cette paire ne vous a pas été présentée : rechargez la page."))
+    challenge = db.session.get(Challenge, pair.challenge_id)
+    problem = compare_problem(user, challenge)
+    if problem:
+        raise Refused(problem)
+    problems = answer_problems(answer)
+    if problems:
+        raise Refused(next(iter(problems.values())))
+    if not _still_shown(pair):
+        raise Refused(_("Une de ces idées n’est plus proposée : voici une autre paire."))
+    claimed = db.session.execute(update(PairShown).where(
+        PairShown.id == pair.id, PairShown.answered_at.is_(None)).values(
+        answered_at=utcnow()))
+    if claimed.rowcount != 1:  # another press of the same pair got there first
+        raise Refused(_("Vous avez déjà répondu à cette paire."))
+    winner = loser = None
+    if answer.choice != "none":
+        winner, loser = ((pair.left_id, pair.right_id) if answer.choice == "left"
+                         else (pair.right_id, pair.left_id))
+        db.session.execute(update(PairwiseScore).where(PairwiseScore.idea_id == winner)
+                           .values(wins=PairwiseScore.wins + 1))
+        db.session.execute(update(PairwiseScore).where(PairwiseScore.idea_id == loser)
+                           .values(losses=PairwiseScore.losses + 1))
+    counted = PairwiseVote(pair_id=pair.id, challenge_id=pair.challenge_id, user_id=user.id,
+                           winner_id=winner, loser_id=loser,
+                           reason=answer.reason if answer.choice == "none" else None,
+                           reason_text=(answer.reason_text or None)
+                           if answer.choice == "none" else None)
+    db.session.add(counted)
+    db.session.flush()
+    if counted.id % RECOMPUTE_EVERY == 0:
+        enqueue("pairwise.scores", pair.challenge_id)
+    return counted
+
+
+@job("pairwise.scores")
+def recompute_scores(challenge_id: int) -> int:
+    """Fit the model to every choice of the challenge and store each idea's score and
+    interval; the number of ideas scored."""
+    import numpy as np
+
+    from consult.pairwise.scores import fit_scores
+
+    ideas = list(db.session.scalars(_published(challenge_id).order_by(Idea.id)))
+    index = {idea_id: i for i, idea_id in enumerate(ideas)}
+    winners, losers = [], []
+    rows = db.session.execute(select(PairwiseVote.winner_id, PairwiseVote.loser_id).where(
+        PairwiseVote.challenge_id == challenge_id, PairwiseVote.winner_id.is_not(None))
+        .execution_options(yield_per=50_000))
+    for winner, loser in rows:
+        if winner in index and loser in index:
+            winners.append(index[winner])
+            losers.append(index[loser])
+    fitted = fit_scores(len(ideas), np.array(winners, dtype=np.int64),
+                        np.array(losers, dtype=np.int64))
+    now = utcnow()
+    for idea_id in index:
+        insert_ignore(PairwiseScore.__table__, idea_id=idea_id, challenge_id=challenge_id,
+                      appearances=0, wins=0, losses=0)
+    db.session.execute(update(PairwiseScore), [
+        {"idea_id": idea_id, "score": float(fitted.scores[i]), "low": float(fitted.low[i]),
+         "high": float(fitted.high[i]), "computed_at": now}
+        for idea_id, i in index.items()])
+    db.session.flush()
+    return len(ideas)

@@ -1,0 +1,130 @@
+"""The comparison page (two ideas, one choice, the next pair) and the ranking."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from consult.accounts.sessions import person
+from consult.challenges.permissions import can_view_challenge, is_agent_for, open_to
+from consult.challenges.phases import Action, Phase
+from consult.challenges.queries import challenge_by_slug
+from consult.core import ratelimit as rl
+from consult.core.errors_domain import Refused, refusable
+from consult.db import db, writes_on_get
+from consult.ideas.models import Idea, IdeaStatus
+from consult.pairwise import bp
+from consult.pairwise import operations as ops
+from consult.pairwise.models import PairwiseScore, PairwiseVote
+
+
+def _challenge_or_404(slug: str):
+    challenge = challenge_by_slug(slug)
+    if challenge is None or not can_view_challenge(current_user, challenge):
+        abort(404)
+    return challenge
+
+
+def _has_pairwise(challenge) -> bool:
+    return any(p.kind == Phase.PAIRWISE for p in challenge.phases)
+
+
+@bp.route("/defis/<slug>/comparer")
+@writes_on_get  # the pair shown is recorded with its one-time token
+def compare(slug: str):
+    challenge = _challenge_or_404(slug)
+    if not _has_pairwise(challenge):
+        abort(404)
+    problem = ops.compare_problem(current_user, challenge)
+    if problem:
+        return render_template("pairwise/compare.html", challenge=challenge, problem=problem,
+                               pair=None), 403 if current_user.is_authenticated else 200
+    pair = ops.next_pair(person(), challenge)
+    ideas = {} if pair is None else {i.id: i for i in db.session.scalars(
+        select(Idea).where(Idea.id.in_((pair.left_id, pair.right_id))))}
+    answered = db.session.scalar(select(func.count()).select_from(PairwiseVote).where(
+        PairwiseVote.challenge_id == challenge.id, PairwiseVote.user_id == current_user.id))
+    return render_template("pairwise/compare.html", challenge=challenge, pair=pair,
+                           ideas=ideas, problem=None, answered=answered,
+                           reasons=ops.REASONS,
+                           may_propose=Action.PROPOSE in _actions(challenge))
+
+
+def _actions(challenge):
+    from consult.challenges.permissions import actions_for
+
+    return actions_for(current_user, challenge)
+
+
+@bp.route("/defis/<slug>/comparer", methods=["POST"])
+@login_required
+@rl.limiter.limit(rl.VOTES_PER_PERSON, key_func=rl.person_key)
+def vote(slug: str):
+    challenge = _challenge_or_404(slug)
+    answer = ops.Answer(choice=request.form.get("choice", ""),
+                        reason=request.form.get("reason") or None,
+                        reason_text=(request.form.get("reason_text") or "").strip() or None)
+    try:
+        with refusable():
+            counted = ops.vote(person(), request.form.get("token", ""), answer)
+            if counted.challenge_id != challenge.id:
+                raise Refused(_("Cette paire ne vous a pas été présentée : rechargez la "
+                                "page."))
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("pairwise.compare", slug=slug)), 303
+    flash(_("Choix compté. Voici une autre paire.") if answer.choice != "none" else
+          _("C’est noté. Voici une autre paire."), "success")
+    return redirect(url_for("pairwise.compare", slug=slug), 303)
+
+
+@bp.route("/defis/<slug>/classement")
+def ranking(slug: str):
+    challenge = _challenge_or_404(slug)
+    if not _has_pairwise(challenge):
+        abort(404)
+    rows = db.session.execute(
+        select(Idea, PairwiseScore).join(PairwiseScore, PairwiseScore.idea_id == Idea.id)
+        .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED,
+               PairwiseScore.score.is_not(None))
+        .order_by(PairwiseScore.score.desc(), Idea.id)).all()
+    votes = db.session.scalar(select(func.count()).select_from(PairwiseVote).where(
+        PairwiseVote.challenge_id == challenge.id, PairwiseVote.winner_id.is_not(None)))
+    computed = max((s.computed_at for _i, s in rows if s.computed_at), default=None)
+    return render_template("pairwise/ranking.html", challenge=challenge, rows=rows,
+                           votes=votes, computed=computed,
+                           may_recompute=is_agent_for(current_user, challenge))
+
+
+@bp.route("/defis/<slug>/classement/recalculer", methods=["POST"])
+@login_required
+def recompute(slug: str):
+    from flask_wtf import FlaskForm
+
+    challenge = _challenge_or_404(slug)
+    if not is_agent_for(current_user, challenge):
+        abort(403)
+    FlaskForm().validate_on_submit() or abort(400)
+    from consult.core.tasks import enqueue
+
+    enqueue("pairwise.scores", challenge.id)
+    flash(_("Le classement est recalculé en arrière-plan : il sera à jour dans un instant."),
+          "success")
+    return redirect(url_for("pairwise.ranking", slug=slug))
+
+
+def pairwise_section(challenge) -> Markup:
+    """The challenge page's invitation to compare, and the link to the ranking."""
+    if not _has_pairwise(challenge):
+        return Markup("")
+    return Markup(render_template(  # noqa: S704  # nosec B704 - a template of ours, autoescaped
+        "pairwise/_challenge_section.html", challenge=challenge,
+        open=open_to(challenge, Action.COMPARE)))
+
+
+@bp.app_context_processor
+def _on_challenges():
+    return {"pairwise_section": pairwise_section}

@@ -1,0 +1,165 @@
+"""The pairwise wiki survey (issue 21): pairs drawn for learning, one-time tokens, a
+vote counted once, never for a pair not shown to the person, the scores of the
+Bradley–Terry model (checked against choix) and the ranking page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from consult.challenges.models import ChallengePhase
+from consult.challenges.phases import Phase
+from consult.core.errors_domain import Refused
+from consult.db import db, utcnow
+from consult.ideas.models import IdeaStatus
+from consult.pairwise import operations as ops
+from consult.pairwise.models import PairShown, PairwiseScore, PairwiseVote
+from consult.pairwise.scores import fit, fit_scores
+from tests.conftest import login, post_form
+from tests.factories import ChallengeFactory, IdeaFactory, UserFactory
+
+
+def pairwise_challenge(ideas: int = 4, under_way: bool = True):
+    now = utcnow()
+    start = now - timedelta(days=1) if under_way else now + timedelta(days=2)
+    challenge = ChallengeFactory(phases=[ChallengePhase(
+        kind=Phase.PAIRWISE, starts_at=start, ends_at=start + timedelta(days=20),
+        settings={}, title="", description="", announced_at=now)])
+    made = [IdeaFactory(challenge=challenge, title=f"Idée numéro {n}") for n in range(ideas)]
+    db.session.flush()
+    return challenge, made
+
+
+def token_on(page: str) -> str:
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
+def test_a_citizen_compares_one_pair_at_a_time_and_each_vote_counts_once(client):
+    challenge, _ideas = pairwise_challenge()
+    person = UserFactory()
+    db.session.commit()
+    assert "Connectez-vous" in client.get(f"/defis/{challenge.slug}/comparer").text
+    login(client, person)
+    page = client.get(f"/defis/{challenge.slug}/comparer").text
+    token = token_on(page)
+    assert client.get(f"/defis/{challenge.slug}/comparer").text.count(token) == 1  # a reload
+    assert db.session.scalar(select(func.count()).select_from(PairShown)) == 1  # keeps it
+    chosen = post_form(client, f"/defis/{challenge.slug}/comparer",
+                       {"token": token, "choice": "left"})
+    assert chosen.status_code == 303
+    [vote] = db.session.scalars(select(PairwiseVote))
+    pair = db.session.get(PairShown, vote.pair_id)
+    assert (vote.winner_id, vote.loser_id) == (pair.left_id, pair.right_id)
+    # the same token again: refused, nothing more counted
+    again = post_form(client, f"/defis/{challenge.slug}/comparer",
+                      {"token": token, "choice": "right"}, follow_redirects=True)
+    assert "Vous avez déjà répondu à cette paire" in again.text
+    assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 1
+    # the next pair is never the same one
+    following = client.get(f"/defis/{challenge.slug}/comparer").text
+    nxt = db.session.scalar(select(PairShown).where(PairShown.token == token_on(following)))
+    assert {nxt.left_id, nxt.right_id} != {pair.left_id, pair.right_id}
+    # « je ne peux pas décider », with a reason
+    post_form(client, f"/defis/{challenge.slug}/comparer",
+              {"token": nxt.token, "choice": "none", "reason": "both"})
+    undecided = db.session.scalar(select(PairwiseVote).where(PairwiseVote.pair_id == nxt.id))
+    assert undecided.winner_id is None and undecided.reason == "both"
+
+
+def test_a_forged_or_someone_elses_token_and_a_vote_outside_the_phase_are_refused(app):
+    challenge, ideas = pairwise_challenge()
+    one, other = UserFactory(), UserFactory()
+    pair = ops.next_pair(one, challenge)
+    with pytest.raises(Refused, match="ne vous a pas été présentée"):
+        ops.vote(other, pair.token, ops.Answer("left"))
+    with pytest.raises(Refused, match="ne vous a pas été présentée"):
+        ops.vote(one, "jeton-invente", ops.Answer("left"))
+    with pytest.raises(Refused):
+        ops.vote(one, pair.token, ops.Answer("the-middle"))
+    # an idea hidden meanwhile: the pair no longer counts
+    hidden = next(i for i in ideas if i.id in (pair.left_id, pair.right_id))
+    hidden.status = IdeaStatus.HIDDEN
+    db.session.flush()
+    with pytest.raises(Refused, match="n’est plus proposée"):
+        ops.vote(one, pair.token, ops.Answer("left"))
+    assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 0
+    later, _ideas = pairwise_challenge(under_way=False)
+    with pytest.raises(Refused):
+        ops.next_pair(one, later)
+
+
+def test_twenty_presses_of_one_pair_at_once_count_once(app, committed_db):
+    from tests.ideas.test_vote_integrity import run_at_once
+
+    challenge, _ideas = pairwise_challenge()
+    person = UserFactory()
+    db.session.commit()
+    token = ops.next_pair(person, challenge).token
+    db.session.commit()
+
+    def press():
+        from consult.accounts.models import User
+
+        ops.vote(db.session.get(User, person.id), token, ops.Answer("right"))
+
+    outcomes = run_at_once(app, [press for _ in range(20)])
+    assert outcomes.count("ok") == 1, outcomes
+    assert all(o == "Vous avez déjà répondu à cette paire." for o in outcomes if o != "ok")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 1
+    assert sum(db.session.scalars(select(PairwiseScore.wins))) == 1
+
+
+def test_a_new_idea_is_shown_first_until_it_caught_up(app):
+    challenge, _ideas = pairwise_challenge(ideas=6)
+    people = [UserFactory() for _ in range(12)]
+    for person in people:
+        pair = ops.next_pair(person, challenge)
+        ops.vote(person, pair.token, ops.Answer("left"))
+    newcomer = IdeaFactory(challenge=challenge, title="Une idée arrivée plus tard")
+    db.session.flush()
+    pair = ops.next_pair(UserFactory(), challenge)
+    assert newcomer.id in (pair.left_id, pair.right_id)
+
+
+def test_scores_follow_the_choices_and_the_ranking_shows_them(client):
+    challenge, ideas = pairwise_challenge(ideas=4)
+    best, worst = ideas[0], ideas[3]
+    for _vote in range(40):
+        person = UserFactory()
+        pair = ops.next_pair(person, challenge)
+        ranks = {i.id: k for k, i in enumerate(ideas)}
+        choice = "left" if ranks[pair.left_id] < ranks[pair.right_id] else "right"
+        ops.vote(person, pair.token, ops.Answer(choice))
+    assert ops.recompute_scores(challenge.id) == 4
+    scores = {s.idea_id: s for s in db.session.scalars(select(PairwiseScore))}
+    assert scores[best.id].score > scores[worst.id].score
+    assert all(s.low <= s.score <= s.high for s in scores.values())
+    db.session.commit()
+    page = client.get(f"/defis/{challenge.slug}/classement").text
+    assert page.index("Idée numéro 0") < page.index("Idée numéro 3")
+    assert "Intervalle à 95 %" in page and "<svg" in page
+
+
+def test_the_fit_is_choix_s_estimate_and_recovers_strengths():
+    import choix
+
+    rng = np.random.default_rng(7)
+    n, m = 25, 4000
+    true = rng.normal(size=n)
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    first_wins = rng.random(len(a)) < 1 / (1 + np.exp(-(true[a] - true[b])))
+    winners, losers = np.where(first_wins, a, b), np.where(first_wins, b, a)
+    ours = fit(n, winners, losers)
+    reference = choix.opt_pairwise(n, list(zip(winners, losers, strict=True)), alpha=0.01)
+    assert np.max(np.abs(ours - reference)) < 1e-3
+    fitted = fit_scores(n, winners, losers)
+    assert np.corrcoef(fitted.strengths, true)[0, 1] > 0.9
+    assert ((fitted.low <= fitted.scores) & (fitted.scores <= fitted.high)).all()
+    assert fitted.low.min() >= 0 and fitted.high.max() <= 100
