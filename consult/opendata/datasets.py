@@ -21,6 +21,7 @@ from consult.events import exports as event_exports
 from consult.ideas.models import Idea, IdeaStatus
 from consult.labs import exports as lab_exports
 from consult.organisations.models import Organisation
+from consult.pairwise import exports as pairwise_exports
 from consult.surveys import exports as survey_exports
 
 BATCH = 1000  # rows read at a time: exports of 200,000 ideas stream in constant memory
@@ -283,6 +284,20 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
                 Column("retenue", "boolean", _l("Retenue par l'administration")),
                 Column("justification", "string", _l("Justification publique"))], _result_rows,
             primary_key=["defi_id", "idee_id"],
+            foreign_keys=[_fk("defi_id", "defis"), _fk("idee_id", "idees")]),
+    Dataset("comparaisons", _l("Comparaisons deux à deux"),
+            _l("Chaque choix entre deux idées d'une phase de comparaison, anonyme (ni la "
+               "personne ni l'heure) : les deux idées présentées et celle choisie."),
+            [Column(n, k, t) for n, k, t in pairwise_exports.VOTE_COLUMNS],
+            lambda scope: pairwise_exports.vote_rows(scope.id if scope else None),
+            foreign_keys=[_fk("defi_id", "defis"), _fk("idee_gauche_id", "idees"),
+                          _fk("idee_droite_id", "idees")]),
+    Dataset("scores_comparaisons", _l("Scores des comparaisons deux à deux"),
+            _l("Le score de chaque idée comparée (modèle de Bradley–Terry) et son "
+               "intervalle à 95 %, avec les comptes qui les fondent."),
+            [Column(n, k, t) for n, k, t in pairwise_exports.SCORE_COLUMNS],
+            lambda scope: pairwise_exports.score_rows(scope.id if scope else None),
+            primary_key=["idee_id"],
             foreign_keys=[_fk("defi_id", "defis"), _fk("idee_id", "idees")]),
     Dataset("programmes", _l("Programmes d'événements"),
             _l("Les semaines et mois de l'innovation publique : dates, territoire et "

@@ -15,10 +15,11 @@ from consult.challenges.queries import challenge_by_slug
 from consult.core import ratelimit as rl
 from consult.core.errors_domain import Refused, refusable
 from consult.db import db, writes_on_get
-from consult.ideas.models import Idea, IdeaStatus
+from consult.ideas.models import Idea
 from consult.pairwise import bp
 from consult.pairwise import operations as ops
-from consult.pairwise.models import PairwiseScore, PairwiseVote
+from consult.pairwise.models import PairwiseVote
+from consult.pairwise.results import ranking_of
 
 
 def _challenge_or_404(slug: str):
@@ -86,16 +87,10 @@ def ranking(slug: str):
     challenge = _challenge_or_404(slug)
     if not _has_pairwise(challenge):
         abort(404)
-    rows = db.session.execute(
-        select(Idea, PairwiseScore).join(PairwiseScore, PairwiseScore.idea_id == Idea.id)
-        .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED,
-               PairwiseScore.score.is_not(None))
-        .order_by(PairwiseScore.score.desc(), Idea.id)).all()
-    votes = db.session.scalar(select(func.count()).select_from(PairwiseVote).where(
-        PairwiseVote.challenge_id == challenge.id, PairwiseVote.winner_id.is_not(None)))
-    computed = max((s.computed_at for _i, s in rows if s.computed_at), default=None)
+    found = ranking_of(challenge.id)
+    rows = [(standing.idea, standing.score) for standing in found.standings]
     return render_template("pairwise/ranking.html", challenge=challenge, rows=rows,
-                           votes=votes, computed=computed,
+                           votes=found.votes, computed=found.computed_at,
                            may_recompute=is_agent_for(current_user, challenge))
 
 

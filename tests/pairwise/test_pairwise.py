@@ -163,3 +163,31 @@ def test_the_fit_is_choix_s_estimate_and_recovers_strengths():
     assert np.corrcoef(fitted.strengths, true)[0, 1] > 0.9
     assert ((fitted.low <= fitted.scores) & (fitted.scores <= fitted.high)).all()
     assert fitted.low.min() >= 0 and fitted.high.max() <= 100
+
+
+def test_the_ranking_in_the_api_and_the_votes_in_the_open_data(client):
+    challenge, ideas = pairwise_challenge(ideas=3)
+    voters = [UserFactory() for _ in range(6)]
+    for person in voters:
+        pair = ops.next_pair(person, challenge)
+        ops.vote(person, pair.token, ops.Answer("left"))
+    pair = ops.next_pair(voters[0], challenge)
+    ops.vote(voters[0], pair.token, ops.Answer("none", reason="neither"))
+    ops.recompute_scores(challenge.id)
+    plain = ChallengeFactory()
+    db.session.commit()
+    out = client.get(f"/api/v1/challenges/{challenge.id}/pairwise").get_json()
+    assert (out["votes"], out["undecided"]) == (6, 1)
+    assert [r["rank"] for r in out["ranking"]] == [1, 2, 3]
+    first = out["ranking"][0]
+    assert first["low"] <= first["score"] <= first["high"] and first["idea"]["title"]
+    assert client.get(f"/api/v1/challenges/{plain.id}/pairwise").status_code == 404
+    votes = client.get(f"/donnees/defis/{challenge.slug}/comparaisons.csv").text
+    lines = votes.strip().splitlines()
+    assert len(lines) == 1 + 7 and "neither" in votes
+    assert str(voters[0].id) not in lines[0]  # the header names no person
+    assert "user" not in lines[0] and "utilisateur" not in lines[0]
+    schema = client.get("/donnees/comparaisons.schema.json").get_json()
+    assert [f["name"] for f in schema["fields"]][:3] == ["id", "defi_id", "idee_gauche_id"]
+    scores = client.get(f"/donnees/defis/{challenge.slug}/scores_comparaisons.csv").text
+    assert len(scores.strip().splitlines()) == 1 + 3
