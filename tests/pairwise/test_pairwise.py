@@ -166,7 +166,7 @@ def test_the_fit_is_choix_s_estimate_and_recovers_strengths():
 
 
 def test_the_ranking_in_the_api_and_the_votes_in_the_open_data(client):
-    challenge, ideas = pairwise_challenge(ideas=3)
+    challenge, _ideas = pairwise_challenge(ideas=3)
     voters = [UserFactory() for _ in range(6)]
     for person in voters:
         pair = ops.next_pair(person, challenge)
