@@ -120,6 +120,14 @@ def pairwise_section(challenge) -> Markup:
         open=open_to(challenge, Action.COMPARE)))
 
 
+def pairwise_scores(challenge) -> dict:
+    """Each idea's pairwise standing (the results' publication cites it beside the
+    supports, so that a selection can be justified by it)."""
+    if not _has_pairwise(challenge):
+        return {}
+    return {st.idea.id: st.score for st in ranking_of(challenge.id).standings}
+
+
 @bp.app_context_processor
 def _on_challenges():
-    return {"pairwise_section": pairwise_section}
+    return {"pairwise_section": pairwise_section, "pairwise_scores": pairwise_scores}

@@ -191,3 +191,37 @@ def test_the_ranking_in_the_api_and_the_votes_in_the_open_data(client):
     assert [f["name"] for f in schema["fields"]][:3] == ["id", "defi_id", "idee_gauche_id"]
     scores = client.get(f"/donnees/defis/{challenge.slug}/scores_comparaisons.csv").text
     assert len(scores.strip().splitlines()) == 1 + 3
+
+
+def test_the_results_publication_cites_each_idea_s_pairwise_score(client):
+    from consult.organisations.models import MembershipRole
+    from tests.factories import OrganisationFactory, agent_of
+
+    organisation = OrganisationFactory()
+    now = utcnow()
+    challenge = ChallengeFactory(organisations=[organisation], phases=[
+        ChallengePhase(kind=Phase.PAIRWISE, starts_at=now - timedelta(days=10),
+                       ends_at=now - timedelta(days=1), settings={}, title="",
+                       description="", announced_at=now),
+        ChallengePhase(kind=Phase.REVIEW, starts_at=now - timedelta(days=1),
+                       ends_at=now + timedelta(days=5), settings={}, title="",
+                       description="", announced_at=now)])
+    ideas = [IdeaFactory(challenge=challenge, title=f"Idée comparée {n}") for n in range(2)]
+    db.session.flush()
+    from consult.pairwise.models import PairShown as Shown
+
+    for n in range(5):  # choices made while the phase was open
+        pair = Shown(token=f"jeton-{n}", challenge_id=challenge.id,
+                     user_id=UserFactory().id, left_id=ideas[0].id, right_id=ideas[1].id,
+                     answered_at=now)
+        db.session.add(pair)
+        db.session.flush()
+        db.session.add(PairwiseVote(pair_id=pair.id, challenge_id=challenge.id,
+                                    winner_id=ideas[0].id, loser_id=ideas[1].id))
+    db.session.flush()
+    ops.recompute_scores(challenge.id)
+    agent = agent_of(organisation, MembershipRole.ADMIN)
+    db.session.commit()
+    login(client, agent)
+    page = client.get(f"/defis/{challenge.slug}/resultats/publier").text
+    assert "comparaison : score" in page and "Voir le classement" in page
