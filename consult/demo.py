@@ -121,5 +121,11 @@ def _labs(**context):
     return load_labs(**context)
 
 
-DEMO_EXTENSIONS: list = [_participation, _surveys, _events, _labs]
+def _pairwise(**context):
+    from consult.pairwise.demo import load_pairwise
+
+    return load_pairwise(**context)
+
+
+DEMO_EXTENSIONS: list = [_participation, _surveys, _events, _labs, _pairwise]
 

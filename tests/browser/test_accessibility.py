@@ -15,6 +15,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 LAB = "laboratoire-d-innovation-publique-demo"
+PAIRWISE = "quelles-ameliorations-du-site-du-departement-d-abord"  # the demo's wiki survey
 ANONYMOUS = [
     ("home", "/"), ("challenges", "/defis"),
     ("challenge", "/defis/simplifier-la-demande-de-carte-d-identite"),
@@ -31,10 +32,12 @@ ANONYMOUS = [
     ("labs", "/labos"), ("lab", f"/labos/{LAB}"), ("lab-project", "/projets/1"),
     ("calls", "/appels"), ("call", "/appels/1"), ("catalogue", "/solutions"),
     ("lab-report", f"/labos/{LAB}/activite"), ("labs-network", "/labos/reseau"),
+    ("pairwise-ranking", f"/defis/{PAIRWISE}/classement"),
 ]
 CITIZEN = [("my-space", "/mon-espace"), ("profile", "/compte"),
            ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer"),
-           ("register-event", "/evenements/2/inscription"), ("my-events", "/mon-espace/evenements")]
+           ("register-event", "/evenements/2/inscription"), ("my-events", "/mon-espace/evenements"),
+           ("compare", f"/defis/{PAIRWISE}/comparer")]
 AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1"),
          ("workspace", "/espace/departement-du-val-d-oise-demo"),
          ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord"),
@@ -45,7 +48,10 @@ AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1")
          ("new-event", "/evenements/nouveau"), ("write-up", "/evenements/7/compte-rendu"),
          ("participants", "/evenements/2/participants"),
          ("request-lab", f"/labos/{LAB}/solliciter"), ("lab-request", "/labos/demandes/1"),
-         ("my-requests", "/labos/mes-demandes")]
+         ("my-requests", "/labos/mes-demandes"),
+         ("eligibility", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/"
+                         "qui-peut-participer"),
+         ("proconnect-agents", "/espace/departement-du-val-d-oise-demo/proconnect")]
 LAB_TEAM = [("lab-queue", f"/labos/{LAB}/demandes"), ("lab-triage", "/labos/demandes/2"),
             ("lab-partners", f"/labos/{LAB}/partenaires"),
             ("lab-project-team", "/projets/1"), ("lab-project-edit", "/projets/1/modifier"),
