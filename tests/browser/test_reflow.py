@@ -10,7 +10,8 @@ PAGES = ["/", "/defis", "/defis/simplifier-la-demande-de-carte-d-identite", "/ca
          "/recherche?q=accueil", "/donnees", "/api/v1/docs", "/connexion", "/inscription",
          "/evenements", "/evenements/1", "/programmes/mois-de-l-innovation-publique-demo",
          "/labos", "/projets/1", "/appels/1", "/solutions",
-         "/labos/laboratoire-d-innovation-publique-demo/activite", "/labos/reseau"]
+         "/labos/laboratoire-d-innovation-publique-demo/activite", "/labos/reseau",
+         "/defis/quelles-ameliorations-du-site-du-departement-d-abord/classement"]
 SIGNED_IN = ["/mon-espace", "/notifications", "/compte"]
 
 
