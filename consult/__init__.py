@@ -142,6 +142,7 @@ def _blueprints():
     from consult.organisations import views as organisations_views
     from consult.pairwise import views as pairwise_views
     from consult.site import views as site_views
+    from consult.statements import views as statements_views
     from consult.surveys import pages as _survey_pages  # noqa: F401  (challenge, brief)
     from consult.surveys import views as surveys_views
 
@@ -150,6 +151,6 @@ def _blueprints():
                                      briefs_views, moderation_views, codesign_views,
                                      events_views, labs_views, identity_views,
                                      dashboard_views, opendata_views, surveys_views,
-                                     pairwise_views,
+                                     pairwise_views, statements_views,
                                      api_blueprint,
                                      api_token_views)]

@@ -41,6 +41,7 @@ from consult.labs.models import (  # noqa: F401
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from consult.pairwise.models import PairShown, PairwiseScore, PairwiseVote  # noqa: F401
+from consult.statements.models import OpinionReport, Statement, StatementVote  # noqa: F401
 from consult.surveys.models import Answer, Response, Survey, Tally  # noqa: F401
 from consult.territories.models import Territory  # noqa: F401
 

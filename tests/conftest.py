@@ -129,6 +129,7 @@ COMMITTED_TABLES = (  # children first
     "result_entries", "co_ownership_proposals",
     "external_identities", "membership_requests",
     "pairwise_votes", "pairwise_pairs", "pairwise_scores",
+    "statement_votes", "statements", "opinion_reports",
     "lab_reuses", "lab_solutions", "lab_scores", "lab_call_jurors", "lab_applications",
     "lab_call_criteria", "lab_calls",
     "lab_project_links", "lab_project_entries", "lab_requests", "lab_project_organisations",

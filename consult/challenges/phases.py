@@ -24,6 +24,7 @@ class Phase(enum.StrEnum):
     IDEAS = "ideas"  # ideas are submitted
     SUPPORTS = "supports"  # ideas are supported (limit and self-support in its settings)
     PAIRWISE = "pairwise"  # ideas compared two at a time (consult.pairwise)
+    STATEMENTS = "statements"  # agree / disagree on short statements (consult.statements)
     REVIEW = "review"  # the administration studies the ideas
     RESULTS = "results"  # results published
     # The states of a challenge when no phase is under way
@@ -42,7 +43,7 @@ class Phase(enum.StrEnum):
 
 
 KINDS = (Phase.INFORMATION, Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE,
-         Phase.REVIEW, Phase.RESULTS)
+         Phase.STATEMENTS, Phase.REVIEW, Phase.RESULTS)
 
 
 class Action(enum.StrEnum):
@@ -60,6 +61,8 @@ class Action(enum.StrEnum):
     CONVERT = "convert"  # turn selected ideas into a prototype brief
     REGISTER = "register"  # register to one of the challenge's events (no phase needed)
     COMPARE = "compare"  # choose between two ideas (pairwise phase)
+    STATE = "state"  # submit a short statement (statements phase)
+    AGREE = "agree"  # agree, disagree or pass on a statement (statements phase)
 
 
 PHASE_LABELS = {
@@ -68,6 +71,7 @@ PHASE_LABELS = {
     Phase.IDEAS: _l("Dépôt des idées"),
     Phase.SUPPORTS: _l("Vote"),
     Phase.PAIRWISE: _l("Comparaison deux à deux"),
+    Phase.STATEMENTS: _l("Trouver les points d’accord"),
     Phase.REVIEW: _l("Étude par l'administration"),
     Phase.RESULTS: _l("Résultats"),
     Phase.DRAFT: _l("Brouillon"),
@@ -87,6 +91,7 @@ CITIZEN_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.SUPPORTS: _LOOK | {Action.SUPPORT, Action.COMMENT, Action.REPORT},
     # compare two ideas at a time, and add one's own (through the challenge's moderation)
     Phase.PAIRWISE: _LOOK | {Action.COMPARE, Action.PROPOSE, Action.COMMENT, Action.REPORT},
+    Phase.STATEMENTS: _LOOK | {Action.STATE, Action.AGREE, Action.REPORT},
     Phase.REVIEW: _LOOK | {Action.COMMENT, Action.REPORT},
     Phase.RESULTS: _LOOK | {Action.REPORT},
     Phase.PAUSE: _LOOK | {Action.REPORT},
@@ -106,6 +111,7 @@ AGENT_ACTIONS: dict[Phase, frozenset[Action]] = {
     Phase.IDEAS: _KEEP,
     Phase.SUPPORTS: _KEEP,
     Phase.PAIRWISE: _KEEP,
+    Phase.STATEMENTS: _KEEP,
     Phase.REVIEW: _DECIDE,
     Phase.RESULTS: _DECIDE,
     Phase.PAUSE: _KEEP,
@@ -115,14 +121,16 @@ AGENT_ACTIONS: dict[Phase, frozenset[Action]] = {
 WITHOUT_ACCOUNT = frozenset({Action.VIEW})
 
 # Kinds a challenge has at most once (a second vote would need a second ballot).
-UNIQUE_KINDS = frozenset({Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE, Phase.REVIEW,
-                          Phase.RESULTS})
+UNIQUE_KINDS = frozenset({Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE, Phase.STATEMENTS,
+                          Phase.REVIEW, Phase.RESULTS})
 # Kinds that may run at the same time (information goes beside anything).
 OVERLAPS = frozenset({frozenset({Phase.IDEAS, Phase.SUPPORTS}),
                       frozenset({Phase.SURVEY, Phase.IDEAS}),
                       frozenset({Phase.SURVEY, Phase.SUPPORTS}),
                       frozenset({Phase.IDEAS, Phase.PAIRWISE}),
                       frozenset({Phase.SURVEY, Phase.PAIRWISE}),
+                      frozenset({Phase.IDEAS, Phase.STATEMENTS}),
+                      frozenset({Phase.SURVEY, Phase.STATEMENTS}),
                       frozenset({Phase.SURVEY})})
 # Which kinds must have started before another starts (supports need ideas first...).
 COMES_AFTER: dict[Phase, frozenset[Phase]] = {
@@ -130,11 +138,11 @@ COMES_AFTER: dict[Phase, frozenset[Phase]] = {
     Phase.PAIRWISE: frozenset({Phase.IDEAS}),
     Phase.REVIEW: frozenset({Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE}),
     Phase.RESULTS: frozenset({Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS, Phase.PAIRWISE,
-                              Phase.REVIEW}),
+                              Phase.STATEMENTS, Phase.REVIEW}),
 }
 # Kinds whose end may be brought forward by an administrator (« clore maintenant »).
 CLOSABLE = frozenset({Phase.INFORMATION, Phase.SURVEY, Phase.IDEAS, Phase.SUPPORTS,
-                      Phase.PAIRWISE, Phase.REVIEW})
+                      Phase.PAIRWISE, Phase.STATEMENTS, Phase.REVIEW})
 
 
 def may_overlap(a: Phase, b: Phase) -> bool:

@@ -1,0 +1,167 @@
+"""Submitting, moderating and voting on statements; the opinion groups' job."""
+
+from __future__ import annotations
+
+import random
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from consult.accounts.models import User
+from consult.challenges.models import Challenge, ModerationMode
+from consult.challenges.permissions import is_agent_for, participation_problem
+from consult.challenges.phases import Action
+from consult.core.errors_domain import Refused
+from consult.core.events import record
+from consult.core.sql import insert_ignore
+from consult.core.tasks import enqueue, job
+from consult.db import db, utcnow
+from consult.statements.models import (
+    MAX_STATEMENT,
+    OpinionReport,
+    Statement,
+    StatementStatus,
+    StatementVote,
+)
+
+MIN_STATEMENT = 10
+VALUES = {"agree": 1, "disagree": -1, "pass": 0}
+COLUMNS = {1: "agree", -1: "disagree", 0: "passed"}
+RECOMPUTE_EVERY = 100  # votes between two computations of the groups
+
+
+def statement_problems(text: str) -> dict[str, str]:
+    text = (text or "").strip()
+    if len(text) < MIN_STATEMENT:
+        return {"text": _("Écrivez une proposition d’au moins %(min)s caractères.",
+                          min=MIN_STATEMENT)}
+    if len(text) > MAX_STATEMENT:
+        return {"text": _("%(max)s caractères au plus : une seule idée, lisible d’un coup "
+                          "d’œil.", max=MAX_STATEMENT)}
+    return {}
+
+
+def submit(user: User, challenge: Challenge, text: str) -> Statement:
+    problem = participation_problem(user, challenge, Action.STATE)
+    if problem:
+        raise Refused(problem)
+    problems = statement_problems(text)
+    if problems:
+        raise Refused(next(iter(problems.values())), "text")
+    seeded = is_agent_for(user, challenge)  # the organisers' statements need no review
+    published = seeded or challenge.moderation_mode == ModerationMode.POST
+    statement = Statement(challenge_id=challenge.id, author_id=user.id, text=text.strip(),
+                          status=StatementStatus.PUBLISHED if published
+                          else StatementStatus.PENDING,
+                          moderated_at=utcnow() if published else None)
+    db.session.add(statement)
+    db.session.flush()
+    record(user, "statement.submit", statement, challenge_id=challenge.id)
+    return statement
+
+
+def moderate(actor: User, statement: Statement, publish: bool) -> None:
+    challenge = db.session.get(Challenge, statement.challenge_id)
+    if not is_agent_for(actor, challenge):
+        raise Refused(_("Seuls les agents des organisations du défi modèrent ses "
+                        "propositions."))
+    statement.status = StatementStatus.PUBLISHED if publish else StatementStatus.REJECTED
+    statement.moderated_at = utcnow()
+    db.session.flush()
+    record(actor, "statement.moderate", statement, challenge_id=challenge.id,
+           published=publish)
+
+
+def next_statement(user: User, challenge: Challenge) -> Statement | None:
+    """A published statement the person has not answered: among the least answered,
+    at random (every statement gets its share of votes). None: all answered."""
+    answered = select(StatementVote.statement_id).where(
+        StatementVote.user_id == user.id, StatementVote.challenge_id == challenge.id)
+    total = Statement.agree + Statement.disagree + Statement.passed
+    pool = list(db.session.scalars(select(Statement).where(
+        Statement.challenge_id == challenge.id,
+        Statement.status == StatementStatus.PUBLISHED,
+        Statement.id.not_in(answered)).order_by(total, Statement.id).limit(12)))
+    return random.SystemRandom().choice(pool) if pool else None
+
+
+def vote(user: User, statement_id: int, choice: str) -> StatementVote:
+    """Agree, disagree or pass; answering again changes the answer (counted once)."""
+    if choice not in VALUES:
+        raise Refused(_("Choisissez : d’accord, pas d’accord ou passer."), "choice")
+    statement = db.session.get(Statement, statement_id)
+    if statement is None or statement.status != StatementStatus.PUBLISHED:
+        raise Refused(_("Cette proposition n’est pas (ou plus) soumise au vote."))
+    challenge = db.session.get(Challenge, statement.challenge_id)
+    problem = participation_problem(user, challenge, Action.AGREE)
+    if problem:
+        raise Refused(problem)
+    value, now = VALUES[choice], utcnow()
+    table = StatementVote.__table__
+    if insert_ignore(table, statement_id=statement.id, challenge_id=challenge.id,
+                     user_id=user.id, value=value, created_at=now, updated_at=now):
+        _count(statement.id, value, 1)
+    else:  # a second answer: the old one is taken back, atomically
+        previous = db.session.execute(
+            select(StatementVote.value).where(StatementVote.statement_id == statement.id,
+                                              StatementVote.user_id == user.id)
+            .with_for_update()).scalar_one()
+        if previous != value:
+            db.session.execute(update(StatementVote).where(
+                StatementVote.statement_id == statement.id, StatementVote.user_id == user.id)
+                .values(value=value, updated_at=now))
+            _count(statement.id, previous, -1)
+            _count(statement.id, value, 1)
+    found = db.session.scalar(select(StatementVote).where(
+        StatementVote.statement_id == statement.id, StatementVote.user_id == user.id))
+    if found.id % RECOMPUTE_EVERY == 0:
+        enqueue("statements.groups", challenge.id)
+    return found
+
+
+def _count(statement_id: int, value: int, step: int) -> None:
+    column = getattr(Statement, COLUMNS[value])
+    db.session.execute(update(Statement).where(Statement.id == statement_id)
+                       .values({column: column + step}))
+
+
+@job("statements.groups")
+def compute_groups(challenge_id: int) -> int:
+    """Find the opinion groups of the challenge and keep the report; its number of
+    groups."""
+    import numpy as np
+
+    from consult.statements.groups import METHOD, opinion_groups
+
+    statements = list(db.session.scalars(select(Statement.id).where(
+        Statement.challenge_id == challenge_id, Statement.status == StatementStatus.PUBLISHED)
+        .order_by(Statement.id)))
+    column = {s: j for j, s in enumerate(statements)}
+    people: dict[int, int] = {}
+    cells: list[tuple[int, int, int]] = []
+    rows = db.session.execute(select(StatementVote.user_id, StatementVote.statement_id,
+                                     StatementVote.value)
+                              .where(StatementVote.challenge_id == challenge_id,
+                                     StatementVote.user_id.is_not(None))
+                              .execution_options(yield_per=50_000))
+    for user_id, statement_id, value in rows:
+        if statement_id in column:
+            cells.append((people.setdefault(user_id, len(people)), column[statement_id],
+                          value))
+    matrix = np.full((len(people), len(statements)), np.nan, dtype=np.float32)
+    for i, j, value in cells:
+        matrix[i, j] = value
+    found = opinion_groups(matrix, statements)
+    report = db.session.get(OpinionReport, challenge_id) or OpinionReport(
+        challenge_id=challenge_id)
+    report.computed_at, report.participants, report.votes = utcnow(), found["participants"], \
+        len(cells)
+    report.method, report.report = METHOD, found
+    db.session.add(report)
+    db.session.flush()
+    return len(found["groups"])
+
+
+def votes_of(user: User, challenge: Challenge) -> int:
+    return db.session.scalar(select(func.count()).select_from(StatementVote).where(
+        StatementVote.user_id == user.id, StatementVote.challenge_id == challenge.id)) or 0

@@ -1,0 +1,130 @@
+"""« Trouver les points d'accord » (issue 21): statements submitted and moderated, one
+at a time to answer, an answer counted once and changeable, opinion groups found from
+the votes (PCA and k-means, scikit-learn) with what characterises each group, what
+reaches consensus and what divides; nobody's votes shown."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from consult.challenges.models import ChallengePhase, ModerationMode
+from consult.challenges.phases import Phase
+from consult.core.errors_domain import Refused
+from consult.db import db, utcnow
+from consult.statements import operations as ops
+from consult.statements.groups import opinion_groups
+from consult.statements.models import OpinionReport, Statement, StatementStatus, StatementVote
+from tests.conftest import login, post_form
+from tests.factories import ChallengeFactory, OrganisationFactory, UserFactory, agent_of
+
+
+def statements_challenge(under_way: bool = True, **kwargs):
+    now = utcnow()
+    start = now - timedelta(days=1) if under_way else now + timedelta(days=2)
+    return ChallengeFactory(phases=[ChallengePhase(
+        kind=Phase.STATEMENTS, starts_at=start, ends_at=start + timedelta(days=20),
+        settings={}, title="", description="", announced_at=now)], **kwargs)
+
+
+def test_statements_are_moderated_answered_once_and_changeable(client):
+    organisation = OrganisationFactory()
+    challenge = statements_challenge(organisations=[organisation],
+                                     moderation_mode=ModerationMode.PRE)
+    agent = agent_of(organisation)
+    seeded = ops.submit(agent, challenge, "Les horaires d'ouverture devraient inclure le samedi.")
+    assert seeded.status == StatementStatus.PUBLISHED  # the organisers' seed statements
+    citizen = UserFactory()
+    db.session.commit()
+    login(client, citizen)
+    page = client.get(f"/defis/{challenge.slug}/points-d-accord").text
+    assert "Les horaires d&#39;ouverture devraient inclure le samedi." in page
+    # a statement too short: said on the field, what was typed kept, nothing saved
+    short = post_form(client, f"/defis/{challenge.slug}/points-d-accord/proposer",
+                      {"text": "Court"})
+    assert short.status_code == 422 and "au moins 10 caractères" in short.text
+    assert ">Court</textarea>" in short.text
+    too_long = post_form(client, f"/defis/{challenge.slug}/points-d-accord/proposer",
+                         {"text": "x" * 281})
+    assert too_long.status_code == 422 and "280 caractères au plus" in too_long.text
+    assert db.session.scalar(select(func.count()).select_from(Statement)) == 1
+    post_form(client, f"/defis/{challenge.slug}/points-d-accord/proposer",
+              {"text": "Un accueil sur rendez-vous le soir pour ceux qui travaillent."})
+    pending = db.session.scalar(select(Statement).where(Statement.author_id == citizen.id))
+    assert pending.status == StatementStatus.PENDING  # pre-moderation: not shown yet
+    # the answer: once, and a second answer replaces it
+    path = f"/defis/{challenge.slug}/points-d-accord/{seeded.id}"
+    assert post_form(client, path, {"choice": "agree"}).status_code == 303
+    post_form(client, path, {"choice": "agree"})
+    post_form(client, path, {"choice": "disagree"})
+    db.session.refresh(seeded)
+    assert (seeded.agree, seeded.disagree, seeded.passed) == (0, 1, 0)
+    assert db.session.scalar(select(func.count()).select_from(StatementVote)) == 1
+    assert "Vous avez répondu à toutes les propositions" in client.get(
+        f"/defis/{challenge.slug}/points-d-accord").text
+    # a pending statement cannot be voted on, an unknown choice is refused
+    with pytest.raises(Refused):
+        ops.vote(citizen, pending.id, "agree")
+    with pytest.raises(Refused):
+        ops.vote(citizen, seeded.id, "peut-être")
+    # the agents moderate it from the report page
+    login(client, agent)
+    assert "Propositions à modérer" in client.get(
+        f"/defis/{challenge.slug}/points-d-accord/rapport").text
+    post_form(client, f"/defis/{challenge.slug}/points-d-accord/{pending.id}/moderer",
+              {"decision": "publish"})
+    db.session.refresh(pending)
+    assert pending.status == StatementStatus.PUBLISHED
+    login(client, citizen)
+    assert post_form(client, f"/defis/{challenge.slug}/points-d-accord/{pending.id}/moderer",
+                     {"decision": "publish"}).status_code == 403
+
+
+def test_outside_the_phase_nothing_is_counted(app):
+    later = statements_challenge(under_way=False)
+    statement = Statement(challenge_id=later.id, text="Une proposition publiée d'avance.",
+                          status=StatementStatus.PUBLISHED)
+    db.session.add(statement)
+    db.session.flush()
+    with pytest.raises(Refused):
+        ops.vote(UserFactory(), statement.id, "agree")
+    assert db.session.scalar(select(func.count()).select_from(StatementVote)) == 0
+
+
+def test_two_camps_and_a_consensus_are_found_and_reported_without_anyone_s_votes(client):
+    organisation = OrganisationFactory()
+    challenge = statements_challenge(organisations=[organisation])
+    agent = agent_of(organisation)
+    texts = ["Ouvrir le samedi matin", "Fermer le mercredi après-midi",
+             "Plus de démarches en ligne", "Garder un accueil physique partout",
+             "Un numéro unique pour toutes les démarches"]
+    statements = [ops.submit(agent, challenge, t + " dans les services.") for t in texts]
+    people = [UserFactory() for _ in range(16)]
+    for n, person in enumerate(people):
+        camp = n % 2
+        for k, statement in enumerate(statements):
+            # the last statement: everyone agrees; the others: the camps oppose
+            choice = "agree" if k == 4 or k % 2 == camp else "disagree"
+            ops.vote(person, statement.id, choice)
+    assert ops.compute_groups(challenge.id) == 2
+    report = db.session.get(OpinionReport, challenge.id)
+    assert sorted(g["size"] for g in report.report["groups"]) == [8, 8]
+    assert [c["id"] for c in report.report["consensus"]] == [statements[4].id]
+    assert {d["id"] for d in report.report["divisive"]} == {s.id for s in statements[:4]}
+    db.session.commit()
+    page = client.get(f"/defis/{challenge.slug}/points-d-accord/rapport").text
+    assert "2 groupes d’opinion" in page and "Ce qui fait consensus" in page
+    assert "Un numéro unique pour toutes les démarches" in page
+    for person in people:  # nobody named
+        assert person.display_name not in page
+
+
+def test_no_camps_where_there_are_none():
+    rng = np.random.default_rng(3)
+    matrix = rng.choice([-1.0, 0.0, 1.0], size=(40, 8))
+    found = opinion_groups(matrix, list(range(8)))
+    assert len(found["groups"]) >= 1 and found["participants"] == 40
+    assert len(opinion_groups(np.full((3, 4), 1.0), [1, 2, 3, 4])["groups"]) == 1
