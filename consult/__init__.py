@@ -111,6 +111,7 @@ def _blueprints():
     from consult.api import events as api_events  # noqa: F401  (events, programmes)
     from consult.api import labs as api_labs  # noqa: F401  (projects, calls, solutions)
     from consult.api import pairwise as api_pairwise  # noqa: F401  (pairwise rankings)
+    from consult.api import statements as api_statements  # noqa: F401  (opinion groups)
     from consult.api import token_views as api_token_views
     from consult.api import views as api_views  # noqa: F401  (reads)
     from consult.briefs import pages as _briefs_pages  # noqa: F401  (on the idea page)

@@ -193,6 +193,7 @@ ROUTES = {
     "api.update_challenge": ("/api/v1/challenges/{challenge_id}", None, None),  # PATCH
     "api.results": ("/api/v1/challenges/{challenge_id}/results", NOT_PUBLISHED, None),
     "api.pairwise": ("/api/v1/challenges/{challenge_id}/pairwise", NOT_PUBLISHED, None),
+    "api.statements": ("/api/v1/challenges/{challenge_id}/statements", NOT_PUBLISHED, None),
     "api.ideas": ("/api/v1/challenges/{challenge_id}/ideas", PUBLIC, None),
     "api.idea": ("/api/v1/ideas/{idea}", PUBLIC, None),
     "api.answer_idea": ("/api/v1/ideas/{idea}/answer", None, None),  # PUT

@@ -22,6 +22,7 @@ from consult.ideas.models import Idea, IdeaStatus
 from consult.labs import exports as lab_exports
 from consult.organisations.models import Organisation
 from consult.pairwise import exports as pairwise_exports
+from consult.statements import exports as statement_exports
 from consult.surveys import exports as survey_exports
 
 BATCH = 1000  # rows read at a time: exports of 200,000 ideas stream in constant memory
@@ -299,6 +300,20 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             lambda scope: pairwise_exports.score_rows(scope.id if scope else None),
             primary_key=["idee_id"],
             foreign_keys=[_fk("defi_id", "defis"), _fk("idee_id", "idees")]),
+    Dataset("propositions", _l("Propositions (trouver les points d'accord)"),
+            _l("Les propositions publiées d'une phase « trouver les points d'accord », avec "
+               "leurs comptes de réponses."),
+            [Column(n, k, t) for n, k, t in statement_exports.STATEMENT_COLUMNS],
+            lambda scope: statement_exports.statement_rows(scope.id if scope else None),
+            foreign_keys=[_fk("defi_id", "defis")]),
+    Dataset("votes_propositions", _l("Votes sur les propositions"),
+            _l("Chaque réponse à une proposition, anonyme : un numéro par participant dans "
+               "le défi (jamais le compte), le jour sans l'heure. La matrice qui fonde les "
+               "groupes d'opinion, à réanalyser librement."),
+            [Column(n, k, t) for n, k, t in statement_exports.VOTE_COLUMNS],
+            lambda scope: statement_exports.vote_rows(scope.id if scope else None),
+            foreign_keys=[_fk("defi_id", "defis"),
+                          _fk("proposition_id", "propositions")]),
     Dataset("programmes", _l("Programmes d'événements"),
             _l("Les semaines et mois de l'innovation publique : dates, territoire et "
                "chiffres (événements, inscriptions, participants)."),

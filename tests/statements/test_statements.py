@@ -128,3 +128,29 @@ def test_no_camps_where_there_are_none():
     found = opinion_groups(matrix, list(range(8)))
     assert len(found["groups"]) >= 1 and found["participants"] == 40
     assert len(opinion_groups(np.full((3, 4), 1.0), [1, 2, 3, 4])["groups"]) == 1
+
+
+def test_the_report_in_the_api_and_the_anonymous_matrix_in_the_open_data(client):
+    organisation = OrganisationFactory()
+    challenge = statements_challenge(organisations=[organisation])
+    agent = agent_of(organisation)
+    statements = [ops.submit(agent, challenge, f"Proposition numéro {n} pour tous.")
+                  for n in range(3)]
+    people = [UserFactory() for _ in range(6)]
+    for n, person in enumerate(people):
+        for statement in statements:
+            ops.vote(person, statement.id, "agree" if n % 3 else "disagree")
+    ops.compute_groups(challenge.id)
+    plain = ChallengeFactory()
+    db.session.commit()
+    out = client.get(f"/api/v1/challenges/{challenge.id}/statements").get_json()
+    assert [s["agree"] for s in out["statements"]] == [4, 4, 4]
+    assert out["participants"] == 6 and out["groups"]
+    assert client.get(f"/api/v1/challenges/{plain.id}/statements").status_code == 404
+    matrix = client.get(f"/donnees/defis/{challenge.slug}/votes_propositions.csv").text
+    rows = matrix.strip().splitlines()
+    assert len(rows) == 1 + 18
+    numbers = {row.split(",")[3].strip('"') for row in rows[1:]}
+    assert numbers == {"1", "2", "3", "4", "5", "6"}  # numbered, never the accounts
+    listed = client.get(f"/donnees/defis/{challenge.slug}/propositions.csv").text
+    assert "Proposition numéro 0 pour tous." in listed
