@@ -127,5 +127,11 @@ def _pairwise(**context):
     return load_pairwise(**context)
 
 
-DEMO_EXTENSIONS: list = [_participation, _surveys, _events, _labs, _pairwise]
+def _statements(**context):
+    from consult.statements.demo import load_statements
+
+    return load_statements(**context)
+
+
+DEMO_EXTENSIONS: list = [_participation, _surveys, _events, _labs, _pairwise, _statements]
 

@@ -16,6 +16,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 LAB = "laboratoire-d-innovation-publique-demo"
 PAIRWISE = "quelles-ameliorations-du-site-du-departement-d-abord"  # the demo's wiki survey
+STATEMENTS = "comment-ouvrir-les-accueils-du-departement"  # its « points d'accord »
 ANONYMOUS = [
     ("home", "/"), ("challenges", "/defis"),
     ("challenge", "/defis/simplifier-la-demande-de-carte-d-identite"),
@@ -33,11 +34,13 @@ ANONYMOUS = [
     ("calls", "/appels"), ("call", "/appels/1"), ("catalogue", "/solutions"),
     ("lab-report", f"/labos/{LAB}/activite"), ("labs-network", "/labos/reseau"),
     ("pairwise-ranking", f"/defis/{PAIRWISE}/classement"),
+    ("opinion-groups", f"/defis/{STATEMENTS}/points-d-accord/rapport"),
 ]
 CITIZEN = [("my-space", "/mon-espace"), ("profile", "/compte"),
            ("propose", "/defis/mieux-informer-les-familles-sur-les-transports-scolaires/proposer"),
            ("register-event", "/evenements/2/inscription"), ("my-events", "/mon-espace/evenements"),
-           ("compare", f"/defis/{PAIRWISE}/comparer")]
+           ("compare", f"/defis/{PAIRWISE}/comparer"),
+           ("statements", f"/defis/{STATEMENTS}/points-d-accord")]
 AGENT = [("moderation", "/moderation"), ("moderate-idea", "/moderation/idees/1"),
          ("workspace", "/espace/departement-du-val-d-oise-demo"),
          ("dashboard", "/espace/departement-du-val-d-oise-demo/tableau-de-bord"),
