@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from consult.challenges.phases import Action
 from consult.core.errors_domain import Refused
 from consult.core.sql import insert_ignore
 from consult.core.tasks import enqueue, job
+from consult.core.text import has_forbidden_characters
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, IdeaStatus
 from consult.pairwise.models import PairShown, PairwiseScore, PairwiseVote
@@ -30,6 +32,7 @@ REASONS = {
     "other": _l("Autre raison"),
 }
 MAX_REASON = 300
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # what secrets.token_urlsafe(32) gives
 POOL = 24  # pairs are drawn among the least shown ideas of this many
 RECOMPUTE_EVERY = 50  # votes between two recomputations of a challenge's scores
 
@@ -106,6 +109,9 @@ def answer_problems(answer: Answer) -> dict[str, str]:
         problems["reason"] = _("Choisissez une des raisons proposées.")
     if answer.reason_text and len(answer.reason_text) > MAX_REASON:
         problems["reason_text"] = _("%(max)s caractères au plus.", max=MAX_REASON)
+    elif answer.reason_text and has_forbidden_characters(answer.reason_text):
+        problems["reason_text"] = _("Ce champ contient un caractère invisible non autorisé "
+                                        "(caractère de contrôle) : retirez-le.")
     return problems
 
 
@@ -114,7 +120,7 @@ def vote(user: User, token: str, answer: Answer) -> PairwiseVote:
     was not given to this person (forged, someone else's), one already used, a pair
     with an idea no longer shown, a vote outside the phase."""
     pair = db.session.scalar(select(PairShown).where(PairShown.token == token)) \
-        if token and len(token) <= 64 else None
+        if token and TOKEN.fullmatch(token) else None  # (a NUL never reaches PostgreSQL)
     if pair is None or pair.user_id != user.id:
         raise Refused(_("Cette paire ne vous a pas été présentée : rechargez la page."))
     challenge = db.session.get(Challenge, pair.challenge_id)

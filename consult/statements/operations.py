@@ -15,6 +15,7 @@ from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.core.sql import insert_ignore
 from consult.core.tasks import enqueue, job
+from consult.core.text import has_forbidden_characters
 from consult.db import db, utcnow
 from consult.statements.models import (
     MAX_STATEMENT,
@@ -38,6 +39,9 @@ def statement_problems(text: str) -> dict[str, str]:
     if len(text) > MAX_STATEMENT:
         return {"text": _("%(max)s caractères au plus : une seule idée, lisible d’un coup "
                           "d’œil.", max=MAX_STATEMENT)}
+    if has_forbidden_characters(text):
+        return {"text": _("Ce champ contient un caractère invisible non autorisé "
+                          "(caractère de contrôle) : retirez-le.")}
     return {}
 
 

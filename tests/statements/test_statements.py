@@ -154,3 +154,16 @@ def test_the_report_in_the_api_and_the_anonymous_matrix_in_the_open_data(client)
     assert numbers == {"1", "2", "3", "4", "5", "6"}  # numbered, never the accounts
     listed = client.get(f"/donnees/defis/{challenge.slug}/propositions.csv").text
     assert "Proposition numéro 0 pour tous." in listed
+
+
+def test_a_nul_or_a_control_character_is_refused_before_the_database(app):
+    organisation = OrganisationFactory()
+    challenge = statements_challenge(organisations=[organisation])
+    with pytest.raises(Refused, match="caractère invisible"):
+        ops.submit(agent_of(organisation), challenge, "Une proposition\x00 avec un NUL")
+    from consult.pairwise import operations as pairwise
+
+    with pytest.raises(Refused):
+        pairwise.vote(UserFactory(), "jeton\x00" * 5, pairwise.Answer("left"))
+    with pytest.raises(Refused):
+        pairwise.vote(UserFactory(), "a" * 30, pairwise.Answer("none", "both", "x\x00y"))
