@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 
+from consult.challenges.phases import KINDS
 from consult.core.text import ONE_LINE, PLAIN, SOME_TEXT, TEXT
 
 
@@ -32,11 +33,11 @@ Utc = Annotated[datetime, PlainSerializer(_utc_text, return_type=str),
                 WithJsonSchema({"type": "string", "format": "date-time",
                                 "description": "UTC, ISO 8601."})]
 
-KindName = Literal["information", "survey", "ideas", "supports", "review", "results"]
-PhaseName = Literal["information", "survey", "ideas", "supports", "review", "results",
-                    "announced", "pause", "closed"]
-PhaseOrDraft = Literal["information", "survey", "ideas", "supports", "review", "results",
-                       "announced", "pause", "closed", "draft"]
+# the phase kinds of challenges.phases (the one table), states between phases after them
+_KINDS = tuple(kind.value for kind in KINDS)
+KindName = Literal[_KINDS]
+PhaseName = Literal[(*_KINDS, "announced", "pause", "closed")]
+PhaseOrDraft = Literal[(*_KINDS, "announced", "pause", "closed", "draft")]
 AnswerName = Literal["under_study", "selected", "not_retained", "implemented"]
 BriefStatusName = Literal["published", "prototyping", "testing", "adopted", "abandoned"]
 BriefStatusOrDraft = Literal["draft", "published", "prototyping", "testing", "adopted",

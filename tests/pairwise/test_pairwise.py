@@ -182,6 +182,9 @@ def test_the_ranking_in_the_api_and_the_votes_in_the_open_data(client):
     first = out["ranking"][0]
     assert first["low"] <= first["score"] <= first["high"] and first["idea"]["title"]
     assert client.get(f"/api/v1/challenges/{plain.id}/pairwise").status_code == 404
+    described = client.get(f"/api/v1/challenges/{challenge.id}")  # its phase kind named
+    assert described.status_code == 200, described.get_json()
+    assert described.get_json()["phases"][0]["kind"] == "pairwise"
     votes = client.get(f"/donnees/defis/{challenge.slug}/comparaisons.csv").text
     lines = votes.strip().splitlines()
     assert len(lines) == 1 + 7 and "neither" in votes

@@ -147,6 +147,7 @@ def test_the_report_in_the_api_and_the_anonymous_matrix_in_the_open_data(client)
     assert [s["agree"] for s in out["statements"]] == [4, 4, 4]
     assert out["participants"] == 6 and out["groups"]
     assert client.get(f"/api/v1/challenges/{plain.id}/statements").status_code == 404
+    assert client.get("/api/v1/challenges").status_code == 200  # its phase kind named
     matrix = client.get(f"/donnees/defis/{challenge.slug}/votes_propositions.csv").text
     rows = matrix.strip().splitlines()
     assert len(rows) == 1 + 18
