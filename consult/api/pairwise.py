@@ -41,7 +41,7 @@ class PairwiseOut(BaseModel):
 def pairwise(challenge_id: int):
     """Classement par comparaison deux à deux
 
-    Les idées publiées classées par leur score, avec l'intervalle à 95 % et le nombre de
+    Les idées publiées classées par leur score, avec l'intervalle à 95 %, puis le nombre de
     comparaisons. `404` si le défi n'a pas de phase de comparaison."""
     found = visible_challenge(challenge_id)
     if not any(p.kind == Phase.PAIRWISE for p in found.phases):
