@@ -102,6 +102,7 @@ def test_an_agent_with_proconnect_and_a_citizen_with_franceconnect(identity_serv
     prefecture = chromium.new_context(locale="fr-FR").new_page()
     sign_in(prefecture, base, PREFECTURE)
     prefecture.goto(f"{base}/defis/{slug}/qui-peut-participer")
+    prefecture.click("summary:has-text('Soutenir')")  # each action folded until opened
     prefecture.check("#support-level-2")  # « Identité vérifiée avec FranceConnect »
     submit(prefecture, "main form.c-form button[type=submit]")
     assert "Les conditions de participation sont enregistrées" in prefecture.content()
