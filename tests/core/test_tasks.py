@@ -19,7 +19,8 @@ def test_tests_run_jobs_at_once(app):
     assert enqueue("tests.square_from_the_database", 7)() == 49
 
 
-def test_the_worker_runs_jobs_from_the_sqlite_queue(app, tmp_path, monkeypatch):
+def test_the_worker_runs_jobs_from_the_sqlite_queue(app, committed_db, tmp_path, monkeypatch):
+    """(committed_db: the job commits in its own thread, outside the test's transaction.)"""
     monkeypatch.setitem(app.config, "TASKS_IMMEDIATE", False)
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     monkeypatch.setitem(app.config, "TASKS_PATH", str(tmp_path / "tasks.sqlite3"))
