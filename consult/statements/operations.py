@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import chain
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -135,31 +136,37 @@ def compute_groups(challenge_id: int) -> int:
     groups."""
     import numpy as np
 
-    from consult.statements.groups import METHOD, opinion_groups
+    from consult.statements.groups import METHOD, groups_from_votes
 
-    statements = list(db.session.scalars(select(Statement.id).where(
+    statements = np.fromiter(db.session.scalars(select(Statement.id).where(
         Statement.challenge_id == challenge_id, Statement.status == StatementStatus.PUBLISHED)
-        .order_by(Statement.id)))
-    column = {s: j for j, s in enumerate(statements)}
-    people: dict[int, int] = {}
-    cells: list[tuple[int, int, int]] = []
-    rows = db.session.execute(select(StatementVote.user_id, StatementVote.statement_id,
-                                     StatementVote.value)
-                              .where(StatementVote.challenge_id == challenge_id,
-                                     StatementVote.user_id.is_not(None))
-                              .execution_options(yield_per=50_000))
-    for user_id, statement_id, value in rows:
-        if statement_id in column:
-            cells.append((people.setdefault(user_id, len(people)), column[statement_id],
-                          value))
-    matrix = np.full((len(people), len(statements)), np.nan, dtype=np.float32)
-    for i, j, value in cells:
-        matrix[i, j] = value
-    found = opinion_groups(matrix, statements)
+        .order_by(Statement.id)), dtype=np.int64)
+    users, columns, values = [], [], []  # read in chunks into arrays, never as objects
+    result = db.session.execute(select(StatementVote.user_id, StatementVote.statement_id,
+                                       StatementVote.value)
+                                .where(StatementVote.challenge_id == challenge_id,
+                                       StatementVote.user_id.is_not(None))
+                                .execution_options(yield_per=100_000))
+    for chunk in result.partitions():
+        block = np.fromiter(chain.from_iterable(chunk), dtype=np.int64,
+                            count=3 * len(chunk)).reshape(-1, 3)
+        column = np.searchsorted(statements, block[:, 1])
+        known = (column < len(statements)) & (
+            statements[np.minimum(column, max(len(statements) - 1, 0))] == block[:, 1]) \
+            if len(statements) else np.zeros(len(block), bool)
+        users.append(block[known, 0])
+        columns.append(column[known])
+        values.append(block[known, 2].astype(np.int8))
+    users_all = np.concatenate(users) if users else np.zeros(0, np.int64)
+    people = np.unique(users_all, return_inverse=True)[1]
+    found = groups_from_votes(people, np.concatenate(columns) if columns else people,
+                              np.concatenate(values) if values else people,
+                              statements.tolist())
+    votes = int(users_all.size)
     report = db.session.get(OpinionReport, challenge_id) or OpinionReport(
         challenge_id=challenge_id)
     report.computed_at, report.participants, report.votes = utcnow(), found["participants"], \
-        len(cells)
+        votes
     report.method, report.report = METHOD, found
     db.session.add(report)
     db.session.flush()

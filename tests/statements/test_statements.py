@@ -168,3 +168,25 @@ def test_a_nul_or_a_control_character_is_refused_before_the_database(app):
         pairwise.vote(UserFactory(), "jeton\x00" * 5, pairwise.Answer("left"))
     with pytest.raises(Refused):
         pairwise.vote(UserFactory(), "a" * 30, pairwise.Answer("none", "both", "x\x00y"))
+
+
+def test_thousands_of_people_two_camps_from_sparse_votes_and_a_sampled_map():
+    """The job's path: votes as arrays, never a dense matrix; the map keeps a fixed
+    sample and says so."""
+    from consult.statements.groups import MAP_POINTS, groups_from_votes
+
+    rng = np.random.default_rng(3)
+    n, m, per = 6_000, 60, 12
+    people = np.repeat(np.arange(n), per)
+    columns = np.concatenate([rng.choice(m, per, replace=False) for _ in range(n)])
+    camp_stance = np.where(people % 2 == 0, 1, -1)
+    values = np.where(columns < 10, 1, camp_stance).astype(np.int8)  # 10 agreed by all
+    found = groups_from_votes(people, columns, values, list(range(100, 100 + m)))
+    assert sorted(g["size"] for g in found["groups"]) == [3_000, 3_000]
+    assert found["participants"] == n
+    assert {c["id"] for c in found["consensus"]} <= set(range(100, 110))
+    assert len(found["consensus"]) == 8  # the report keeps the eight strongest
+    assert found["divisive"] and all(d["id"] >= 110 for d in found["divisive"])
+    assert found["points_sampled"] and len(found["points"]) == MAP_POINTS
+    again = groups_from_votes(people, columns, values, list(range(100, 100 + m)))
+    assert again["points"] == found["points"]  # reproducible, signs included
