@@ -94,6 +94,16 @@ def next_pair(user: User, challenge: Challenge) -> PairShown | None:
     return pair
 
 
+def open_pair(user: User, token: str) -> PairShown | None:
+    """The pair behind a token given to this person and not answered yet (to show it
+    again with what was typed when an answer had a mistake)."""
+    if not token or not TOKEN.fullmatch(token):
+        return None
+    return db.session.scalar(select(PairShown).where(
+        PairShown.token == token, PairShown.user_id == user.id,
+        PairShown.answered_at.is_(None)))
+
+
 @dataclass(frozen=True)
 class Answer:
     choice: str  # "left", "right" or "none"
@@ -129,7 +139,8 @@ def vote(user: User, token: str, answer: Answer) -> PairwiseVote:
         raise Refused(problem)
     problems = answer_problems(answer)
     if problems:
-        raise Refused(next(iter(problems.values())))
+        field, message = next(iter(problems.items()))
+        raise Refused(message, field)
     if not _still_shown(pair):
         raise Refused(_("Une de ces idées n’est plus proposée : voici une autre paire."))
     claimed = db.session.execute(update(PairShown).where(

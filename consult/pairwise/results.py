@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
 
 from sqlalchemy import func, select
 
+from consult.core.pagination import Page
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.pairwise.models import PairwiseScore, PairwiseVote
@@ -27,20 +29,41 @@ class Ranking:
     standings: list[Standing]
 
 
-def ranking_of(challenge_id: int, limit: int | None = None) -> Ranking:
-    query = (select(Idea, PairwiseScore).join(PairwiseScore, PairwiseScore.idea_id == Idea.id)
-             .where(Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.PUBLISHED,
-                    PairwiseScore.score.is_not(None))
-             .order_by(PairwiseScore.score.desc(), Idea.id))
+RANKING_PAGE = 50  # ideas per page of the ranking (10,000 ideas: 200 pages)
+
+
+def _ranked(challenge_id: int):
+    return (select(Idea, PairwiseScore).join(PairwiseScore, PairwiseScore.idea_id == Idea.id)
+            .where(Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.PUBLISHED,
+                   PairwiseScore.score.is_not(None)))
+
+
+def ranked_count(challenge_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(
+        _ranked(challenge_id).subquery())) or 0
+
+
+def ranking_of(challenge_id: int, limit: int | None = None, offset: int = 0) -> Ranking:
+    """The ideas by score (all of them, or ``limit`` from the ``offset``-th)."""
+    query = _ranked(challenge_id).order_by(PairwiseScore.score.desc(), Idea.id)
     if limit:
-        query = query.limit(limit)
+        query = query.limit(limit).offset(offset)
     rows = db.session.execute(query).all()
     counts = dict(db.session.execute(
         select(PairwiseVote.winner_id.is_(None), func.count()).where(
             PairwiseVote.challenge_id == challenge_id).group_by(
             PairwiseVote.winner_id.is_(None))).all())
-    computed = max((score.computed_at for _idea, score in rows if score.computed_at),
-                   default=None)
+    computed = db.session.scalar(select(func.max(PairwiseScore.computed_at)).where(
+        PairwiseScore.challenge_id == challenge_id))
     return Ranking(votes=counts.get(False, 0), undecided=counts.get(True, 0),
                    computed_at=computed,
                    standings=[Standing(idea, score) for idea, score in rows])
+
+
+def ranking_page(challenge_id: int, number: int, size: int = RANKING_PAGE
+                 ) -> tuple[Ranking, Page]:
+    """One page of the ranking (a number past the last shows the last)."""
+    total = ranked_count(challenge_id)
+    number = min(number, max(1, ceil(total / size)))
+    ranking = ranking_of(challenge_id, limit=size, offset=(number - 1) * size)
+    return ranking, Page(items=ranking.standings, number=number, size=size, total=total)

@@ -13,13 +13,14 @@ from consult.challenges.permissions import can_view_challenge, is_agent_for, ope
 from consult.challenges.phases import Action, Phase
 from consult.challenges.queries import challenge_by_slug
 from consult.core import ratelimit as rl
+from consult.core.pagination import page_number
 from consult.core.errors_domain import Refused, refusable
 from consult.db import db, writes_on_get
 from consult.ideas.models import Idea
 from consult.pairwise import bp
 from consult.pairwise import operations as ops
 from consult.pairwise.models import PairwiseVote
-from consult.pairwise.results import ranking_of
+from consult.pairwise.results import ranking_of, ranking_page
 
 
 def _challenge_or_404(slug: str):
@@ -43,15 +44,20 @@ def compare(slug: str):
     if problem:
         return render_template("pairwise/compare.html", challenge=challenge, problem=problem,
                                pair=None), 403 if current_user.is_authenticated else 200
-    pair = ops.next_pair(person(), challenge)
+    return _page(challenge, ops.next_pair(person(), challenge))
+
+
+def _page(challenge, pair, status: int = 200, refused: str | None = None,
+          field: str | None = None, answer: ops.Answer | None = None):
     ideas = {} if pair is None else {i.id: i for i in db.session.scalars(
         select(Idea).where(Idea.id.in_((pair.left_id, pair.right_id))))}
     answered = db.session.scalar(select(func.count()).select_from(PairwiseVote).where(
         PairwiseVote.challenge_id == challenge.id, PairwiseVote.user_id == current_user.id))
     return render_template("pairwise/compare.html", challenge=challenge, pair=pair,
                            ideas=ideas, problem=None, answered=answered,
-                           reasons=ops.REASONS,
-                           may_propose=Action.PROPOSE in _actions(challenge))
+                           reasons=ops.REASONS, refused=refused, field=field,
+                           answer=answer, may_propose=Action.PROPOSE in _actions(challenge)
+                           ), status
 
 
 def _actions(challenge):
@@ -74,9 +80,12 @@ def vote(slug: str):
             if counted.challenge_id != challenge.id:
                 raise Refused(_("Cette paire ne vous a pas été présentée : rechargez la "
                                 "page."))
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("pairwise.compare", slug=slug)), 303
+    except Refused as refusal:  # nothing counted (rolled back); said with its status
+        if refusal.field:  # a mistake in the answer: the same pair, what was typed kept
+            pair = ops.open_pair(person(), request.form.get("token", ""))
+            return _page(challenge, pair, 400, refusal.message, refusal.field, answer)
+        # a stale, reused or forged token, an idea withdrawn, outside the phase
+        return _page(challenge, None, 409, refusal.message)
     flash(_("Choix compté. Voici une autre paire.") if answer.choice != "none" else
           _("C’est noté. Voici une autre paire."), "success")
     return redirect(url_for("pairwise.compare", slug=slug), 303)
@@ -87,9 +96,10 @@ def ranking(slug: str):
     challenge = _challenge_or_404(slug)
     if not _has_pairwise(challenge):
         abort(404)
-    found = ranking_of(challenge.id)
+    found, page = ranking_page(challenge.id, page_number(request.args.get("page")))
     rows = [(standing.idea, standing.score) for standing in found.standings]
     return render_template("pairwise/ranking.html", challenge=challenge, rows=rows,
+                           page=page, first_rank=(page.number - 1) * page.size,
                            votes=found.votes, computed=found.computed_at,
                            may_recompute=is_agent_for(current_user, challenge))
 

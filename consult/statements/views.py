@@ -34,13 +34,14 @@ def _challenge_or_404(slug: str):
     return challenge
 
 
-def _page(challenge, status: int = 200, text: str = "", error: str | None = None):
+def _page(challenge, status: int = 200, text: str = "", error: str | None = None,
+          vote_error: str | None = None):
     problem = ops.participation_problem(current_user, challenge, Action.AGREE)
     statement = None if problem else ops.next_statement(person(), challenge)
     return render_template(
         "statements/vote.html", challenge=challenge, problem=problem, statement=statement,
         answered=0 if problem else ops.votes_of(person(), challenge), text=text,
-        error=error, max_length=MAX_STATEMENT,
+        error=error, vote_error=vote_error, max_length=MAX_STATEMENT,
         may_state=Action.STATE in _actions(challenge)), status
 
 
@@ -66,9 +67,8 @@ def vote(slug: str, statement_id: int):
     try:
         with refusable():
             ops.vote(person(), statement_id, request.form.get("choice", ""))
-    except Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("statements.vote_page", slug=slug)), 303
+    except Refused as refusal:  # nothing counted; said with its status, the page again
+        return _page(challenge, 400 if refusal.field else 409, vote_error=refusal.message)
     return redirect(url_for("statements.vote_page", slug=slug), 303)
 
 

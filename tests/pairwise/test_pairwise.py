@@ -56,8 +56,9 @@ def test_a_citizen_compares_one_pair_at_a_time_and_each_vote_counts_once(client)
     assert (vote.winner_id, vote.loser_id) == (pair.left_id, pair.right_id)
     # the same token again: refused, nothing more counted
     again = post_form(client, f"/defis/{challenge.slug}/comparer",
-                      {"token": token, "choice": "right"}, follow_redirects=True)
-    assert "Vous avez déjà répondu à cette paire" in again.text
+                      {"token": token, "choice": "right"})
+    assert again.status_code == 409 and "Vous avez déjà répondu à cette paire" in again.text
+    assert "Voir une autre paire" in again.text
     assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 1
     # the next pair is never the same one
     following = client.get(f"/defis/{challenge.slug}/comparer").text
@@ -228,3 +229,55 @@ def test_the_results_publication_cites_each_idea_s_pairwise_score(client):
     login(client, agent)
     page = client.get(f"/defis/{challenge.slug}/resultats/publier").text
     assert "comparaison : score" in page and "Voir le classement" in page
+
+
+def test_a_mistaken_answer_is_a_400_on_its_field_the_same_pair_and_what_was_typed_kept(client):
+    challenge, _ideas = pairwise_challenge()
+    person = UserFactory()
+    db.session.commit()
+    login(client, person)
+    token = token_on(client.get(f"/defis/{challenge.slug}/comparer").text)
+    long_reason = "Parce que " + "vraiment " * 40
+    page = post_form(client, f"/defis/{challenge.slug}/comparer",
+                     {"token": token, "choice": "none", "reason": "other",
+                      "reason_text": long_reason})
+    assert page.status_code == 400
+    assert 'aria-invalid="true"' in page.text and "300 caractères au plus" in page.text
+    assert token_on(page.text) == token  # the same pair, still to answer
+    assert long_reason.strip() in page.text and 'value="other" checked' in page.text
+    assert "<details class=\"c-panel\" open>" in page.text
+    bad = post_form(client, f"/defis/{challenge.slug}/comparer",
+                    {"token": token, "choice": "the-middle"})
+    assert bad.status_code == 400 and token_on(bad.text) == token
+    assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 0
+    forged = post_form(client, f"/defis/{challenge.slug}/comparer",
+                       {"token": "x" * 43, "choice": "left"})
+    assert forged.status_code == 409 and "ne vous a pas été présentée" in forged.text
+    # the right answer then counts, once
+    assert post_form(client, f"/defis/{challenge.slug}/comparer",
+                     {"token": token, "choice": "left"}).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 1
+
+
+def test_the_ranking_of_many_ideas_comes_by_pages_on_the_site_and_the_api(client):
+    from consult.pairwise.results import RANKING_PAGE
+
+    challenge, ideas = pairwise_challenge(ideas=RANKING_PAGE + 7)
+    ops.recompute_scores(challenge.id)
+    db.session.commit()
+    first = client.get(f"/defis/{challenge.slug}/classement")
+    assert first.status_code == 200 and "Page 1 sur 2" in first.text
+    assert "57 idées classées" in first.text and first.text.count("<tr><td>") == RANKING_PAGE
+    second = client.get(f"/defis/{challenge.slug}/classement?page=2").text
+    assert second.count("<tr><td>") == 7 and "<tr><td>51</td>" in second
+    assert "Rangs 51 à 57" in second
+    assert "Page 2 sur 2" in client.get(f"/defis/{challenge.slug}/classement?page=99").text
+    api = client.get(f"/api/v1/challenges/{challenge.id}/pairwise?page=2&per_page=20").get_json()
+    assert (api["ranked"], api["page"], api["pages"]) == (57, 2, 3)
+    assert [r["rank"] for r in api["ranking"]] == list(range(21, 41))
+    whole = [r["idea"]["id"] for page in (1, 2, 3) for r in client.get(
+        f"/api/v1/challenges/{challenge.id}/pairwise?page={page}&per_page=20"
+    ).get_json()["ranking"]]
+    assert sorted(whole) == sorted(i.id for i in ideas)  # each idea once
+    bad = client.get(f"/api/v1/challenges/{challenge.id}/pairwise?per_page=501")
+    assert bad.status_code == 400 and "per_page" in bad.text

@@ -65,6 +65,14 @@ def test_statements_are_moderated_answered_once_and_changeable(client):
     assert db.session.scalar(select(func.count()).select_from(StatementVote)) == 1
     assert "Vous avez répondu à toutes les propositions" in client.get(
         f"/defis/{challenge.slug}/points-d-accord").text
+    # through the page: an unknown choice is a 400, a pending statement a 409, nothing
+    # counted, the page says so
+    odd = post_form(client, path, {"choice": "peut-être"})
+    assert odd.status_code == 400 and "Votre réponse n’a pas été comptée" in odd.text
+    hidden = post_form(client, f"/defis/{challenge.slug}/points-d-accord/{pending.id}",
+                       {"choice": "agree"})
+    assert hidden.status_code == 409 and "pas (ou plus) soumise au vote" in hidden.text
+    assert db.session.scalar(select(func.count()).select_from(StatementVote)) == 1
     # a pending statement cannot be voted on, an unknown choice is refused
     with pytest.raises(Refused):
         ops.vote(citizen, pending.id, "agree")
