@@ -29,6 +29,7 @@ SUPPORT_LUA = ROOT / "bench" / "support.lua"
 SURVEY_LUA = ROOT / "bench" / "survey.lua"
 SIGNED_IN_LUA = ROOT / "bench" / "signed_in.lua"
 REGISTER_LUA = ROOT / "bench" / "register.lua"
+POST_LUA = ROOT / "bench" / "post.lua"
 PASSWORD = "banc-d-essai-2026"  # noqa: S105  (the invented citizens of bench.seed)
 PEOPLE = 128  # logged-in sessions for the support load
 
@@ -57,11 +58,25 @@ def prepare_database(args, workdir: Path) -> tuple[str, callable]:
     return scratch_database(args.postgres_url, "consult_bench")
 
 
-def seed_database(env: dict, scale: float) -> dict:
+def seed_database(env: dict, scale: float, bench_pairs: int = 200) -> dict:
     """Seed in a separate process: the application and its engine stay out of this one."""
-    result = subprocess.run([sys.executable, "-m", "bench.seed", "--scale", str(scale)],
+    result = subprocess.run([sys.executable, "-m", "bench.seed", "--scale", str(scale),
+                             "--people", str(PEOPLE), "--bench-pairs", str(bench_pairs)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def job_figures(env: dict, summary: dict) -> dict:
+    """The background jobs at this scale, each in its own process (bench.jobs)."""
+    figures = {}
+    for kind, challenge in (("pairwise", summary["pairwise_challenge"]),
+                            ("statements", summary["statements_challenge"]),
+                            ("draw", summary["pairwise_challenge"])):
+        done = subprocess.run([sys.executable, "-m", "bench.jobs", kind, str(challenge)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        figures[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"  tâche {kind} : {figures[kind]}", flush=True)
+    return figures
 
 
 def start_gunicorn(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
@@ -114,12 +129,14 @@ class MemoryWatch(threading.Thread):
 
 def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
         sessions: Path | None = None, answers: Path | None = None,
-        reading: bool = False, registering: bool = False) -> dict:
+        reading: bool = False, registering: bool = False, posts: Path | None = None) -> dict:
     threads = max(1, min(connections, os.cpu_count() or 1))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    if sessions and answers:
+    if posts:
+        command += ["-s", str(POST_LUA), url, "--", str(posts), str(threads)]
+    elif sessions and answers:
         command += ["-s", str(SURVEY_LUA), url, "--", str(sessions), str(threads),
                     str(answers)]
     elif sessions:
@@ -158,15 +175,69 @@ def sign_in(base: str, email: str) -> tuple[str, str]:
     return cookie, _token(page)
 
 
-def support_sessions(base: str, ideas: dict[str, int], workdir: Path) -> Path:
-    """People signed in (e-mail → the idea each supports and withdraws)."""
+def support_sessions(base: str, ideas: dict[str, int], workdir: Path
+                     ) -> tuple[Path, dict[str, tuple[str, str]]]:
+    """People signed in (e-mail → the idea each supports and withdraws); and each
+    person's cookie and CSRF token."""
     path = workdir / "sessions.tsv"
-    lines = []
+    lines, signed = [], {}
     for email, idea_id in ideas.items():
         cookie, token = sign_in(base, email)
+        signed[email] = (cookie, token)
         lines.append(f"{cookie}\t{token}\t{idea_id}")
     path.write_text("\n".join(lines) + "\n")
+    return path, signed
+
+
+def _round_robin(per_person: dict[str, list[tuple[str, str]]],
+                 signed: dict[str, tuple[str, str]], path: Path) -> Path:
+    """POST lines (post.lua), one person after the other: « cookie, token, path, body »."""
+    lines, turn = [], 0
+    while any(len(posts) > turn for posts in per_person.values()):
+        for email, posts in per_person.items():
+            if len(posts) > turn:
+                cookie, token = signed[email]
+                lines.append("\t".join((cookie, token, *posts[turn])))
+        turn += 1
+    path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def pairwise_posts(conn, summary: dict, signed: dict, workdir: Path) -> Path:
+    """Each pair given in advance to the signed-in people, answered once (its token)."""
+    from sqlalchemy import text
+
+    from bench.methods_seed import PAIRWISE_SLUG
+
+    per_person: dict[str, list[tuple[str, str]]] = {email: [] for email in signed}
+    for email, token in conn.execute(text(
+            "SELECT u.email, p.token FROM pairwise_pairs p JOIN users u ON u.id = p.user_id "
+            "WHERE p.challenge_id = :c AND p.answered_at IS NULL ORDER BY p.id"),
+            {"c": summary["pairwise_challenge"]}):
+        if email in per_person:
+            choice = "left" if len(per_person[email]) % 2 else "right"
+            per_person[email].append((f"/defis/{PAIRWISE_SLUG}/comparer",
+                                      f"token={token}&choice={choice}"))
+    return _round_robin(per_person, signed, workdir / "pairwise.tsv")
+
+
+def statement_posts(conn, summary: dict, signed: dict, workdir: Path) -> Path:
+    """Forty statements per signed-in person, each answered (again: the answer changes)."""
+    import random
+
+    from sqlalchemy import text
+
+    from bench.methods_seed import STATEMENTS_SLUG
+
+    ids = list(conn.execute(text("SELECT id FROM statements WHERE challenge_id = :c "
+                                 "ORDER BY id"), {"c": summary["statements_challenge"]})
+               .scalars())
+    draw = random.Random(21)
+    per_person = {email: [(f"/defis/{STATEMENTS_SLUG}/points-d-accord/{sid}",
+                           "choice=" + draw.choice(("agree", "disagree", "pass")))
+                          for sid in draw.sample(ids, min(40, len(ids)))]
+                  for email in signed}
+    return _round_robin(per_person, signed, workdir / "statements.tsv")
 
 
 def survey_answers(conn, phase_id: int, workdir: Path) -> Path:
@@ -226,6 +297,10 @@ PAGES = [  # (label, path)
     ("Agenda du programme filtré (département, thème, format)",
      "/programmes/bench-mois?territoire=59&theme=design&type=workshop"),
     ("Agenda de tous les événements, page 10", "/evenements?page=10"),
+    ("Classement du grand comparatif (10 000 idées à l'échelle 1), page 1",
+     "/defis/grand-comparatif/classement"),
+    ("Rapport des points d'accord (groupes, consensus, divisions)",
+     "/defis/grands-points-d-accord/points-d-accord/rapport"),
 ]
 
 
@@ -237,6 +312,10 @@ SURVEY_RESULTS = "Résultats du questionnaire, 100 000 répondants à l'échelle
 MODERATION = "File de modération (agent connecté)"
 SIGNED_IN_AGENDA = "Agenda du programme, citoyen connecté (ses inscriptions affichées)"
 REGISTER = "S'inscrire puis se désinscrire, 30 places (POST connecté, CSRF)"
+PAIRWISE_PAGE = "Comparer deux idées : la page de la paire (citoyen connecté)"
+PAIRWISE_VOTE = "Comparer deux idées : choisir (POST connecté, CSRF, jeton à usage unique)"
+STATEMENT_PAGE = "Points d'accord : la proposition suivante (citoyen connecté)"
+STATEMENT_VOTE = "Points d'accord : répondre à une proposition (POST connecté, CSRF)"
 
 
 def support_choices(conn, people_count: int) -> tuple[int, dict[str, int]]:
@@ -276,9 +355,12 @@ def main(argv=None) -> Path:
     env = dict(os.environ, CONSULT_DATABASE_URL=url, CONSULT_SECRET_KEY="bench-" + uuid.uuid4().hex,
                CONSULT_RATELIMIT_ENABLED="0", PYTHONPATH=str(ROOT))
     print(f"Base : {args.database} — échelle {args.scale}", flush=True)
-    summary = seed_database(env, args.scale)
+    # each signed-in person answers one pair per vote POST: enough pairs for every row
+    summary = seed_database(env, args.scale,
+                            bench_pairs=max(200, 10 * args.duration * len(connections)))
     print(f"Données : {summary['citizens']} citoyens, {summary['ideas']} idées, "
           f"{summary['supports']} soutiens en {summary['seconds']:.1f} s", flush=True)
+    summary["jobs"] = job_figures(env, summary)
     consult = start_gunicorn("wsgi:app", 5601, args.workers, env)
     hello = start_gunicorn("bench.hello:app", 5602, args.workers, env)
     rows, peak = [], 0.0
@@ -295,7 +377,11 @@ def main(argv=None) -> Path:
             answers = survey_answers(conn, summary["survey_phase"], workdir)
         engine.dispose()
         base = "http://127.0.0.1:5601"
-        sessions = support_sessions(base, choice, workdir)
+        sessions, signed = support_sessions(base, choice, workdir)
+        with engine.connect() as conn:
+            pairwise = pairwise_posts(conn, summary, signed, workdir)
+            statements = statement_posts(conn, summary, signed, workdir)
+        engine.dispose()
         registrations = workdir / "registrations.tsv"  # the same people, one contested event
         registrations.write_text("".join(
             "\t".join([*line.split("\t")[:2], str(summary["contested_event"])]) + "\n"
@@ -328,7 +414,13 @@ def main(argv=None) -> Path:
                     (SURVEY_RESULTS, survey + "/resultats", {"cookie": agent_cookie}),
                     (SIGNED_IN_AGENDA, "/programmes/bench-mois",
                      {"sessions": sessions, "reading": True}),
-                    (REGISTER, "/", {"sessions": registrations, "registering": True})):
+                    (REGISTER, "/", {"sessions": registrations, "registering": True}),
+                    (PAIRWISE_PAGE, "/defis/grand-comparatif/comparer",
+                     {"sessions": sessions, "reading": True}),
+                    (PAIRWISE_VOTE, "/", {"posts": pairwise}),
+                    (STATEMENT_PAGE, "/defis/grands-points-d-accord/points-d-accord",
+                     {"sessions": sessions, "reading": True}),
+                    (STATEMENT_VOTE, "/", {"posts": statements})):
                 measured = wrk(base + path, c, args.duration, **kwargs)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
@@ -354,6 +446,10 @@ QUERY_PAGES = [  # (label, path): statements per page, the signed-in person's vi
     ("Agenda du programme", "/programmes/bench-mois"),
     ("Agenda du programme filtré", "/programmes/bench-mois?territoire=59&theme=design"),
     ("Agenda de tous les événements", "/evenements"),
+    ("Comparer deux idées", "/defis/grand-comparatif/comparer"),
+    ("Classement du comparatif", "/defis/grand-comparatif/classement"),
+    ("Points d'accord", "/defis/grands-points-d-accord/points-d-accord"),
+    ("Rapport des points d'accord", "/defis/grands-points-d-accord/points-d-accord/rapport"),
 ]
 
 COUNT_QUERIES = """
@@ -427,7 +523,10 @@ def report(args, summary, rows, peak) -> str:
         f"chargées en {summary['seconds']:.1f} s (insertions groupées) ; un questionnaire "
         f"ouvert de {summary['questions']} questions et {summary['respondents']} répondants ; "
         f"un programme de {summary['events']} événements et {summary['registrations']} "
-        "inscriptions",
+        f"inscriptions ; une comparaison deux à deux de {summary['pairwise_ideas']} idées "
+        f"et {summary['pairwise_votes']} choix de {summary['pairwise_voters']} personnes ; "
+        f"{summary['statements']} propositions « points d'accord » et "
+        f"{summary['statement_votes']} votes de {summary['statement_voters']} personnes",
         f"- Mesure : wrk, {args.duration} s par ligne après 1 s de mise en route (caches "
         "des workers chauds, comme au cœur d'un pic), sur 127.0.0.1 ; visiteurs anonymes "
         "sans cookie (chacun est un nouveau visiteur : nouvelle session, nouveau jeton)",
@@ -442,6 +541,25 @@ def report(args, summary, rows, peak) -> str:
         lines.append(f"| {label} | {c} | {m['rps']:.0f} | {ratio * 100:.0f} % | "
                      f"{m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | "
                      f"{m['errors']} |")
+    jobs = summary.get("jobs") or {}
+    if jobs:
+        lines += ["", "Tâches de fond (chacune dans son processus, file Huey) :", "",
+                  "| tâche | durée | mémoire du processus (avant → pic) |", "|---|---:|---:|"]
+        for kind, label in (("pairwise", "Scores Bradley–Terry de la comparaison "
+                             f"({summary['pairwise_votes']} choix)"),
+                            ("statements", "Groupes d'opinion "
+                             f"({summary['statement_votes']} votes)")):
+            if kind in jobs:
+                job = jobs[kind]
+                lines.append(f"| {label} | {job['seconds']:.1f} s | {job['rss_before_mb']} → "
+                             f"{job['peak_mb']} Mio |")
+        if "draw" in jobs:
+            lines += ["", f"Tirage d'une paire (le travail de chaque page « comparer » "
+                      f"après un choix), mesuré dans le processus sur {jobs['draw']['draws']} "
+                      f"personnes : médiane {jobs['draw']['median_ms']} ms, p95 "
+                      f"{jobs['draw']['p95_ms']} ms. La ligne « la page de la paire » "
+                      "ci-dessus montre la paire en attente (rechargement) ; chaque choix "
+                      "ajoute un tirage."]
     queries = summary.get("queries") or {}
     if queries:
         lines += ["", "Requêtes SQL par page (citoyen connecté, mesurées dans le processus) :",

@@ -2,7 +2,8 @@
 executemany in batches), never the ORM one row at a time.
 
 Scale 1.0 = 100,000 citizens, one large challenge with 200,000 ideas and 2,000,000
-supports, plus 50 ordinary challenges with their ideas and comments.
+supports, plus 50 ordinary challenges with their ideas and comments, a survey, a programme
+of events, a pairwise phase and a statements phase (bench.methods_seed).
 """
 
 from __future__ import annotations
@@ -91,7 +92,10 @@ def _bulk(table, rows, total: int, label: str) -> None:
             bar.update(len(batch))
 
 
-def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
+def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
+         bench_pairs: int = 200) -> dict[str, float]:
+    """``people``: the signed-in people the benchmark drives (citoyen1…), each given
+    ``bench_pairs`` pairs to answer in advance."""
     rng = random.Random(seed_value)
     started = time.perf_counter()
     n_citizens = max(50, int(100_000 * scale))
@@ -209,6 +213,13 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
     from bench.events_seed import seed_events
 
     events = seed_events(_bulk, rng, organisation_id, user_ids, now, scale)
+    from bench.methods_seed import seed_pairwise, seed_statements
+
+    bench_people = user_ids[1:1 + min(people, len(user_ids) - 1)]  # citoyen1…
+    methods = {**seed_pairwise(_bulk, seed_value, organisation_id, user_ids, now, _sentence,
+                               rng, scale, bench_people, bench_pairs),
+               **seed_statements(_bulk, seed_value, organisation_id, user_ids, now,
+                                 _sentence, rng, scale)}
     db.session.commit()
     # statistics, as autovacuum (PostgreSQL) or a deployment's ANALYZE would have them:
     # without them a planner facing 200,000 freshly loaded ideas picks sequential scans
@@ -217,7 +228,7 @@ def seed(scale: float = 1.0, seed_value: int = 2026) -> dict[str, float]:
         connection.commit()
     return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
             "ideas": len(idea_ids), "supports": total_supports, "comments": comments,
-            **survey, **events}
+            **survey, **events, **methods}
 
 
 def main() -> None:
@@ -231,11 +242,13 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--people", type=int, default=128)
+    parser.add_argument("--bench-pairs", type=int, default=200)
     args = parser.parse_args()
     app = create_app()
     with app.app_context():
         upgrade(db.engine)
-        summary = seed(args.scale)
+        summary = seed(args.scale, people=args.people, bench_pairs=args.bench_pairs)
     print(json.dumps(summary))
 
 

@@ -18,11 +18,13 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     text = output.read_text()
     assert "| Flask nu (« hello ») | 2 |" in text
     assert "Idées du grand défi, par soutiens" in text and "Mémoire résidente" in text
-    table = text.split("Requêtes SQL par page")[0]
+    table = text.split("Tâches de fond")[0]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "|---" not in line]
-    assert len(rows) == 1 + 18  # header + ceiling + nine pages (three agendas) + two signed
-    # in (the list and an idea) + support + moderation queue + the survey's answer and
-    # results + the signed-in agenda + the registration POST
+    assert len(rows) == 1 + 24  # header + ceiling + eleven pages (three agendas, the
+    # pairwise ranking, the opinion groups) + two signed in (the list and an idea) +
+    # support + moderation queue + the survey's answer and results + the signed-in agenda
+    # + the registration POST + the pair's page and its vote + the next statement and
+    # its answer
     assert "Soutenir puis retirer" in text and "File de modération" in text
     assert "citoyen connecté (ses soutiens" in text and "Page d'une idée, citoyen connecté" in text
     assert "synchronous=FULL" in text or "synchronous_commit" in text
@@ -30,6 +32,9 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     assert all(line.rstrip(" |").endswith("| 0") for line in rows[1:]), "no errors"
     assert "Agenda d'un programme de 5 000 événements" in text
     assert "S'inscrire puis se désinscrire" in text
+    assert "Comparer deux idées : choisir (POST" in text and "répondre à une proposition" in text
+    assert "Scores Bradley–Terry" in text and "Groupes d'opinion" in text
+    assert "Tirage d'une paire" in text
     counts = {line.split(" | ")[0].strip("| "): int(line.rstrip(" |").split(" | ")[-1])
               for line in text.split("Requêtes SQL par page")[1].splitlines()
               if line.startswith("| ") and "|---" not in line and "requêtes" not in line}

@@ -53,7 +53,8 @@ def pairwise(challenge_id: int):
     """Classement par comparaison deux à deux
 
     Les idées publiées classées par leur score, avec l'intervalle à 95 %, puis le nombre de
-    comparaisons ; par pages de `per_page` idées (le rang est celui du classement entier). `404` si le défi n'a pas de phase de comparaison."""
+    comparaisons ; par pages de `per_page` idées (le rang est celui du classement
+    entier). `404` si le défi n'a pas de phase de comparaison."""
     found = visible_challenge(challenge_id)
     if not any(p.kind == Phase.PAIRWISE for p in found.phases):
         raise ApiError(404, "no_pairwise_phase",

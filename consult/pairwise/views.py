@@ -13,8 +13,8 @@ from consult.challenges.permissions import can_view_challenge, is_agent_for, ope
 from consult.challenges.phases import Action, Phase
 from consult.challenges.queries import challenge_by_slug
 from consult.core import ratelimit as rl
-from consult.core.pagination import page_number
 from consult.core.errors_domain import Refused, refusable
+from consult.core.pagination import page_number
 from consult.db import db, writes_on_get
 from consult.ideas.models import Idea
 from consult.pairwise import bp

@@ -22,10 +22,9 @@ MIN_SILHOUETTE = 0.15
 SILHOUETTE_SAMPLE = 5_000  # the silhouette is quadratic in the people it measures
 MAP_POINTS = 2_000  # the map shows at most this many people, a fixed sample
 CONSENSUS = 0.6
-METHOD = ("PCA (2 composantes) puis k-means (k = 2 à 5, 10 initialisations, graine 0), "
-          "k choisi par le score de silhouette (≥ 0,15, sinon un seul groupe ; "
-          "échantillon fixe de 5 000 personnes au-delà) ; "
-          "participants ayant voté sur au moins 3 propositions")
+METHOD = ("PCA (2 composantes) puis k-means (k de 2 à 5, graine 0) ; k choisi par la "
+          "silhouette (≥ 0,15 sur 5 000 personnes au plus, sinon un groupe) ; votants d'au "
+          "moins 3 propositions")
 
 
 def opinion_groups(matrix: np.ndarray, statement_ids: list[int]) -> dict:

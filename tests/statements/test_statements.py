@@ -198,3 +198,10 @@ def test_thousands_of_people_two_camps_from_sparse_votes_and_a_sampled_map():
     assert found["points_sampled"] and len(found["points"]) == MAP_POINTS
     again = groups_from_votes(people, columns, values, list(range(100, 100 + m)))
     assert again["points"] == found["points"]  # reproducible, signs included
+
+
+def test_the_method_stated_fits_where_it_is_kept():
+    from consult.statements.groups import METHOD
+    from consult.statements.models import OpinionReport
+
+    assert len(METHOD) <= OpinionReport.__table__.c.method.type.length  # PostgreSQL checks

@@ -1,0 +1,73 @@
+"""The background jobs of issue 21, timed at the benchmark's scale, each in its own
+process so that its memory is its own: the pairwise scores (Bradley–Terry over every
+choice) and the opinion groups (PCA and k-means over every statement vote); and the
+drawing of a pair, the work of each comparison page.
+
+    python -m bench.jobs pairwise CHALLENGE_ID   # prints one JSON line
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run(kind: str, challenge_id: int) -> dict:
+    from consult import create_app
+    from consult.db import db
+
+    app = create_app()
+    with app.app_context():
+        if kind == "draw":  # pairs drawn for people who answered theirs, then undone
+            return _draws(challenge_id)
+        from consult.pairwise.operations import recompute_scores
+        from consult.statements.operations import compute_groups
+
+        job = {"pairwise": recompute_scores, "statements": compute_groups}[kind]
+        before = _rss_mb()
+        started = time.perf_counter()
+        result = job(challenge_id)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": round(seconds, 2), "rss_before_mb": round(before),
+            "peak_mb": round(peak), "result": result}
+
+
+def _draws(challenge_id: int, count: int = 200) -> dict:
+    from sqlalchemy import select
+
+    from consult.accounts.models import User
+    from consult.challenges.models import Challenge
+    from consult.db import db
+    from consult.pairwise.models import PairwiseVote
+    from consult.pairwise.operations import next_pair
+
+    challenge = db.session.get(Challenge, challenge_id)
+    voters = list(db.session.scalars(select(PairwiseVote.user_id).where(
+        PairwiseVote.challenge_id == challenge_id).distinct()
+        .order_by(PairwiseVote.user_id.desc()).limit(count)))  # not the bench's people
+    times = []
+    for user_id in voters:
+        person = db.session.get(User, user_id)
+        started = time.perf_counter()
+        next_pair(person, challenge)
+        times.append((time.perf_counter() - started) * 1000)
+    db.session.rollback()
+    times.sort()
+    return {"draws": len(times), "median_ms": round(times[len(times) // 2], 1),
+            "p95_ms": round(times[int(len(times) * 0.95)], 1)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(sys.argv[1], int(sys.argv[2]))))
