@@ -389,6 +389,16 @@ class RankedOut(BaseModel):
     share: float = Field(description="Soutiens / participants du défi.")
     selected: bool
     justification: str | None
+    score: float | None = Field(None, description="Score de comparaison deux à deux (0 à "
+                                "100) quand le classement le suit.")
+
+
+class CitedStatementOut(BaseModel):
+    id: int
+    text: str
+    stance: str = Field(description="`agree` : d'accord dans chaque groupe d'opinion ; "
+                        "`disagree` : pas d'accord dans chaque groupe.")
+    share: float = Field(description="Part la plus basse parmi les groupes.")
 
 
 class SelectedOut(BaseModel):
@@ -401,6 +411,10 @@ class ResultsOut(BaseModel):
     published_at: Utc
     message: str
     participants: int
+    basis: str = Field(description="Ce qui ordonne le classement : `supports` (soutiens) ou "
+                       "`pairwise` (score de comparaison deux à deux).")
+    statements: list[CitedStatementOut] = Field(description="Propositions qui font "
+                                                "consensus, citées par la décision.")
     selected: list[SelectedOut] = Field(description="Toutes les idées retenues.")
     ranking: list[RankedOut] = Field(description="Le haut du classement (`limit` idées) ; "
                                      "le classement complet est dans les données ouvertes.")

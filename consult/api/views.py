@@ -164,11 +164,14 @@ def results(challenge_id: int):
     return s.ResultsOut(
         challenge_id=found.id, published_at=found.results_published_at,
         message=found.results_message or "", participants=found.results_participants or 0,
+        basis=found.results_basis or "supports",
+        statements=[s.CitedStatementOut(**cited) for cited in found.results_statements or []],
         selected=[s.SelectedOut(idea=serialize.idea_ref(r.idea),
                                 justification=r.justification or "") for r in selected],
         ranking=[s.RankedOut(rank=r.rank, idea=serialize.idea_ref(r.idea),
                              supports=r.supports, share=round(r.share, 4),
-                             selected=r.selected, justification=r.justification)
+                             selected=r.selected, justification=r.justification,
+                             score=None if r.score is None else round(r.score, 2))
                  for r in ranked])
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -106,6 +107,11 @@ class Challenge(Base):
     results_published_at: Mapped[datetime | None]
     # participants when the results were published: the shares of the frozen ranking
     results_participants: Mapped[int | None]
+    # what the published ranking is ordered by (None: supports; "pairwise": the scores of
+    # the comparison phase) and the statements it cites (consensus of the statements
+    # phase, frozen with their text and share): ideas.result_bases
+    results_basis: Mapped[str | None] = mapped_column(String(20))
+    results_statements: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Who may take part in which action (challenges.eligibility reads it): a list of
     # rules, [] for the platform's default (an account with a confirmed address).
@@ -339,6 +345,7 @@ class ResultEntry(Base):
     supports: Mapped[int]
     selected: Mapped[bool] = mapped_column(Boolean, default=False)
     justification: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)  # the basis' score, if not supports
 
 
 class CoOwnershipProposal(Base):

@@ -16,6 +16,7 @@ from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused, refusable
 from consult.core.params import parse_ids
 from consult.core.security import Permission, can
+from consult.ideas.result_bases import SUPPORTS, bases_for, basis_of, citable_for
 from consult.ideas.results import publish_results, ranking, results_csv
 
 
@@ -32,7 +33,8 @@ def results(slug: str):
         abort(404)
     return render_template("challenges/results.html", challenge=challenge,
                            ranking=ranking(challenge, limit=200), agent=agent,
-                           selected=ranking(challenge, selected_only=True))
+                           selected=ranking(challenge, selected_only=True),
+                           basis=basis_of(challenge))
 
 
 @bp.route("/defis/<slug>/resultats.csv", endpoint="results_csv")
@@ -50,16 +52,21 @@ def results_csv_download(slug: str):
 def publish(slug: str):
     challenge = challenge_by_slug(slug) or abort(404)
     _require(Permission.EDIT_CHALLENGE, challenge)
-    ranked = ranking(challenge, limit=100)
+    bases = bases_for(challenge)
+    asked = request.values.get("basis", SUPPORTS)  # (a text: matched, never looked up)
+    basis = next((b for b in bases if b.key == asked), bases[0])
+    ranked = ranking(challenge, limit=100, basis=basis)
     form = FlaskForm()
     errors: list[str] = []
-    if form.validate_on_submit():
+    reordering = request.form.get("action") == "reorder"  # same page, what was typed kept
+    if form.validate_on_submit() and not reordering:
         chosen = set(parse_ids(request.form.getlist("selected")))
         selections = {i: request.form.get(f"justification-{i}", "") for i in chosen}
         try:
             with refusable():
                 told = publish_results(person(), challenge, request.form.get("message", ""),
-                               selections)
+                                       selections, basis.key,
+                                       tuple(parse_ids(request.form.getlist("statements"))))
         except Refused as refusal:
             errors.append(refusal.message)
         else:
@@ -67,5 +74,6 @@ def publish(slug: str):
             return redirect(url_for("challenges.results", slug=slug))
     status = 422 if errors else 200
     return render_template("challenges/publish_results.html", challenge=challenge,
-                           ranking=ranked, form=form, errors=errors,
+                           ranking=ranked, form=form, errors=errors, bases=bases,
+                           basis=basis, citable=citable_for(challenge),
                            values=request.form), status

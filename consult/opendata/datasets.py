@@ -167,12 +167,14 @@ def _result_rows(scope: Challenge | None) -> Iterator[list[Any]]:
         participants = max(c.results_participants or 0, 1)
         rows = db.session.execute(
             select(ResultEntry.rank, ResultEntry.idea_id, ResultEntry.supports,
-                   ResultEntry.selected, ResultEntry.justification)
+                   ResultEntry.selected, ResultEntry.justification, ResultEntry.score)
             .where(ResultEntry.challenge_id == c.id).order_by(ResultEntry.position)
             .execution_options(yield_per=BATCH))
-        for rank, idea_id, supports, selected, text in rows:
+        basis = c.results_basis or "supports"
+        for rank, idea_id, supports, selected, text, score in rows:
             yield [c.id, rank, idea_id, supports, round(supports / participants, 4),
-                   selected, (text or "") if selected else ""]
+                   selected, (text or "") if selected else "", basis,
+                   None if score is None else round(score, 2)]
 
 
 def _fk(field_: str, resource: str) -> dict:
@@ -283,7 +285,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
                 Column("soutiens", "integer", _l("Soutiens")),
                 Column("part_des_participants", "number", _l("Soutiens / participants")),
                 Column("retenue", "boolean", _l("Retenue par l'administration")),
-                Column("justification", "string", _l("Justification publique"))], _result_rows,
+                Column("justification", "string", _l("Justification publique")),
+                Column("classement", "string", _l("Ce qui ordonne le classement : supports "
+                                                  "(soutiens) ou pairwise (score de "
+                                                  "comparaison deux à deux)")),
+                Column("score", "number", _l("Score de comparaison deux à deux (0 à 100), "
+                                             "si le classement le suit"))], _result_rows,
             primary_key=["defi_id", "idee_id"],
             foreign_keys=[_fk("defi_id", "defis"), _fk("idee_id", "idees")]),
     Dataset("comparaisons", _l("Comparaisons deux à deux"),

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from consult.core.pagination import Page
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
+from consult.ideas.result_bases import Basis, register_basis
 from consult.pairwise.models import PairwiseScore, PairwiseVote
 
 
@@ -67,3 +69,22 @@ def ranking_page(challenge_id: int, number: int, size: int = RANKING_PAGE
     number = min(number, max(1, ceil(total / size)))
     ranking = ranking_of(challenge_id, limit=size, offset=(number - 1) * size)
     return ranking, Page(items=ranking.standings, number=number, size=size, total=total)
+
+
+def _scores(challenge_id: int):
+    return select(PairwiseScore.idea_id, PairwiseScore.score.label("score")).where(
+        PairwiseScore.challenge_id == challenge_id, PairwiseScore.score.is_not(None))
+
+
+def _has_scores(challenge) -> bool:
+    from consult.challenges.phases import Phase
+
+    return any(p.kind == Phase.PAIRWISE for p in challenge.phases) and db.session.scalar(
+        select(func.count()).select_from(_scores(challenge.id).limit(1).subquery())) > 0
+
+
+# the results of a challenge may be ranked by the scores (ideas.result_bases)
+register_basis(Basis(
+    "pairwise", _l("Le score de comparaison deux à deux"),
+    _l("Idées classées par score de comparaison deux à deux : la chance qu’une idée "
+       "l’emporte face à une idée tirée au hasard"), _has_scores, _scores, "pairwise.ranking"))

@@ -18,6 +18,7 @@ from consult.core.errors_domain import Refused, refusable
 from consult.db import db
 from consult.statements import bp
 from consult.statements import operations as ops
+from consult.statements import results as _results  # noqa: F401  (citable consensus)
 from consult.statements.models import (
     MAX_STATEMENT,
     OpinionReport,

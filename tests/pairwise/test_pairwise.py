@@ -198,6 +198,12 @@ def test_the_ranking_in_the_api_and_the_votes_in_the_open_data(client):
 
 
 def test_the_results_publication_cites_each_idea_s_pairwise_score(client):
+    _after_a_pairwise_phase(client)
+
+
+def _after_a_pairwise_phase(client):
+    """A challenge whose pairwise phase is over, idea 0 always chosen, its agent signed
+    in, the publication page checked."""
     from consult.organisations.models import MembershipRole
     from tests.factories import OrganisationFactory, agent_of
 
@@ -229,6 +235,52 @@ def test_the_results_publication_cites_each_idea_s_pairwise_score(client):
     login(client, agent)
     page = client.get(f"/defis/{challenge.slug}/resultats/publier").text
     assert "comparaison : score" in page and "Voir le classement" in page
+    return challenge, ideas, agent
+
+
+def test_results_published_on_the_pairwise_ranking_citing_a_consensus(client):
+    from consult.challenges.models import ResultEntry
+    from consult.statements.models import OpinionReport, Statement, StatementStatus
+
+    challenge, ideas, _agent = _after_a_pairwise_phase(client)
+    ideas[1].supports_count = 5  # supports would put the idea that lost every pair first
+    agreed = Statement(challenge_id=challenge.id, text="Ouvrir le samedi matin.",
+                       status=StatementStatus.PUBLISHED)
+    db.session.add(agreed)
+    db.session.flush()
+    db.session.add(OpinionReport(challenge_id=challenge.id, method="test", report={
+        "consensus": [{"id": agreed.id, "stance": "agree", "share": 0.81}]}))
+    db.session.commit()
+    path = f"/defis/{challenge.slug}/resultats/publier"
+    page = client.get(path).text
+    assert 'value="pairwise"' in page and "Ouvrir le samedi matin." in page
+    assert "au moins 81\u202f%" in page or "au moins 81\xa0%" in page
+    # reordering keeps what was typed and publishes nothing
+    typed = {"message": "Nous retenons la première.", "basis": "pairwise", "action": "reorder",
+             "selected": str(ideas[0].id), f"justification-{ideas[0].id}": "Préférée.",
+             "statements": str(agreed.id)}
+    again = post_form(client, path, typed)
+    assert again.status_code == 200 and "Nous retenons la première." in again.text
+    assert again.text.index("Idée comparée 0") < again.text.index("Idée comparée 1")
+    assert db.session.get(type(challenge), challenge.id).results_published_at is None
+    # a basis or a statement that is not offered: refused, nothing published
+    bad = post_form(client, path, {**typed, "action": "", "statements": "999999"})
+    assert bad.status_code == 422 and "font consensus" in bad.text
+    done = post_form(client, path, {**typed, "action": ""})
+    assert done.status_code == 302
+    entries = list(db.session.scalars(select(ResultEntry).where(
+        ResultEntry.challenge_id == challenge.id).order_by(ResultEntry.position)))
+    assert [e.idea_id for e in entries] == [ideas[0].id, ideas[1].id]
+    assert entries[0].score > entries[1].score
+    results = client.get(f"/defis/{challenge.slug}/resultats").text
+    assert "Idées classées par score de comparaison deux à deux" in results
+    assert "Ouvrir le samedi matin." in results and "au moins 81" in results
+    api = client.get(f"/api/v1/challenges/{challenge.id}/results").get_json()
+    assert api["basis"] == "pairwise" and api["ranking"][0]["score"] > 50
+    assert api["statements"] == [{"id": agreed.id, "text": "Ouvrir le samedi matin.",
+                                  "stance": "agree", "share": 0.81}]
+    assert client.get(f"/defis/{challenge.slug}/resultats.csv").text.splitlines()[0].endswith(
+        '"score"')
 
 
 def test_a_mistaken_answer_is_a_400_on_its_field_the_same_pair_and_what_was_typed_kept(client):
