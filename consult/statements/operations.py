@@ -14,7 +14,7 @@ from consult.challenges.permissions import is_agent_for, participation_problem
 from consult.challenges.phases import Action
 from consult.core.errors_domain import Refused
 from consult.core.events import record
-from consult.core.sql import insert_ignore
+from consult.core.sql import insert_ignore, stream_rows
 from consult.core.tasks import enqueue, job
 from consult.core.text import has_forbidden_characters
 from consult.db import db, utcnow
@@ -142,23 +142,22 @@ def compute_groups(challenge_id: int) -> int:
         Statement.challenge_id == challenge_id, Statement.status == StatementStatus.PUBLISHED)
         .order_by(Statement.id)), dtype=np.int64)
     users, columns, values = [], [], []  # read in chunks into arrays, never as objects
-    result = db.session.execute(select(StatementVote.user_id, StatementVote.statement_id,
-                                       StatementVote.value)
-                                .where(StatementVote.challenge_id == challenge_id,
-                                       StatementVote.user_id.is_not(None))
-                                .execution_options(yield_per=100_000))
-    for chunk in result.partitions():
+    for chunk in stream_rows(select(StatementVote.user_id, StatementVote.statement_id,
+                                    StatementVote.value)
+                             .where(StatementVote.challenge_id == challenge_id,
+                                    StatementVote.user_id.is_not(None))):
         block = np.fromiter(chain.from_iterable(chunk), dtype=np.int64,
                             count=3 * len(chunk)).reshape(-1, 3)
         column = np.searchsorted(statements, block[:, 1])
         known = (column < len(statements)) & (
             statements[np.minimum(column, max(len(statements) - 1, 0))] == block[:, 1]) \
             if len(statements) else np.zeros(len(block), bool)
-        users.append(block[known, 0])
-        columns.append(column[known])
+        users.append(block[known, 0].astype(np.int32))
+        columns.append(column[known].astype(np.int32))
         values.append(block[known, 2].astype(np.int8))
-    users_all = np.concatenate(users) if users else np.zeros(0, np.int64)
-    people = np.unique(users_all, return_inverse=True)[1]
+    users_all = np.concatenate(users) if users else np.zeros(0, np.int32)
+    people = np.unique(users_all, return_inverse=True)[1].astype(np.int32)
+    del users
     found = groups_from_votes(people, np.concatenate(columns) if columns else people,
                               np.concatenate(values) if values else people,
                               statements.tolist())
