@@ -119,9 +119,12 @@ def seed_pairwise(bulk, seed: int, organisation_id: int, user_ids: list[int], no
                               minlength=n_ideas)
     wins = np.bincount(winner[decided], minlength=n_ideas)
     losses = np.bincount(loser[decided], minlength=n_ideas)
+    undecided_on = np.bincount(np.concatenate([left[undecided], right[undecided]]),
+                               minlength=n_ideas)
     bulk(PairwiseScore.__table__, ({
         "idea_id": int(idea_ids[i]), "challenge_id": challenge_id,
         "appearances": int(appearances[i]), "wins": int(wins[i]), "losses": int(losses[i]),
+        "undecided": int(undecided_on[i]),
         "score": None, "low": None, "high": None, "computed_at": None}
         for i in range(n_ideas)), n_ideas, "compteurs (comparatif)")
     return {"pairwise_challenge": challenge_id, "pairwise_ideas": n_ideas,

@@ -20,6 +20,7 @@ import os
 import pstats
 import re
 import time
+import urllib.parse
 from collections import Counter
 
 PACKAGES = [  # (label, fragment of the file's path), first match wins
@@ -46,6 +47,10 @@ def main(argv=None) -> None:
     parser.add_argument("--method", choices=["GET", "POST"], default="GET")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--data", default="", help="form fields of the POST (a=1&b=2)")
+    parser.add_argument("--pair-tokens", action="store_true",
+                        help="each POST with another of the person's unanswered pairwise "
+                        "tokens (the seed gives them in advance), as `token`")
     args = parser.parse_args(argv)
 
     os.environ.update(CONSULT_DATABASE_URL=args.database_url, CONSULT_RATELIMIT_ENABLED="0",
@@ -61,10 +66,16 @@ def main(argv=None) -> None:
     page = client.get("/mon-espace").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
+    fields = dict(urllib.parse.parse_qsl(args.data))
+    pairs = iter(_pair_tokens(app, args.email) if args.pair_tokens else ())
+
     def one() -> int:
         if args.method == "GET":
             return client.get(args.path).status_code
-        return client.post(args.path, data={"csrf_token": token},
+        data = {"csrf_token": token, **fields}
+        if args.pair_tokens:
+            data["token"] = next(pairs)
+        return client.post(args.path, data=data,
                            headers={"Accept": "application/json"}).status_code
 
     statuses = Counter(one() for _ in range(5))
@@ -91,6 +102,19 @@ def main(argv=None) -> None:
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print("\n" + out.getvalue().split("\n", 6)[-1])
+
+
+def _pair_tokens(app, email: str) -> list[str]:
+    from sqlalchemy import select
+
+    from consult.accounts.models import User
+    from consult.db import db
+    from consult.pairwise.models import PairShown
+
+    with app.app_context():
+        return list(db.session.scalars(select(PairShown.token).join(
+            User, User.id == PairShown.user_id).where(
+            User.email == email, PairShown.answered_at.is_(None)).order_by(PairShown.id)))
 
 
 if __name__ == "__main__":

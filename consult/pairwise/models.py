@@ -32,7 +32,9 @@ class PairwiseVote(Base):
     with its optional reason). Anonymous in the open data: the voter is not published."""
 
     __tablename__ = "pairwise_votes"
-    __table_args__ = (Index("ix_pairwise_votes_challenge", "challenge_id", "id"),)
+    __table_args__ = (Index("ix_pairwise_votes_challenge", "challenge_id", "id"),
+                      # a person's choices (their count on each comparison page, erasure)
+                      Index("ix_pairwise_votes_user_challenge", "user_id", "challenge_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pair_id: Mapped[int] = mapped_column(ForeignKey("pairwise_pairs.id", ondelete="CASCADE"),
@@ -60,6 +62,9 @@ class PairwiseScore(Base):
     appearances: Mapped[int] = mapped_column(Integer, default=0)
     wins: Mapped[int] = mapped_column(Integer, default=0)
     losses: Mapped[int] = mapped_column(Integer, default=0)
+    # « je ne peux pas décider » answered on a pair with this idea (each such answer
+    # counts on both ideas: the challenge's total is half the sum)
+    undecided: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     score: Mapped[float | None] = mapped_column(Float)
     low: Mapped[float | None] = mapped_column(Float)
     high: Mapped[float | None] = mapped_column(Float)

@@ -157,6 +157,10 @@ def vote(user: User, token: str, answer: Answer) -> PairwiseVote:
                            .values(wins=PairwiseScore.wins + 1))
         db.session.execute(update(PairwiseScore).where(PairwiseScore.idea_id == loser)
                            .values(losses=PairwiseScore.losses + 1))
+    else:
+        db.session.execute(update(PairwiseScore).where(
+            PairwiseScore.idea_id.in_((pair.left_id, pair.right_id)))
+            .values(undecided=PairwiseScore.undecided + 1))
     counted = PairwiseVote(pair_id=pair.id, challenge_id=pair.challenge_id, user_id=user.id,
                            winner_id=winner, loser_id=loser,
                            reason=answer.reason if answer.choice == "none" else None,

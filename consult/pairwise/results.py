@@ -14,7 +14,7 @@ from consult.core.pagination import Page
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.ideas.result_bases import Basis, register_basis
-from consult.pairwise.models import PairwiseScore, PairwiseVote
+from consult.pairwise.models import PairwiseScore
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,14 @@ def ranking_of(challenge_id: int, limit: int | None = None, offset: int = 0) -> 
     if limit:
         query = query.limit(limit).offset(offset)
     rows = db.session.execute(query).all()
-    counts = dict(db.session.execute(
-        select(PairwiseVote.winner_id.is_(None), func.count()).where(
-            PairwiseVote.challenge_id == challenge_id).group_by(
-            PairwiseVote.winner_id.is_(None))).all())
-    computed = db.session.scalar(select(func.max(PairwiseScore.computed_at)).where(
-        PairwiseScore.challenge_id == challenge_id))
-    return Ranking(votes=counts.get(False, 0), undecided=counts.get(True, 0),
-                   computed_at=computed,
+    # the counters kept with each vote (each choice is one win; « cannot decide » counts
+    # on both ideas): 10,000 lines read, not 1,000,000 choices counted
+    wins, undecided, computed = db.session.execute(select(
+        func.coalesce(func.sum(PairwiseScore.wins), 0),
+        func.coalesce(func.sum(PairwiseScore.undecided), 0),
+        func.max(PairwiseScore.computed_at)).where(
+        PairwiseScore.challenge_id == challenge_id)).one()
+    return Ranking(votes=int(wins), undecided=int(undecided) // 2, computed_at=computed,
                    standings=[Standing(idea, score) for idea, score in rows])
 
 

@@ -14,6 +14,7 @@ from consult.challenges.phases import Action, Phase
 from consult.challenges.queries import challenge_by_slug
 from consult.core import ratelimit as rl
 from consult.core.errors_domain import Refused, refusable
+from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.db import db, writes_on_get
 from consult.ideas.models import Idea
@@ -92,6 +93,7 @@ def vote(slug: str):
 
 
 @bp.route("/defis/<slug>/classement")
+@anonymous_cache()  # (the agents' « recalculer » button is only on pages made for them)
 def ranking(slug: str):
     challenge = _challenge_or_404(slug)
     if not _has_pairwise(challenge):

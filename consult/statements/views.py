@@ -15,6 +15,7 @@ from consult.challenges.phases import Action, Phase
 from consult.challenges.queries import challenge_by_slug
 from consult.core import ratelimit as rl
 from consult.core.errors_domain import Refused, refusable
+from consult.core.pagecache import anonymous_cache
 from consult.db import db
 from consult.statements import bp
 from consult.statements import operations as ops
@@ -92,17 +93,33 @@ def submit(slug: str):
 
 
 @bp.route("/defis/<slug>/points-d-accord/rapport")
+@anonymous_cache()  # agents (their moderation queue) always get their own page
 def report(slug: str):
     challenge = _challenge_or_404(slug)
     found = db.session.get(OpinionReport, challenge.id)
+    data = found.report if found and found.report else {}
+    cited = {e["id"] for group in data.get("groups", []) for e in group["statements"]} | {
+        e["id"] for key in ("consensus", "divisive") for e in data.get(key, [])}
     texts = {s.id: s for s in db.session.scalars(select(Statement).where(
-        Statement.challenge_id == challenge.id))}
+        Statement.challenge_id == challenge.id, Statement.id.in_(cited)))} if cited else {}
     agent = is_agent_for(current_user, challenge)
-    pending = [s for s in texts.values() if s.status == StatementStatus.PENDING] \
-        if agent else []
+    pending = list(db.session.scalars(select(Statement).where(
+        Statement.challenge_id == challenge.id, Statement.status == StatementStatus.PENDING)
+        .order_by(Statement.id))) if agent else []
     return render_template("statements/report.html", challenge=challenge, found=found,
-                           texts=texts, pending=sorted(pending, key=lambda s: s.id),
-                           agent=agent)
+                           texts=texts, pending=pending, agent=agent,
+                           marks=_map_marks(data.get("points", [])))
+
+
+def _map_marks(points: list) -> Markup:
+    """The map's letters, one per person shown (2,000 at most), written at once: two
+    numbers and a letter each, nothing a person typed (people who voted alike would
+    hide each other: each is moved a little)."""
+    return Markup("".join(  # noqa: S704  # nosec B704 - numbers and a fixed letter only
+        f'<text x="{float(x) * 100 + (n % 5 - 2) * 3:.1f}" '
+        f'y="{float(y) * 100 + (n // 5 % 5 - 2) * 3:.1f}" font-size="7" '
+        f'text-anchor="middle" fill="currentColor">{"ABCDE"[int(g) - 1]}</text>'
+        for n, (x, y, g) in enumerate(points[:2000])))
 
 
 @bp.route("/defis/<slug>/points-d-accord/<int:statement_id>/moderer", methods=["POST"])

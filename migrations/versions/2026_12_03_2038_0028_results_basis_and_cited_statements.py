@@ -25,9 +25,23 @@ def upgrade() -> None:
     with op.batch_alter_table('result_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('score', sa.Float(), nullable=True))
 
+    # the pairwise pages at 1,000,000 choices: counters instead of counting the choices
+    with op.batch_alter_table('pairwise_scores', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('undecided', sa.Integer(), server_default='0',
+                                      nullable=False))
+    op.execute("UPDATE pairwise_scores SET undecided = (SELECT count(*) FROM pairwise_votes v "
+               "JOIN pairwise_pairs p ON p.id = v.pair_id WHERE v.winner_id IS NULL AND "
+               "pairwise_scores.idea_id IN (p.left_id, p.right_id))")
+    op.create_index('ix_pairwise_votes_user_challenge', 'pairwise_votes',
+                    ['user_id', 'challenge_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    op.drop_index('ix_pairwise_votes_user_challenge', table_name='pairwise_votes')
+    with op.batch_alter_table('pairwise_scores', schema=None) as batch_op:
+        batch_op.drop_column('undecided')
+
     with op.batch_alter_table('result_entries', schema=None) as batch_op:
         batch_op.drop_column('score')
 

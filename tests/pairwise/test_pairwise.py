@@ -69,6 +69,9 @@ def test_a_citizen_compares_one_pair_at_a_time_and_each_vote_counts_once(client)
               {"token": nxt.token, "choice": "none", "reason": "both"})
     undecided = db.session.scalar(select(PairwiseVote).where(PairwiseVote.pair_id == nxt.id))
     assert undecided.winner_id is None and undecided.reason == "both"
+    from consult.pairwise.results import ranking_of
+
+    assert (ranking_of(challenge.id).votes, ranking_of(challenge.id).undecided) == (1, 1)
 
 
 def test_a_forged_or_someone_elses_token_and_a_vote_outside_the_phase_are_refused(app):
@@ -143,7 +146,8 @@ def test_scores_follow_the_choices_and_the_ranking_shows_them(client):
     db.session.commit()
     page = client.get(f"/defis/{challenge.slug}/classement").text
     assert page.index("Idée numéro 0") < page.index("Idée numéro 3")
-    assert "Intervalle à 95 %" in page and "<svg" in page
+    assert "Intervalle à 95\u202f%" in page and "<svg" in page
+    assert "40 choix entre deux idées" in page  # from the counters kept with each vote
 
 
 def test_the_fit_is_choix_s_estimate_and_recovers_strengths():
