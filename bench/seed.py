@@ -226,9 +226,7 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
     with db.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
         connection.commit()
-        if connection.dialect.name == "sqlite":  # millions of rows went through the WAL:
-            # fold it into the database, as a deployment's quiet hours would have done
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
             "ideas": len(idea_ids), "supports": total_supports, "comments": comments,
             **survey, **events, **methods}
