@@ -337,3 +337,5 @@ def test_the_ranking_of_many_ideas_comes_by_pages_on_the_site_and_the_api(client
     assert sorted(whole) == sorted(i.id for i in ideas)  # each idea once
     bad = client.get(f"/api/v1/challenges/{challenge.id}/pairwise?per_page=501")
     assert bad.status_code == 400 and "per_page" in bad.text
+    twice = client.get(f"/api/v1/challenges/{challenge.id}/pairwise?page=1&page=2")
+    assert twice.status_code == 400, twice.get_json()
