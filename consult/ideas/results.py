@@ -46,16 +46,23 @@ class Ranked:
 RANKING_ORDER = (Idea.supports_count.desc(), Idea.published_at, Idea.id)
 
 
+def _by_basis(challenge: Challenge, basis: Basis):
+    """The challenge's published ideas joined to the basis' scores: (the SELECT, the
+    score column, the ranking order, the order that decides ties)."""
+    if basis.scores is None:
+        return (select(Idea), null(), list(RANKING_ORDER), Idea.supports_count.desc())
+    scores = basis.scores(challenge.id).subquery()
+    order = scores.c.score.desc().nulls_last()
+    return (select(Idea).outerjoin(scores, scores.c.idea_id == Idea.id), scores.c.score,
+            [order, *RANKING_ORDER], order)
+
+
 def _scored(challenge: Challenge, basis: Basis):
     """(Idea, score) of the challenge's published ideas, in the basis' order."""
-    if basis.scores is None:
-        return (select(Idea, null().label("score")).where(
-            Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED)
-            .order_by(*RANKING_ORDER))
-    scores = basis.scores(challenge.id).subquery()
-    return (select(Idea, scores.c.score).outerjoin(scores, scores.c.idea_id == Idea.id)
+    joined, score, order, _tie = _by_basis(challenge, basis)
+    return (joined.add_columns(score.label("score"))
             .where(Idea.challenge_id == challenge.id, Idea.status == IdeaStatus.PUBLISHED)
-            .order_by(scores.c.score.desc().nulls_last(), *RANKING_ORDER))
+            .order_by(*order))
 
 
 def ranking(challenge: Challenge, limit: int | None = None,
@@ -98,17 +105,8 @@ def record_ranking(challenge: Challenge, selections: dict[int, str],
     """Write the ranking as it stands, once, in SQL (200,000 ideas never load), by
     supports or by the ``basis``' score: ties share a rank; the selections carry their
     justification."""
-    basis = basis or BASES[SUPPORTS]
     justified = {idea_id: text.strip() for idea_id, text in selections.items()}
-    if basis.scores is None:
-        score, order, tie = null(), list(RANKING_ORDER), Idea.supports_count.desc()
-        joined = select(Idea)
-    else:
-        scores = basis.scores(challenge.id).subquery()
-        score = scores.c.score
-        order = [score.desc().nulls_last(), *RANKING_ORDER]
-        tie = score.desc().nulls_last()
-        joined = select(Idea).outerjoin(scores, scores.c.idea_id == Idea.id)
+    joined, score, order, tie = _by_basis(challenge, basis or BASES[SUPPORTS])
     ranked = joined.with_only_columns(
         Idea.challenge_id, func.row_number().over(order_by=order).label("position"),
         func.rank().over(order_by=tie).label("rank"),
