@@ -20,8 +20,8 @@ from consult.db import db, writes_on_get
 from consult.ideas.models import Idea
 from consult.pairwise import bp
 from consult.pairwise import operations as ops
-from consult.pairwise.models import PairwiseVote
-from consult.pairwise.results import ranking_of, ranking_page
+from consult.pairwise.models import PairwiseScore, PairwiseVote
+from consult.pairwise.results import ranking_page
 
 
 def _challenge_or_404(slug: str):
@@ -132,12 +132,15 @@ def pairwise_section(challenge) -> Markup:
         open=open_to(challenge, Action.COMPARE)))
 
 
-def pairwise_scores(challenge) -> dict:
-    """Each idea's pairwise standing (the results' publication cites it beside the
-    supports, so that a selection can be justified by it)."""
-    if not _has_pairwise(challenge):
+def pairwise_scores(challenge, idea_ids: list[int]) -> dict:
+    """The pairwise standing of the ideas listed (the results' publication cites it
+    beside the supports, so that a selection can be justified by it): those ideas' score
+    lines only, not the whole ranking of 10,000."""
+    if not _has_pairwise(challenge) or not idea_ids:
         return {}
-    return {st.idea.id: st.score for st in ranking_of(challenge.id).standings}
+    return {score.idea_id: score for score in db.session.scalars(select(PairwiseScore).where(
+        PairwiseScore.challenge_id == challenge.id, PairwiseScore.idea_id.in_(idea_ids),
+        PairwiseScore.score.is_not(None)))}
 
 
 @bp.app_context_processor
