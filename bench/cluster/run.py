@@ -245,6 +245,11 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout http-request 10s
+    # a host busy with the load answers its health check late, not never: without this
+    # the check's whole timeout is « inter » (500 ms), two slow answers mark every host
+    # down and HAProxy answers 503 to a whole row; a killed host still fails at once
+    # (connection refused)
+    timeout check 5s
     option forwardfor
     option http-server-close
     option redispatch
