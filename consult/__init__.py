@@ -113,6 +113,7 @@ def _blueprints():
     from consult.api import pairwise as api_pairwise  # noqa: F401  (pairwise rankings)
     from consult.api import statements as api_statements  # noqa: F401  (opinion groups)
     from consult.api import token_views as api_token_views
+    from consult.api import topics as api_topics  # noqa: F401  (emerging topics)
     from consult.api import views as api_views  # noqa: F401  (reads)
     from consult.briefs import pages as _briefs_pages  # noqa: F401  (on the idea page)
     from consult.briefs import personal_data as _briefs_data  # noqa: F401  (erasure)
@@ -146,12 +147,13 @@ def _blueprints():
     from consult.statements import views as statements_views
     from consult.surveys import pages as _survey_pages  # noqa: F401  (challenge, brief)
     from consult.surveys import views as surveys_views
+    from consult.topics import views as topics_views
 
     return [module.bp for module in (site_views, accounts_views, organisations_views,
                                      challenges_views, ideas_views, notifications_views,
                                      briefs_views, moderation_views, codesign_views,
                                      events_views, labs_views, identity_views,
                                      dashboard_views, opendata_views, surveys_views,
-                                     pairwise_views, statements_views,
+                                     pairwise_views, statements_views, topics_views,
                                      api_blueprint,
                                      api_token_views)]

@@ -44,6 +44,7 @@ from consult.pairwise.models import PairShown, PairwiseScore, PairwiseVote  # no
 from consult.statements.models import OpinionReport, Statement, StatementVote  # noqa: F401
 from consult.surveys.models import Answer, Response, Survey, Tally  # noqa: F401
 from consult.territories.models import Territory  # noqa: F401
+from consult.topics.models import Topic, TopicIdea, TopicRun  # noqa: F401
 
 # Objects that exist only in one dialect, made by migrations, invisible to the models:
 # PostgreSQL's generated search column and SQLite's FTS5 index with its shadow tables.

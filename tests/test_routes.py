@@ -249,6 +249,15 @@ ROUTES = {
                             (LOGIN, 404, 404, 404, 404, 404)),
     "statements.recompute": ("/defis/{challenge}/points-d-accord/recalculer", None,
                              (LOGIN, 404, 404, 404, 404, 404)),
+    # emerging topics: citizens read the published ones, agents of A work them
+    "api.topics": ("/api/v1/challenges/{challenge_id}/topics", PUBLIC, None),
+    "topics.page": ("/defis/{challenge}/sujets", PUBLIC, None),
+    "topics.compute": ("/defis/{challenge}/sujets/calculer", None, POST_AGENT_OF_A),
+    "topics.rename": ("/defis/{challenge}/sujets/{topic}/renommer", None, POST_AGENT_OF_A),
+    "topics.merge": ("/defis/{challenge}/sujets/{topic}/fusionner", None, POST_AGENT_OF_A),
+    "topics.split": ("/defis/{challenge}/sujets/{topic}/scinder", None, POST_AGENT_OF_A),
+    "topics.publish": ("/defis/{challenge}/sujets/{topic}/publier", None, POST_AGENT_OF_A),
+    "topics.make_theme": ("/defis/{challenge}/sujets/{topic}/theme", None, POST_AGENT_OF_A),
     "labs.index": ("/labos", PUBLIC, None),
     "labs.lab": ("/labos/{lab}", PUBLIC, None),
     "labs.new_request": ("/labos/{lab}/solliciter", LAB_CALLER, POST_LAB_CALLER),
@@ -362,6 +371,15 @@ def world():
     db.session.add(notification)
     survey_phase, question, text_answer = _survey(challenge, owner)
     lab_values = _lab(people, org_b)
+    from consult.topics.models import Topic, TopicIdea, TopicRun
+
+    run = TopicRun(challenge_id=challenge.id, status="done")
+    db.session.add(run)
+    db.session.flush()
+    topic = Topic(challenge_id=challenge.id, run_id=run.id, label="Accueil", size=1)
+    db.session.add(topic)
+    db.session.flush()
+    db.session.add(TopicIdea(topic_id=topic.id, idea_id=idea.id, weight=1.0))
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
@@ -372,7 +390,8 @@ def world():
               "question": question.id, "text_answer": text_answer.id, "event": event.id,
               "programme": programme.slug, "programme_id": programme.id,
               "submitted": submitted.id, "membership_request": membership_request.id,
-              "registration": registration.id, "org_b_id": org_b.id, **lab_values}
+              "registration": registration.id, "org_b_id": org_b.id, "topic": topic.id,
+              **lab_values}
     return people, values
 
 

@@ -43,6 +43,11 @@ def search_terms(text: str | None) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+def stem_word(word: str) -> str:
+    """One word already unaccented (« accueillir » → « accueil »)."""
+    return _stemmer().stemWord(word)
+
+
 def search_text(*parts: str | None) -> str:
     return " ".join(search_terms(" ".join(p or "" for p in parts)))
 

@@ -21,6 +21,7 @@ from consult.db import db
 from consult.ideas.ballot import ballot_for
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
 from consult.ideas.queries import (
+    NARROWERS,
     IdeaFilters,
     IdeaSort,
     default_sort,
@@ -82,7 +83,9 @@ def show(slug: str):
     sort = enum_arg("tri", IdeaSort) or default_sort(challenge, _searching())
     filters = IdeaFilters(theme_id=int_arg("theme"), territory_id=int_arg("territoire"),
                           answer=text_arg("reponse", 20), search=text_arg("q"), sort=sort,
-                          seed=visitor_seed() if sort == IdeaSort.RANDOM else 1)
+                          seed=visitor_seed() if sort == IdeaSort.RANDOM else 1,
+                          narrow={name: value for name in NARROWERS
+                                  if (value := int_arg(name))})
     page = idea_page(challenge, filters, page_number(request.args.get("page")))
     ids = [idea.id for idea in page.items]
     _personal(challenge, ids, {idea.id: idea.supports_count for idea in page.items})

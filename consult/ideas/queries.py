@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, case, func, literal_column, select, text
 from sqlalchemy.orm import lazyload
@@ -22,6 +23,20 @@ class IdeaSort(enum.StrEnum):
     RANDOM = "hasard"
 
 
+# Other domains narrow a challenge's ideas by a parameter of their own (topics: « sujet »):
+# its name → (challenge, value) → a subquery of idea ids, or None when the value means
+# nothing in this challenge (no idea then). The challenge page reads each parameter.
+NARROWERS: dict[str, Callable[[Challenge, int], Select | None]] = {}
+
+
+def narrower(param: str):
+    def register(func: Callable[[Challenge, int], Select | None]):
+        NARROWERS[param] = func
+        return func
+
+    return register
+
+
 @dataclass
 class IdeaFilters:
     theme_id: int | None = None
@@ -31,6 +46,7 @@ class IdeaFilters:
     search: str = ""
     sort: IdeaSort = IdeaSort.SUPPORTS
     seed: int = 1  # the visitor's own random order
+    narrow: dict[str, int] = field(default_factory=dict)  # NARROWERS' parameters
 
 
 def default_sort(challenge: Challenge, searching: bool = False) -> IdeaSort:
@@ -72,6 +88,9 @@ def ideas_query(challenge: Challenge, filters: IdeaFilters) -> Select:
         query = query.where(Idea.answer_status.is_(None))
     elif filters.answer in {a.value for a in AnswerStatus}:
         query = query.where(Idea.answer_status == AnswerStatus(filters.answer))
+    for name, value in filters.narrow.items():
+        among = NARROWERS[name](challenge, value) if name in NARROWERS else None
+        query = query.where(Idea.id.in_(among)) if among is not None else query.where(False)
     if filters.search.strip():
         searched = _search_clause(query, filters.search)
         query = searched if searched is not None else query.where(False)
@@ -99,7 +118,8 @@ def shuffle_start(seed: int) -> int:
 def idea_page(challenge: Challenge, filters: IdeaFilters, number: int, size: int = 20) -> Page:
     query = ideas_query(challenge, filters)
     simple = (not filters.theme_id and not filters.territory_id and not filters.search.strip()
-              and not filters.answer and filters.status == IdeaStatus.PUBLISHED)
+              and not filters.answer and not filters.narrow
+              and filters.status == IdeaStatus.PUBLISHED)
     total = challenge.ideas_count if simple else None
     if filters.sort == IdeaSort.RANDOM:
         return _ring_page(query.order_by(None), shuffle_start(filters.seed), number, size,

@@ -24,6 +24,7 @@ from consult.organisations.models import Organisation
 from consult.pairwise import exports as pairwise_exports
 from consult.statements import exports as statement_exports
 from consult.surveys import exports as survey_exports
+from consult.topics import exports as topic_exports
 
 BATCH = 1000  # rows read at a time: exports of 200,000 ideas stream in constant memory
 
@@ -321,6 +322,19 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
             lambda scope: statement_exports.vote_rows(scope.id if scope else None),
             foreign_keys=[_fk("defi_id", "defis"),
                           _fk("proposition_id", "propositions")]),
+    Dataset("sujets", _l("Sujets émergents"),
+            _l("Les sujets qu'une administration a validés et publiés après leur calcul sur "
+               "le texte des idées d'un défi, avec la méthode, ses paramètres et l'empreinte "
+               "des idées lues : le calcul se refait à l'identique."),
+            [Column(n, k, t) for n, k, t in topic_exports.TOPIC_COLUMNS],
+            lambda scope: topic_exports.topic_rows(scope.id if scope else None),
+            foreign_keys=[_fk("defi_id", "defis")]),
+    Dataset("sujets_idees", _l("Idées des sujets émergents"),
+            _l("Quelles idées chaque sujet publié regroupe, avec leur poids."),
+            [Column(n, k, t) for n, k, t in topic_exports.MEMBER_COLUMNS],
+            lambda scope: topic_exports.member_rows(scope.id if scope else None),
+            primary_key=["sujet_id", "idee_id"],
+            foreign_keys=[_fk("sujet_id", "sujets"), _fk("idee_id", "idees")]),
     Dataset("programmes", _l("Programmes d'événements"),
             _l("Les semaines et mois de l'innovation publique : dates, territoire et "
                "chiffres (événements, inscriptions, participants)."),

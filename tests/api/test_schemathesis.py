@@ -23,6 +23,7 @@ OPERATIONS = [  # (method, path): every operation of the description (checked be
     ("GET", "/api/v1/challenges/{challenge_id}/results"),
     ("GET", "/api/v1/challenges/{challenge_id}/pairwise"),
     ("GET", "/api/v1/challenges/{challenge_id}/statements"),
+    ("GET", "/api/v1/challenges/{challenge_id}/topics"),
     ("GET", "/api/v1/ideas/{idea_id}"), ("PUT", "/api/v1/ideas/{idea_id}/answer"),
     ("GET", "/api/v1/ideas/{idea_id}/comments"),
     ("GET", "/api/v1/briefs"), ("GET", "/api/v1/briefs/{brief_id}"),

@@ -1,0 +1,265 @@
+"""Computing a challenge's emerging topics (a background job) and what agents do with
+them: rename, merge, split, publish or withdraw, turn into a theme. Each refusal is a
+``Refused`` naming its field; nothing is half-saved (the request rolls back)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select, update
+
+from consult.accounts.models import User
+from consult.challenges.models import Challenge, Theme
+from consult.challenges.permissions import is_agent_for
+from consult.core.errors_domain import Refused
+from consult.core.events import record
+from consult.core.sql import stream_rows
+from consult.core.tasks import enqueue, job
+from consult.core.text import has_forbidden_characters
+from consult.db import db, utcnow
+from consult.ideas.models import Idea, IdeaStatus
+from consult.topics import clustering
+from consult.topics.models import MAX_LABEL, RunStatus, Topic, TopicIdea, TopicRun
+
+log = logging.getLogger("consult.topics")
+BATCH = 5_000
+
+
+def curate_problem(user: User | None, challenge: Challenge) -> str | None:
+    """Why ``user`` may not compute or edit the challenge's topics (None: they may)."""
+    if not is_agent_for(user, challenge):
+        return _("Seuls les agents des organisations du défi travaillent ses sujets.")
+    return None
+
+
+def _curator(user: User, challenge: Challenge) -> None:
+    problem = curate_problem(user, challenge)
+    if problem:
+        raise Refused(problem)
+
+
+def parse_k(value: str | None) -> int | None:
+    """The number of topics asked: empty for the method's choice, else 2 to 30."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 2 <= int(value) <= clustering.MAX_TOPICS:
+        raise Refused(_("Indiquez un nombre de sujets entre 2 et %(max)s, ou laissez vide "
+                        "pour le choix de la méthode.", max=clustering.MAX_TOPICS), "k")
+    return int(value)
+
+
+def request_topics(user: User | None, challenge: Challenge, k: int | None = None) -> TopicRun:
+    """Queue a computation of the challenge's topics (``user`` None: the system)."""
+    if user is not None:
+        _curator(user, challenge)
+    run = TopicRun(challenge_id=challenge.id, requested_by_id=user.id if user else None,
+                   k=k, status=RunStatus.QUEUED)
+    db.session.add(run)
+    db.session.flush()
+    record(user, "topics.request", challenge, challenge_id=challenge.id, k=k)
+    enqueue("topics.compute", run.id)
+    return run
+
+
+def latest_run(challenge: Challenge) -> TopicRun | None:
+    return db.session.scalar(select(TopicRun).where(TopicRun.challenge_id == challenge.id)
+                             .order_by(TopicRun.id.desc()).limit(1))
+
+
+def latest_done(challenge: Challenge) -> TopicRun | None:
+    return db.session.scalar(select(TopicRun).where(
+        TopicRun.challenge_id == challenge.id, TopicRun.status == RunStatus.DONE)
+        .order_by(TopicRun.id.desc()).limit(1))
+
+
+def idea_texts(challenge_id: int, idea_ids: list[int] | None = None):
+    """(id, title and text) of the challenge's published ideas, read in chunks."""
+    query = select(Idea.id, Idea.title, Idea.body).where(
+        Idea.challenge_id == challenge_id, Idea.status == IdeaStatus.PUBLISHED)
+    if idea_ids is not None:
+        query = query.where(Idea.id.in_(
+            select(TopicIdea.idea_id).where(TopicIdea.topic_id.in_(idea_ids))))
+    for chunk in stream_rows(query):
+        for idea_id, title, body in chunk:
+            yield idea_id, f"{title}\n{body or ''}"
+
+
+@job("topics.compute")
+def compute(run_id: int) -> int:
+    """Find the topics of the run's challenge; the number found. The topics of earlier
+    runs that no agent published give way to these; published ones stay until withdrawn."""
+    run = db.session.get(TopicRun, run_id)
+    if run is None or run.status != RunStatus.QUEUED:
+        return 0
+    started = time.perf_counter()
+    try:
+        found = clustering.find_topics(list(idea_texts(run.challenge_id)), run.k)
+    except Exception as error:  # a failure is shown to the agent, the queue goes on
+        log.exception("topics of challenge %s failed", run.challenge_id)
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = f"{type(error).__name__}: {error}"[:300]
+        return 0
+    db.session.execute(delete(Topic).where(
+        Topic.challenge_id == run.challenge_id, Topic.published_at.is_(None),
+        Topic.run_id != run.id))
+    for number, topic in enumerate(found.topics, start=1):
+        label = " · ".join(topic.words[:3]) or _("Sujet %(n)s", n=number)
+        row = Topic(challenge_id=run.challenge_id, run_id=run.id, label=label[:MAX_LABEL],
+                    words=topic.words, representative=topic.representative,
+                    size=len(topic.ideas))
+        db.session.add(row)
+        db.session.flush()
+        for start in range(0, len(topic.ideas), BATCH):
+            db.session.execute(insert(TopicIdea), [
+                {"topic_id": row.id, "idea_id": idea_id, "weight": weight}
+                for idea_id, weight in topic.ideas[start:start + BATCH]])
+        _recount(row)
+    run.status, run.finished_at = RunStatus.DONE, utcnow()
+    run.method, run.params, run.input_hash = found.method, found.params, found.input_hash
+    run.ideas = sum(len(t.ideas) for t in found.topics) + len(found.unassigned)
+    run.unassigned = len(found.unassigned)
+    run.seconds = round(time.perf_counter() - started, 2)
+    db.session.flush()
+    return len(found.topics)
+
+
+def _recount(topic: Topic) -> None:
+    size, supports = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Idea.supports_count), 0))
+        .select_from(TopicIdea).join(Idea, Idea.id == TopicIdea.idea_id)
+        .where(TopicIdea.topic_id == topic.id, Idea.status == IdeaStatus.PUBLISHED)).one()
+    topic.size, topic.supports = int(size), int(supports)
+
+
+def _representative(topic: Topic) -> list[int]:
+    return list(db.session.scalars(
+        select(TopicIdea.idea_id).where(TopicIdea.topic_id == topic.id)
+        .order_by(TopicIdea.weight.desc(), TopicIdea.idea_id)
+        .limit(clustering.REPRESENTATIVE)))
+
+
+def _edited(user: User, topic: Topic, action: str, **details) -> None:
+    topic.edited_at = utcnow()
+    db.session.flush()
+    record(user, f"topic.{action}", topic, challenge_id=topic.challenge_id, **details)
+
+
+def label_problem(label: str) -> str | None:
+    label = (label or "").strip()
+    if not label:
+        return _("Donnez un nom au sujet.")
+    if len(label) > MAX_LABEL:
+        return _("%(max)s caractères au plus.", max=MAX_LABEL)
+    if has_forbidden_characters(label):
+        return _("Ce champ contient un caractère invisible non autorisé (caractère de "
+                 "contrôle) : retirez-le.")
+    return None
+
+
+def rename(user: User, topic: Topic, label: str) -> Topic:
+    _curator(user, topic.challenge)
+    problem = label_problem(label)
+    if problem:
+        raise Refused(problem, "label")
+    old, topic.label = topic.label, label.strip()
+    _edited(user, topic, "rename", old=old, new=topic.label)
+    return topic
+
+
+def merge(user: User, topic: Topic, other: Topic | None) -> Topic:
+    """``other``'s ideas join ``topic``, which keeps its name and publication; ``other``
+    is gone."""
+    _curator(user, topic.challenge)
+    if other is None or other.challenge_id != topic.challenge_id:
+        raise Refused(_("Choisissez un autre sujet de ce défi."), "other")
+    if other.id == topic.id:
+        raise Refused(_("Un sujet ne peut pas être fusionné avec lui-même : choisissez-en "
+                        "un autre."), "other")
+    if other.run_id != topic.run_id:
+        raise Refused(_("Ces deux sujets viennent de deux calculs différents : retirez "
+                        "l’ancien ou fusionnez des sujets du même calcul."), "other")
+    db.session.execute(update(TopicIdea).where(TopicIdea.topic_id == other.id)
+                       .values(topic_id=topic.id))
+    words = list(dict.fromkeys(w for pair in zip(topic.words, other.words, strict=False)
+                               for w in pair))
+    topic.words = (words + [w for w in topic.words + other.words if w not in words])[
+        :clustering.WORDS_SHOWN]
+    merged_label = other.label
+    db.session.delete(other)
+    db.session.flush()
+    topic.representative = _representative(topic)
+    _recount(topic)
+    _edited(user, topic, "merge", merged=merged_label)
+    return topic
+
+
+def split(user: User, topic: Topic) -> tuple[Topic, Topic]:
+    """The topic's ideas in two by the same method: the topic keeps the first part, a
+    new topic takes the second; both come back unpublished, to review."""
+    _curator(user, topic.challenge)
+    ideas = list(idea_texts(topic.challenge_id, [topic.id]))
+    found = clustering.split_in_two(ideas)
+    if len(found.topics) < 2:
+        raise Refused(_("Ce sujet ne se scinde pas : trop peu d’idées, ou des idées trop "
+                        "semblables pour former deux sujets."))
+    first, second = found.topics[:2]
+    new = Topic(challenge_id=topic.challenge_id, run_id=topic.run_id,
+                label=(" · ".join(second.words[:3]) or topic.label)[:MAX_LABEL],
+                words=second.words, representative=second.representative)
+    db.session.add(new)
+    db.session.flush()
+    moved = [idea_id for idea_id, _weight in second.ideas]
+    for start in range(0, len(moved), BATCH):
+        db.session.execute(update(TopicIdea).where(
+            TopicIdea.topic_id == topic.id, TopicIdea.idea_id.in_(moved[start:start + BATCH]))
+            .values(topic_id=new.id))
+    topic.words, topic.representative = first.words, first.representative
+    topic.published_at = topic.published_by_id = None
+    for row in (topic, new):
+        _recount(row)
+    _edited(user, topic, "split", into=new.id)
+    return topic, new
+
+
+def publish(user: User, topic: Topic, published: bool = True) -> Topic:
+    _curator(user, topic.challenge)
+    if published and not topic.size:
+        raise Refused(_("Ce sujet ne contient aucune idée publiée : il n’y a rien à "
+                        "montrer."))
+    topic.published_at = utcnow() if published else None
+    topic.published_by_id = user.id if published else None
+    _edited(user, topic, "publish" if published else "withdraw")
+    return topic
+
+
+def make_theme(user: User, topic: Topic) -> tuple[Theme, int]:
+    """A theme of the challenge named as the topic; its ideas without a theme take it
+    (an author's own choice of theme stays). The theme and the ideas given it."""
+    _curator(user, topic.challenge)
+    theme = db.session.scalar(select(Theme).where(Theme.challenge_id == topic.challenge_id,
+                                                  Theme.name == topic.label))
+    if theme is None:
+        theme = Theme(challenge_id=topic.challenge_id, name=topic.label)
+        db.session.add(theme)
+        db.session.flush()
+    given = db.session.execute(update(Idea).where(
+        Idea.id.in_(select(TopicIdea.idea_id).where(TopicIdea.topic_id == topic.id)),
+        Idea.theme_id.is_(None)).values(theme_id=theme.id)
+        .execution_options(synchronize_session=False)).rowcount
+    topic.theme_id = theme.id
+    _edited(user, topic, "theme", theme_id=theme.id, ideas=given)
+    return theme, given
+
+
+def published_topics(challenge: Challenge) -> list[Topic]:
+    return list(db.session.scalars(select(Topic).where(
+        Topic.challenge_id == challenge.id, Topic.published_at.is_not(None))
+        .order_by(Topic.size.desc(), Topic.id)))
+
+
+def topics_of_run(run: TopicRun) -> list[Topic]:
+    return list(db.session.scalars(select(Topic).where(Topic.run_id == run.id)
+                                   .order_by(Topic.size.desc(), Topic.id)))
