@@ -1,6 +1,7 @@
-"""The background jobs of issue 21, timed at the benchmark's scale, each in its own
+"""The background jobs of issues 21 and 22, timed at the benchmark's scale, each in its own
 process so that its memory is its own: the pairwise scores (Bradley–Terry over every
-choice) and the opinion groups (PCA and k-means over every statement vote); and the
+choice), the opinion groups (PCA and k-means over every statement vote), the emerging
+topics and duplicate candidates of the large challenge (TF-IDF, NMF); and the
 drawing of a pair, the work of each comparison page.
 
     python -m bench.jobs pairwise CHALLENGE_ID   # prints one JSON line
@@ -33,7 +34,8 @@ def run(kind: str, challenge_id: int) -> dict:
         from consult.pairwise.operations import recompute_scores
         from consult.statements.operations import compute_groups
 
-        job = {"pairwise": recompute_scores, "statements": compute_groups}[kind]
+        job = {"pairwise": recompute_scores, "statements": compute_groups,
+               "topics": _topics}[kind]
         before = _rss_mb()
         started = time.perf_counter()
         result = job(challenge_id)
@@ -42,6 +44,25 @@ def run(kind: str, challenge_id: int) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": round(seconds, 2), "rss_before_mb": round(before),
             "peak_mb": round(peak), "result": result}
+
+
+def _topics(challenge_id: int) -> dict:
+    """The emerging topics and duplicate candidates of the large challenge (issue 22):
+    the job itself, as the queue runs it."""
+    from sqlalchemy import func, select
+
+    from consult.db import db
+    from consult.topics.models import DuplicateCandidate, TopicRun
+    from consult.topics.operations import compute
+
+    run = TopicRun(challenge_id=challenge_id)
+    db.session.add(run)
+    db.session.flush()
+    topics = compute(run.id)
+    pairs = db.session.scalar(select(func.count()).select_from(DuplicateCandidate).where(
+        DuplicateCandidate.run_id == run.id))
+    return {"ideas": run.ideas, "topics": topics, "duplicate_pairs": pairs,
+            "status": run.status.value}
 
 
 def _draws(challenge_id: int, count: int = 200) -> dict:

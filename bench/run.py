@@ -71,7 +71,8 @@ def job_figures(env: dict, summary: dict) -> dict:
     figures = {}
     for kind, challenge in (("pairwise", summary["pairwise_challenge"]),
                             ("statements", summary["statements_challenge"]),
-                            ("draw", summary["pairwise_challenge"])):
+                            ("draw", summary["pairwise_challenge"]),
+                            ("topics", summary["large_challenge"])):
         done = subprocess.run([sys.executable, "-m", "bench.jobs", kind, str(challenge)],
                               cwd=ROOT, env=env, capture_output=True, text=True, check=True)
         figures[kind] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -554,7 +555,9 @@ def report(args, summary, rows, peak) -> str:
         for kind, label in (("pairwise", "Scores Bradley–Terry de la comparaison "
                              f"({summary['pairwise_votes']} choix)"),
                             ("statements", "Groupes d'opinion "
-                             f"({summary['statement_votes']} votes)")):
+                             f"({summary['statement_votes']} votes)"),
+                            ("topics", "Sujets émergents et doublons possibles du grand "
+                             f"défi ({summary['ideas']} idées)")):
             if kind in jobs:
                 job = jobs[kind]
                 lines.append(f"| {label} | {job['seconds']:.1f} s | {job['rss_before_mb']} → "

@@ -258,6 +258,9 @@ ROUTES = {
     "topics.split": ("/defis/{challenge}/sujets/{topic}/scinder", None, POST_AGENT_OF_A),
     "topics.publish": ("/defis/{challenge}/sujets/{topic}/publier", None, POST_AGENT_OF_A),
     "topics.make_theme": ("/defis/{challenge}/sujets/{topic}/theme", None, POST_AGENT_OF_A),
+    "topics.duplicates": ("/defis/{challenge}/doublons", AGENT_OF_A, None),
+    "topics.resolve_duplicate": ("/defis/{challenge}/doublons/{candidate}", None,
+                                 POST_AGENT_OF_A),
     "labs.index": ("/labos", PUBLIC, None),
     "labs.lab": ("/labos/{lab}", PUBLIC, None),
     "labs.new_request": ("/labos/{lab}/solliciter", LAB_CALLER, POST_LAB_CALLER),
@@ -380,6 +383,12 @@ def world():
     db.session.add(topic)
     db.session.flush()
     db.session.add(TopicIdea(topic_id=topic.id, idea_id=idea.id, weight=1.0))
+    from consult.topics.models import DuplicateCandidate
+
+    candidate = DuplicateCandidate(challenge_id=challenge.id, run_id=run.id,
+                                   idea_a_id=min(idea.id, duplicate.id),
+                                   idea_b_id=max(idea.id, duplicate.id), similarity=0.9)
+    db.session.add(candidate)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
@@ -391,6 +400,7 @@ def world():
               "programme": programme.slug, "programme_id": programme.id,
               "submitted": submitted.id, "membership_request": membership_request.id,
               "registration": registration.id, "org_b_id": org_b.id, "topic": topic.id,
+              "candidate": candidate.id,
               **lab_values}
     return people, values
 

@@ -146,14 +146,26 @@ def _ring_page(query: Select, start: int, number: int, size: int, total: int | N
     return Page(items=items, number=number, size=size, total=total)
 
 
+SIMILAR_CANDIDATES = 50
+
+
 def similar_ideas(challenge: Challenge, title: str, body: str = "", limit: int = 5) -> list[Idea]:
-    """Published ideas of the challenge that share words with a draft, best first."""
+    """Published ideas of the challenge like a draft, most similar first: those that share
+    a word with it (the search index), ranked by the site's one similarity
+    (core.textsim, which also finds the duplicate candidates)."""
+    from consult.core.textsim import rank_by_similarity
+
     query = select(Idea).where(Idea.challenge_id == challenge.id,
                                Idea.status == IdeaStatus.PUBLISHED)
-    searched = _search_clause(query, f"{title} {body[:300]}", any_term=True)
+    draft = f"{title} {body[:300]}"
+    searched = _search_clause(query, draft, any_term=True)
     if searched is None:
         return []
-    return list(db.session.scalars(searched.order_by(Idea.supports_count.desc()).limit(limit)))
+    candidates = {idea.id: idea for idea in db.session.scalars(
+        searched.order_by(Idea.supports_count.desc()).limit(SIMILAR_CANDIDATES))}
+    ranked = rank_by_similarity(draft, [(i, f"{idea.title} {idea.body[:300]}")
+                                        for i, idea in candidates.items()])
+    return [candidates[i] for i, _score in ranked[:limit]]
 
 
 def supported_idea_ids(user, idea_ids: list[int]) -> set[int]:

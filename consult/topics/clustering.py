@@ -12,6 +12,10 @@ weigh most on it).
 ``k`` is the agent's choice, or √(n / 2) rounded, between 2 and 30: 7 topics for 100
 ideas, 22 for 1,000, 30 beyond. Too many topics are merged in a click, too few split.
 
+The same job proposes duplicate candidates: pairs of ideas of a topic whose similarity
+(core.textsim: the cosine of their TF-IDF vectors) reaches 0.6, each idea in three pairs
+at most, for moderators to resolve.
+
 The same ideas with the same parameters give the same topics: the input's fingerprint
 (SHA-256 of the ideas' ids and texts), the method and its parameters are kept with
 them.
@@ -21,37 +25,23 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from consult.core.search import STOPWORDS, stem_word
-from consult.core.text import search_key
+from consult.core.textsim import Analyser, vectorise
 
 MIN_IDEAS = 10  # fewer ideas are read, not clustered
 MAX_TOPICS = 30
 WORDS_SHOWN = 8
 REPRESENTATIVE = 5
 METHOD = "tfidf-nmf"
+DUPLICATE_SIMILARITY = 0.6  # the cosine from which two ideas are proposed as duplicates
+NEIGHBOURS = 3  # candidate pairs per idea at most (its closest)
+MAX_DUPLICATES = 50_000
+CHUNK = 500  # rows compared at once
 VERSION = 1  # of this module's processing: part of the parameters kept
-
-# Words every idea uses whatever its subject (beyond the search's stop words)
-TOPIC_STOPWORDS = frozenset(search_key(
-    "afin ainsi alors aussi autre autres avoir avons beaucoup bien ca ça car cela celle "
-    "celles celui ceux cet cette chaque chez comme comment dans depuis deja déjà doit "
-    "doivent dont donc encore entre etc faire fait faudrait faut fois font idee idée idées "
-    "ils elles leurs lors moins non oui ont parce peu peut peuvent plupart pourquoi "
-    "pourrait pourraient pouvoir propose proposer proposition quand quel quelle quelles "
-    "quels sans sera serait si sous tant tous tout toute toutes trop vers voir vraiment "
-    "mettre permettre place plus mieux notamment souhaite voudrais veux avoir etre être "
-    "sommes suis avez été était etaient étaient cas chose choses gens personne personnes "
-    "meilleur meilleure nouveau nouvelle nouveaux nouvelles ainsi vraiment").split())
-
-_WORD = re.compile(r"[^\W\d_]{3,}")  # words of letters, three or more
-
 
 @dataclass
 class FoundTopic:
@@ -67,6 +57,7 @@ class Topics:
     method: str
     params: dict
     input_hash: str
+    duplicates: list[tuple[int, int, float]] = field(default_factory=list)
 
 
 def default_k(n: int) -> int:
@@ -80,47 +71,8 @@ def fingerprint(ideas: Iterable[tuple[int, str]]) -> str:
     return digest.hexdigest()
 
 
-class Analyser:
-    """Stems the texts into documents of words, remembering which spelling of each stem
-    the ideas use most (to name the topics in words people wrote)."""
-
-    def __init__(self) -> None:
-        self._stems: dict[str, str] = {}
-        self.spellings: dict[str, Counter] = defaultdict(Counter)
-
-    def document(self, text: str) -> str:
-        stems = []
-        for word in _WORD.findall(text.lower()):
-            stem = self._stems.get(word)
-            if stem is None:
-                key = search_key(word)
-                stem = ("" if not key or " " in key or key in STOPWORDS
-                        or key in TOPIC_STOPWORDS else stem_word(key))
-                self._stems[word] = stem
-            if stem:
-                stems.append(stem)
-                self.spellings[stem][word] += 1
-        return " ".join(stems)
-
-    def spelling(self, stem: str) -> str:
-        found = self.spellings.get(stem)
-        return found.most_common(1)[0][0] if found else stem
-
-
-def vectorise(documents: list[str]):
-    """The TF-IDF matrix (float32, rows of length 1) and its vocabulary."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    n = len(documents)
-    vectoriser = TfidfVectorizer(token_pattern=r"\S+", lowercase=False,  # noqa: S106
-                                 min_df=3 if n >= 100 else 1, max_df=0.5 if n >= 20 else 1.0,
-                                 max_features=20_000, sublinear_tf=True, dtype=np.float32)
-    matrix = vectoriser.fit_transform(documents)
-    return matrix, vectoriser.get_feature_names_out()
-
-
 def find_topics(ideas: list[tuple[int, str]], k: int | None = None,
-                min_ideas: int = MIN_IDEAS) -> Topics:
+                min_ideas: int = MIN_IDEAS, duplicates: bool = True) -> Topics:
     """Topics of ``ideas`` — (id, title and text) — in ``k`` topics (default_k if None)."""
     ideas = sorted(ideas)
     input_hash = fingerprint(ideas)
@@ -135,7 +87,48 @@ def find_topics(ideas: list[tuple[int, str]], k: int | None = None,
     matrix, vocabulary = vectorise(documents)
     del documents
     weights, components = factorise(matrix, min(k, matrix.shape[1]))
-    return _topics(ids, weights, components, vocabulary, analyser, params, input_hash)
+    found = _topics(ids, weights, components, vocabulary, analyser, params, input_hash)
+    if duplicates:
+        params["duplicates"] = {"similarity": DUPLICATE_SIMILARITY, "neighbours": NEIGHBOURS}
+        found.duplicates = near_duplicates(matrix, ids, _groups(weights))
+    return found
+
+
+def _groups(weights: np.ndarray) -> np.ndarray:
+    """Each idea's topic (its heaviest), -1 for an idea with no weight at all."""
+    groups = weights.argmax(axis=1)
+    groups[weights.max(axis=1) <= 0] = -1
+    return groups
+
+
+def near_duplicates(matrix, ids: np.ndarray, groups: np.ndarray,
+                    threshold: float = DUPLICATE_SIMILARITY) -> list[tuple[int, int, float]]:
+    """Pairs of ideas (smaller id first) whose similarity (core.textsim) reaches
+    ``threshold``, most similar first; each idea in at most ``NEIGHBOURS`` pairs (its
+    closest). Ideas are compared within their topic — two near-identical texts weigh on
+    the same topic — by blocks of rows, so memory stays bounded at 200,000 ideas."""
+    found: list[tuple[float, int, int]] = []
+    for group in np.unique(groups[groups >= 0]):
+        members = np.flatnonzero(groups == group)
+        block = matrix[members]
+        for start in range(0, len(members), CHUNK):
+            product = (block[start:start + CHUNK] @ block.T).tocoo()
+            rows = product.row + start
+            keep = (product.data >= threshold - 1e-6) & (rows < product.col)
+            for row, col, value in zip(rows[keep], product.col[keep], product.data[keep],
+                                       strict=True):
+                a, b = int(ids[members[row]]), int(ids[members[col]])
+                found.append((-round(float(value), 4), min(a, b), max(a, b)))
+    found.sort()
+    taken: dict[int, int] = {}
+    pairs = []
+    for negative, a, b in found:
+        if taken.get(a, 0) < NEIGHBOURS and taken.get(b, 0) < NEIGHBOURS:
+            taken[a], taken[b] = taken.get(a, 0) + 1, taken.get(b, 0) + 1
+            pairs.append((a, b, min(1.0, -negative)))
+            if len(pairs) >= MAX_DUPLICATES:
+                break
+    return pairs
 
 
 def factorise(matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,9 +140,7 @@ def factorise(matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _topics(ids, weights, components, vocabulary, analyser, params, input_hash) -> Topics:
-    strongest = weights.max(axis=1)
-    assigned = weights.argmax(axis=1)
-    assigned[strongest <= 0] = -1
+    assigned = _groups(weights)
     found = []
     for number in range(components.shape[0]):
         members = np.flatnonzero(assigned == number)
@@ -169,7 +160,7 @@ def _topics(ids, weights, components, vocabulary, analyser, params, input_hash) 
 
 def split_in_two(ideas: list[tuple[int, str]]) -> Topics:
     """A topic's ideas in two (the agent's « scinder »), by the same method."""
-    return find_topics(ideas, k=2, min_ideas=4)
+    return find_topics(ideas, k=2, min_ideas=4, duplicates=False)
 
 
 def describe(params: dict) -> str:
@@ -177,4 +168,8 @@ def describe(params: dict) -> str:
     return (f"TF-IDF de racines françaises (Snowball, mots vides ôtés, min_df "
             f"{params.get('min_df')}, max_df {params.get('max_df')}) puis NMF "
             f"(k = {params.get('k')}, graine {params.get('seed')}) ; chaque idée va au sujet "
-            f"où elle pèse le plus")
+            f"où elle pèse le plus"
+            + (f" ; doublons possibles : similarité cosinus ≥ "
+               f"{str(params['duplicates']['similarity']).replace('.', ',')} dans un même "
+               f"sujet, {params['duplicates']['neighbours']} paires par idée au plus"
+               if params.get("duplicates") else ""))

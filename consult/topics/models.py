@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Float, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.challenges.models import Challenge
@@ -91,3 +91,39 @@ class TopicIdea(Base):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"),
                                          primary_key=True, index=True)
     weight: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class DuplicateStatus(enum.StrEnum):
+    OPEN = "open"  # waits for a moderator
+    MERGED = "merged"  # resolved by the consent-based merge (moderation)
+    DISMISSED = "dismissed"  # not duplicates: never proposed again
+
+    @property
+    def label(self) -> str:
+        return str({DuplicateStatus.OPEN: _l("À examiner"),
+                    DuplicateStatus.MERGED: _l("Fusionnées"),
+                    DuplicateStatus.DISMISSED: _l("Pas des doublons")}[self])
+
+
+class DuplicateCandidate(Base):
+    """Two ideas of a challenge that may say the same thing (smaller id first), found by
+    a topics run, until a moderator merges them or says they are not duplicates."""
+
+    __tablename__ = "duplicate_candidates"
+    __table_args__ = (UniqueConstraint("idea_a_id", "idea_b_id"),
+                      CheckConstraint("idea_a_id < idea_b_id", name="ordered"),
+                      Index("ix_duplicate_candidates_queue", "challenge_id", "status",
+                            "similarity"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("topic_runs.id", ondelete="SET NULL"))
+    idea_a_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    idea_b_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"),
+                                           index=True)
+    similarity: Mapped[float] = mapped_column(Float)
+    status: Mapped[DuplicateStatus] = mapped_column(
+        enum_type(DuplicateStatus, "duplicate_status", 10), default=DuplicateStatus.OPEN)
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None]

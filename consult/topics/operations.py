@@ -21,7 +21,15 @@ from consult.core.text import has_forbidden_characters
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, IdeaStatus
 from consult.topics import clustering
-from consult.topics.models import MAX_LABEL, RunStatus, Topic, TopicIdea, TopicRun
+from consult.topics.models import (
+    MAX_LABEL,
+    DuplicateCandidate,
+    DuplicateStatus,
+    RunStatus,
+    Topic,
+    TopicIdea,
+    TopicRun,
+)
 
 log = logging.getLogger("consult.topics")
 BATCH = 5_000
@@ -117,6 +125,7 @@ def compute(run_id: int) -> int:
                 {"topic_id": row.id, "idea_id": idea_id, "weight": weight}
                 for idea_id, weight in topic.ideas[start:start + BATCH]])
         _recount(row)
+    _store_duplicates(run, found.duplicates)
     run.status, run.finished_at = RunStatus.DONE, utcnow()
     run.method, run.params, run.input_hash = found.method, found.params, found.input_hash
     run.ideas = sum(len(t.ideas) for t in found.topics) + len(found.unassigned)
@@ -263,3 +272,66 @@ def published_topics(challenge: Challenge) -> list[Topic]:
 def topics_of_run(run: TopicRun) -> list[Topic]:
     return list(db.session.scalars(select(Topic).where(Topic.run_id == run.id)
                                    .order_by(Topic.size.desc(), Topic.id)))
+
+
+def _store_duplicates(run: TopicRun, pairs: list[tuple[int, int, float]]) -> None:
+    """The run's candidate pairs replace the open ones; a pair a moderator already
+    resolved (merged, or not duplicates) is never proposed again."""
+    db.session.execute(delete(DuplicateCandidate).where(
+        DuplicateCandidate.challenge_id == run.challenge_id,
+        DuplicateCandidate.status == DuplicateStatus.OPEN))
+    resolved = set(db.session.execute(select(DuplicateCandidate.idea_a_id,
+                                             DuplicateCandidate.idea_b_id).where(
+        DuplicateCandidate.challenge_id == run.challenge_id)).tuples())
+    rows = [{"challenge_id": run.challenge_id, "run_id": run.id, "idea_a_id": a,
+             "idea_b_id": b, "similarity": similarity, "status": DuplicateStatus.OPEN}
+            for a, b, similarity in pairs if (a, b) not in resolved]
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(DuplicateCandidate), rows[start:start + BATCH])
+
+
+def open_duplicates(challenge: Challenge):
+    """The moderators' queue: open pairs whose two ideas are still published (or one
+    awaiting moderation), most similar first — a query to page through."""
+    from sqlalchemy.orm import aliased
+
+    first, second = aliased(Idea), aliased(Idea)
+    live = (IdeaStatus.PUBLISHED, IdeaStatus.PENDING)
+    return (select(DuplicateCandidate, first, second)
+            .join(first, first.id == DuplicateCandidate.idea_a_id)
+            .join(second, second.id == DuplicateCandidate.idea_b_id)
+            .where(DuplicateCandidate.challenge_id == challenge.id,
+                   DuplicateCandidate.status == DuplicateStatus.OPEN,
+                   first.status.in_(live), second.status.in_(live))
+            .order_by(DuplicateCandidate.similarity.desc(), DuplicateCandidate.id))
+
+
+DECISIONS = ("keep_a", "keep_b", "dismiss")
+
+
+def resolve_duplicate(user: User, candidate: DuplicateCandidate, decision: str) -> None:
+    """``keep_a``/``keep_b``: the other idea is merged into the one kept, by moderation's
+    consent-based merge (its author credited, its supporters told and free to move);
+    ``dismiss``: not duplicates, never proposed again."""
+    from consult.moderation import operations as moderation
+
+    challenge = db.session.get(Challenge, candidate.challenge_id)
+    if curate_problem(user, challenge):
+        raise Refused(_("Vous ne modérez pas ce défi."))
+    if candidate.status != DuplicateStatus.OPEN:
+        raise Refused(_("Cette paire a déjà été traitée."))
+    if decision not in DECISIONS:
+        raise Refused(_("Choisissez l’idée à garder, ou dites que ce ne sont pas des "
+                        "doublons."), "decision")
+    if decision == "dismiss":
+        candidate.status = DuplicateStatus.DISMISSED
+    else:
+        a, b = (db.session.get(Idea, candidate.idea_a_id),
+                db.session.get(Idea, candidate.idea_b_id))
+        kept, duplicate = (a, b) if decision == "keep_a" else (b, a)
+        moderation.merge_duplicate(user, duplicate, kept)
+        candidate.status = DuplicateStatus.MERGED
+    candidate.resolved_by_id, candidate.resolved_at = user.id, utcnow()
+    db.session.flush()
+    record(user, f"duplicate.{candidate.status.value}", candidate,
+           challenge_id=candidate.challenge_id, ideas=[candidate.idea_a_id, candidate.idea_b_id])

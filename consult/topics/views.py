@@ -18,6 +18,7 @@ from consult.accounts.sessions import person
 from consult.challenges.permissions import can_view_challenge
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused
+from consult.core.pagination import Page, count_rows, page_number
 from consult.core.params import parse_id
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
@@ -56,6 +57,7 @@ def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
         run=run, done=done, working=working, earlier=earlier,
         ideas=_ideas(i for t in shown for i in t.representative),
         method=clustering.describe(done.params) if done else None,
+        duplicates=count_rows(ops.open_duplicates(challenge)) if agent else 0,
         errors=errors or {}, typed=typed or {}, max_label=MAX_LABEL,
         max_topics=clustering.MAX_TOPICS), status
 
@@ -181,6 +183,48 @@ def make_theme(slug: str, topic_id: int):
                         name=theme.name, count=format_number(given))
 
     return _act(slug, topic_id, act)
+
+
+@bp.route("/defis/<slug>/doublons")
+@login_required
+def duplicates(slug: str):
+    challenge = _challenge_or_404(slug)
+    if ops.curate_problem(current_user, challenge):
+        abort(403)
+    return _duplicates_page(challenge)
+
+
+def _duplicates_page(challenge, status: int = 200, errors: dict[int, str] | None = None):
+    query = ops.open_duplicates(challenge)
+    total = count_rows(query)
+    size = 20
+    number = min(page_number(request.args.get("page")), max(1, -(-total // size)))
+    rows = db.session.execute(query.limit(size).offset((number - 1) * size)).all()
+    return render_template("topics/duplicates.html", challenge=challenge,
+                           page=Page(items=rows, number=number, size=size, total=total),
+                           done=ops.latest_done(challenge), errors=errors or {}), status
+
+
+@bp.route("/defis/<slug>/doublons/<int:candidate_id>", methods=["POST"])
+@login_required
+def resolve_duplicate(slug: str, candidate_id: int):
+    from consult.topics.models import DuplicateCandidate
+
+    challenge = _posted(slug)
+    candidate = db.session.get(DuplicateCandidate, candidate_id)
+    if candidate is None or candidate.challenge_id != challenge.id:
+        abort(404)
+    decision = request.form.get("decision", "")
+    try:
+        ops.resolve_duplicate(person(), candidate, decision)
+    except Refused as refused:
+        return _duplicates_page(challenge, 422 if refused.field else 409,
+                                {candidate_id: refused.message})
+    flash(_("Ces deux idées ne seront plus proposées comme doublons.")
+          if decision == "dismiss" else
+          _("Idées fusionnées : l’auteur de l’idée fermée est crédité sur celle gardée, et "
+            "ses soutiens sont prévenus et libres de se déplacer."), "success")
+    return redirect(url_for("topics.duplicates", slug=slug))
 
 
 @narrower("sujet")

@@ -257,3 +257,63 @@ def test_published_topics_only_in_the_api_and_the_open_data(client, consultation
     assert f"\n{kept.id}," not in members
     schema = client.get("/donnees/sujets_idees.schema.json").get_json()
     assert schema["primaryKey"] == ["sujet_id", "idee_id"]
+
+
+def test_duplicates_are_proposed_ranked_and_resolved_by_the_consent_based_merge(client):
+    from consult.ideas.models import IdeaCredit, IdeaStatus
+    from consult.ideas.queries import similar_ideas
+    from consult.topics import operations as ops
+    from consult.topics.models import DuplicateCandidate, DuplicateStatus
+
+    organisation = OrganisationFactory()
+    challenge = ChallengeFactory(organisations=[organisation])
+    agent = agent_of(organisation)
+    for _subject, title, text in labelled(per_subject=10, seed=5):
+        IdeaFactory(challenge=challenge, title=title, body=text)
+    twin_a = IdeaFactory(challenge=challenge, title="Ouvrir la préfecture le samedi matin",
+                         body="Les guichets de la préfecture ouverts le samedi matin pour "
+                              "ceux qui travaillent en semaine.")
+    twin_b = IdeaFactory(challenge=challenge, title="Préfecture ouverte le samedi matin",
+                         body="Ouvrir les guichets de la préfecture le samedi matin : en "
+                              "semaine, ceux qui travaillent ne peuvent pas venir.")
+    db.session.commit()
+    ops.request_topics(agent, challenge, 3)
+    db.session.commit()
+    pairs = list(db.session.scalars(select(DuplicateCandidate).order_by(
+        DuplicateCandidate.similarity.desc())))
+    assert pairs and (pairs[0].idea_a_id, pairs[0].idea_b_id) == (twin_a.id, twin_b.id)
+    assert pairs[0].similarity >= clustering.DUPLICATE_SIMILARITY
+    assert all(p.similarity >= clustering.DUPLICATE_SIMILARITY for p in pairs)
+    # the suggestion before proposing ranks by the same similarity
+    assert [i.id for i in similar_ideas(challenge, "Ouvrir la préfecture le samedi")[:2]] \
+        in ([twin_a.id, twin_b.id], [twin_b.id, twin_a.id])
+
+    base = f"/defis/{challenge.slug}/doublons"
+    login(client, UserFactory())
+    assert client.get(base).status_code == 403
+    login(client, agent)
+    queue = client.get(base).text
+    assert twin_a.title in queue and "Ressemblance" in queue
+    top = pairs[0]
+    # an unknown decision: said beside the pair, nothing merged
+    odd = post_form(client, f"{base}/{top.id}", {"decision": "both"})
+    assert odd.status_code == 422 and "Choisissez l’idée à garder" in odd.text
+    db.session.refresh(twin_b)
+    assert twin_b.status == IdeaStatus.PUBLISHED
+    assert post_form(client, f"{base}/{top.id}", {"decision": "keep_a"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Idea, twin_b.id).status == IdeaStatus.MERGED
+    assert db.session.get(Idea, twin_b.id).merged_into_id == twin_a.id
+    assert db.session.scalar(select(IdeaCredit).where(IdeaCredit.idea_id == twin_a.id))
+    assert db.session.get(DuplicateCandidate, top.id).status == DuplicateStatus.MERGED
+    # treated twice: 409, nothing else happens
+    assert post_form(client, f"{base}/{top.id}", {"decision": "keep_b"}).status_code == 409
+    # a dismissed pair is never proposed again by the next computation
+    other = next(p for p in pairs[1:] if twin_b.id not in (p.idea_a_id, p.idea_b_id))
+    assert post_form(client, f"{base}/{other.id}", {"decision": "dismiss"}).status_code == 302
+    ops.request_topics(agent, challenge, 3)
+    db.session.commit()
+    again = db.session.scalars(select(DuplicateCandidate).where(
+        DuplicateCandidate.idea_a_id == other.idea_a_id,
+        DuplicateCandidate.idea_b_id == other.idea_b_id)).all()
+    assert [p.status for p in again] == [DuplicateStatus.DISMISSED]

@@ -1,9 +1,10 @@
 """Emerging topics of a challenge: each computation (fingerprint, method, parameters),
-its topics as agents edit them, and the ideas of each (issue 22).
+its topics as agents edit them, the ideas of each, and the duplicate candidates it
+proposes to moderators (issue 22).
 
 Revision ID: 0029
 Revises: 0028
-Create Date: 2026-12-03 23:28:38.386726
+Create Date: 2026-12-03 23:39:22.427927
 """
 
 from __future__ import annotations
@@ -63,6 +64,29 @@ def upgrade() -> None:
         batch_op.create_index('ix_topics_challenge_published', ['challenge_id', 'published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_topics_run_id'), ['run_id'], unique=False)
 
+    op.create_table('duplicate_candidates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.Column('idea_a_id', sa.Integer(), nullable=False),
+    sa.Column('idea_b_id', sa.Integer(), nullable=False),
+    sa.Column('similarity', sa.Float(), nullable=False),
+    sa.Column('status', sa.Enum('open', 'merged', 'dismissed', name='duplicate_status', native_enum=False, create_constraint=True, length=10), nullable=False),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint('idea_a_id < idea_b_id', name=op.f('ck_duplicate_candidates_ordered')),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_duplicate_candidates_challenge_id_challenges'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['idea_a_id'], ['ideas.id'], name=op.f('fk_duplicate_candidates_idea_a_id_ideas'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['idea_b_id'], ['ideas.id'], name=op.f('fk_duplicate_candidates_idea_b_id_ideas'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_duplicate_candidates_resolved_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['run_id'], ['topic_runs.id'], name=op.f('fk_duplicate_candidates_run_id_topic_runs'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_duplicate_candidates')),
+    sa.UniqueConstraint('idea_a_id', 'idea_b_id', name=op.f('uq_duplicate_candidates_idea_a_id_idea_b_id'))
+    )
+    with op.batch_alter_table('duplicate_candidates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_duplicate_candidates_idea_b_id'), ['idea_b_id'], unique=False)
+        batch_op.create_index('ix_duplicate_candidates_queue', ['challenge_id', 'status', 'similarity'], unique=False)
+
     op.create_table('topic_ideas',
     sa.Column('topic_id', sa.Integer(), nullable=False),
     sa.Column('idea_id', sa.Integer(), nullable=False),
@@ -81,6 +105,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_topic_ideas_idea_id'))
 
     op.drop_table('topic_ideas')
+    with op.batch_alter_table('duplicate_candidates', schema=None) as batch_op:
+        batch_op.drop_index('ix_duplicate_candidates_queue')
+        batch_op.drop_index(batch_op.f('ix_duplicate_candidates_idea_b_id'))
+
+    op.drop_table('duplicate_candidates')
     with op.batch_alter_table('topics', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_topics_run_id'))
         batch_op.drop_index('ix_topics_challenge_published')
