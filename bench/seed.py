@@ -228,7 +228,8 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
         connection.commit()
 
     return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
-            "ideas": len(idea_ids), "large_challenge": large, "supports": total_supports, "comments": comments,
+            "ideas": len(idea_ids), "large_challenge": large, "supports": total_supports,
+            "comments": comments,
             **survey, **events, **methods}
 
 

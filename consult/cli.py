@@ -105,7 +105,8 @@ def demo(if_empty: bool) -> None:
                 "événements": "événement", "programmes": "programme",
                 "projets de laboratoire": "projet de laboratoire",
                 "demandes aux laboratoires": "demande à un laboratoire",
-                "appels à projets": "appel à projets"}
+                "appels à projets": "appel à projets",
+                "sujets émergents publiés": "sujet émergent publié"}
     click.echo("Données de démonstration chargées : " + ", ".join(
         f"{n} {singular.get(what, what) if n <= 1 else what}" for what, n in summary.items()))
     click.echo(f"Comptes de démonstration : mot de passe « {summary_password()} ».")

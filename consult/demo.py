@@ -133,5 +133,12 @@ def _statements(**context):
     return load_statements(**context)
 
 
-DEMO_EXTENSIONS: list = [_participation, _surveys, _events, _labs, _pairwise, _statements]
+def _topics(**context):
+    from consult.topics.demo import load_topics
+
+    return load_topics(**context)
+
+
+DEMO_EXTENSIONS: list = [_participation, _surveys, _events, _labs, _pairwise, _statements,
+                         _topics]
 

@@ -27,9 +27,11 @@ TOPIC_STOPWORDS = frozenset(search_key(
     "quels sans sera serait si sous tant tous tout toute toutes trop vers voir vraiment "
     "mettre permettre place plus mieux notamment souhaite voudrais veux avoir etre être "
     "sommes suis avez été était etaient étaient cas chose choses gens personne personnes "
-    "meilleur meilleure nouveau nouvelle nouveaux nouvelles ainsi vraiment").split())
+    "meilleur meilleure nouveau nouvelle nouveaux nouvelles ainsi vraiment deux trois quatre "
+    "cinq dix cent mille premier première lequel laquelle lesquels lesquelles").split())
 
-_WORD = re.compile(r"[^\W\d_]{3,}")  # words of letters, three or more
+# words of letters, three or more; « rendez-vous », « bien-être » are one word each
+_WORD = re.compile(r"[^\W\d_]{3,}(?:-[^\W\d_]+)*")
 
 
 class Analyser:
@@ -45,7 +47,7 @@ class Analyser:
         for word in _WORD.findall(text.lower()):
             stem = self._stems.get(word)
             if stem is None:
-                key = search_key(word)
+                key = search_key(word.replace("-", ""))
                 stem = ("" if not key or " " in key or key in STOPWORDS
                         or key in TOPIC_STOPWORDS else stem_word(key))
                 self._stems[word] = stem

@@ -317,3 +317,19 @@ def test_duplicates_are_proposed_ranked_and_resolved_by_the_consent_based_merge(
         DuplicateCandidate.idea_a_id == other.idea_a_id,
         DuplicateCandidate.idea_b_id == other.idea_b_id)).all()
     assert [p.status for p in again] == [DuplicateStatus.DISMISSED]
+
+
+def test_one_similarity_for_the_site_stems_french_and_keeps_compound_words():
+    from consult.core.textsim import Analyser, rank_by_similarity
+
+    analyser = Analyser()
+    assert analyser.document("Des rendez-vous le samedi pour les accueils") \
+        == "rendezvous samed accueil"
+    assert analyser.spelling("rendezvous") == "rendez-vous"
+    ranked = rank_by_similarity("Accueillir le public le samedi", [
+        (1, "Des pistes cyclables entre les villages"),
+        (2, "Un accueil du public ouvert le samedi matin"),
+        (3, "L'accueil en préfecture")])
+    assert [i for i, _s in ranked] == [2, 3]  # no word in common: left out
+    assert 0 < ranked[1][1] < ranked[0][1] <= 1
+    assert rank_by_similarity("le la les", [(1, "accueil")]) == []
