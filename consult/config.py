@@ -122,6 +122,13 @@ class Config:
         self.TASKS_BACKEND = env("TASKS_BACKEND", "")
         self.TASKS_PATH = env("TASKS_PATH")
         self.TASKS_IMMEDIATE = env_bool("TASKS_IMMEDIATE", False)
+        # Generative summaries (consult.topics.summaries): off unless the deployment names
+        # an OpenAI-compatible endpoint of its choosing (sovereign or self-hosted model);
+        # extractive summaries need nothing.
+        self.SUMMARY_ENDPOINT = env("SUMMARY_ENDPOINT", "")
+        self.SUMMARY_MODEL = env("SUMMARY_MODEL", "")
+        self.SUMMARY_API_KEY = env("SUMMARY_API_KEY", "")
+        self.SUMMARY_TIMEOUT = env_int("SUMMARY_TIMEOUT", 60)
 
         # The accessibility statement (/accessibilite): who answers for this deployment and
         # how to reach them; the self-assessment grid (the packaged one unless the

@@ -258,6 +258,9 @@ ROUTES = {
     "topics.split": ("/defis/{challenge}/sujets/{topic}/scinder", None, POST_AGENT_OF_A),
     "topics.publish": ("/defis/{challenge}/sujets/{topic}/publier", None, POST_AGENT_OF_A),
     "topics.make_theme": ("/defis/{challenge}/sujets/{topic}/theme", None, POST_AGENT_OF_A),
+    "topics.summarise": ("/defis/{challenge}/sujets/resumer", None, POST_AGENT_OF_A),
+    "topics.decide_summary": ("/defis/{challenge}/sujets/resumes/{summary}", None,
+                              POST_AGENT_OF_A),
     "topics.duplicates": ("/defis/{challenge}/doublons", AGENT_OF_A, None),
     "topics.resolve_duplicate": ("/defis/{challenge}/doublons/{candidate}", None,
                                  POST_AGENT_OF_A),
@@ -389,6 +392,10 @@ def world():
                                    idea_a_id=min(idea.id, duplicate.id),
                                    idea_b_id=max(idea.id, duplicate.id), similarity=0.9)
     db.session.add(candidate)
+    from consult.topics.models import Summary
+
+    summary = Summary(challenge_id=challenge.id, kind="extractive")
+    db.session.add(summary)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
@@ -400,7 +407,7 @@ def world():
               "programme": programme.slug, "programme_id": programme.id,
               "submitted": submitted.id, "membership_request": membership_request.id,
               "registration": registration.id, "org_b_id": org_b.id, "topic": topic.id,
-              "candidate": candidate.id,
+              "candidate": candidate.id, "summary": summary.id,
               **lab_values}
     return people, values
 

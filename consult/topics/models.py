@@ -7,7 +7,16 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.challenges.models import Challenge
@@ -127,3 +136,35 @@ class DuplicateCandidate(Base):
     resolved_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None]
+
+
+class SummaryKind(enum.StrEnum):
+    EXTRACTIVE = "extractive"  # sentences of the ideas themselves
+    GENERATIVE = "generative"  # written by the deployment's model, every sentence citing
+
+
+class Summary(Base):
+    """A summary of a topic (or of the whole challenge: ``topic_id`` None), each sentence
+    citing the idea it comes from; shown to citizens only once an agent validated it. A
+    generative one keeps the model and the prompt that wrote it."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (Index("ix_summaries_challenge", "challenge_id", "topic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    kind: Mapped[SummaryKind] = mapped_column(enum_type(SummaryKind, "summary_kind", 10))
+    sentences: Mapped[list] = mapped_column(JSON, default=list)  # [{"idea_id", "text"}]
+    method: Mapped[str] = mapped_column(String(300), default="")
+    input_hash: Mapped[str] = mapped_column(String(64), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    prompt: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(String(300), default="")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    computed_at: Mapped[datetime | None]
+    validated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    validated_at: Mapped[datetime | None]

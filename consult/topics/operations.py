@@ -26,6 +26,8 @@ from consult.topics.models import (
     DuplicateCandidate,
     DuplicateStatus,
     RunStatus,
+    Summary,
+    SummaryKind,
     Topic,
     TopicIdea,
     TopicRun,
@@ -335,3 +337,110 @@ def resolve_duplicate(user: User, candidate: DuplicateCandidate, decision: str) 
     db.session.flush()
     record(user, f"duplicate.{candidate.status.value}", candidate,
            challenge_id=candidate.challenge_id, ideas=[candidate.idea_a_id, candidate.idea_b_id])
+
+
+def generative_configured() -> bool:
+    from flask import current_app
+
+    return bool(current_app.config.get("SUMMARY_ENDPOINT")
+                and current_app.config.get("SUMMARY_MODEL"))
+
+
+def request_summary(user: User, challenge: Challenge, topic: Topic | None = None,
+                    kind: SummaryKind = SummaryKind.EXTRACTIVE) -> Summary:
+    """Queue a summary of ``topic`` (None: the whole challenge), to validate."""
+    _curator(user, challenge)
+    if topic is not None and topic.challenge_id != challenge.id:
+        raise Refused(_("Choisissez un sujet de ce défi."), "topic")
+    if kind == SummaryKind.GENERATIVE and not generative_configured():
+        raise Refused(_("Aucun modèle de langue n’est configuré pour ce site : seul le "
+                        "résumé extractif est proposé."), "kind")
+    summary = Summary(challenge_id=challenge.id, topic_id=topic.id if topic else None,
+                      kind=kind, requested_by_id=user.id)
+    db.session.add(summary)
+    db.session.flush()
+    record(user, "summary.request", challenge, challenge_id=challenge.id,
+           topic_id=summary.topic_id, kind=kind.value)
+    enqueue("topics.summary", summary.id)
+    return summary
+
+
+def _summary_ideas(summary: Summary) -> list[tuple[int, str, str]]:
+    """The ideas a summary reads: its topic's, heaviest first; or the challenge's, most
+    supported first."""
+    query = select(Idea.id, Idea.title, Idea.body).where(
+        Idea.challenge_id == summary.challenge_id, Idea.status == IdeaStatus.PUBLISHED)
+    if summary.topic_id is not None:
+        query = (query.join(TopicIdea, TopicIdea.idea_id == Idea.id)
+                 .where(TopicIdea.topic_id == summary.topic_id)
+                 .order_by(TopicIdea.weight.desc(), Idea.id))
+    else:
+        query = query.order_by(Idea.supports_count.desc(), Idea.id)
+    return [row for chunk in stream_rows(query) for row in chunk]
+
+
+@job("topics.summary")
+def summarise(summary_id: int) -> int:
+    """Write the summary; the number of its sentences."""
+    from flask import current_app
+
+    from consult.topics import summaries
+
+    summary = db.session.get(Summary, summary_id)
+    if summary is None or summary.computed_at is not None:
+        return 0
+    ideas = _summary_ideas(summary)
+    summary.input_hash = clustering.fingerprint(
+        (i, f"{t}\n{b or ''}") for i, t, b in sorted(ideas))
+    if summary.kind == SummaryKind.EXTRACTIVE:
+        summary.sentences = [{"text": s.text, "idea_ids": [s.idea_id]}
+                             for s in summaries.extractive(ideas)]
+        summary.method = summaries.EXTRACTIVE_METHOD
+    else:
+        topic = db.session.get(Topic, summary.topic_id) if summary.topic_id else None
+        title = topic.label if topic else db.session.get(Challenge, summary.challenge_id).title
+        try:
+            sentences, model, prompt = summaries.generative(current_app.config, title, ideas)
+        except summaries.ModelUnavailable as error:
+            log.warning("summary %s: the model did not answer (%s)", summary.id, error)
+            sentences, model, prompt = [], current_app.config.get("SUMMARY_MODEL", ""), ""
+            summary.error = _("Le modèle n’a pas répondu (%(reason)s).", reason=str(error))
+        summary.sentences, summary.model, summary.prompt = sentences, model, prompt
+        summary.method = _("Génératif : %(model)s, chaque phrase citant ses idées",
+                           model=model)
+        log.info("summary %s written by %s from %s ideas", summary.id, model, len(ideas))
+    summary.computed_at = utcnow()
+    db.session.flush()
+    return len(summary.sentences)
+
+
+def validate_summary(user: User, summary: Summary) -> Summary:
+    """Publish the summary (it replaces the one validated before for the same target)."""
+    _curator(user, db.session.get(Challenge, summary.challenge_id))
+    if summary.computed_at is None:
+        raise Refused(_("Ce résumé est encore en cours de calcul."))
+    if not summary.sentences:
+        raise Refused(_("Ce résumé est vide : il n’y a rien à publier."))
+    same_target = (Summary.topic_id.is_(None) if summary.topic_id is None
+                   else Summary.topic_id == summary.topic_id)
+    db.session.execute(update(Summary).where(
+        Summary.challenge_id == summary.challenge_id, same_target, Summary.id != summary.id)
+        .values(validated_at=None, validated_by_id=None))
+    summary.validated_at, summary.validated_by_id = utcnow(), user.id
+    db.session.flush()
+    record(user, "summary.validate", summary, challenge_id=summary.challenge_id)
+    return summary
+
+
+def discard_summary(user: User, summary: Summary) -> None:
+    _curator(user, db.session.get(Challenge, summary.challenge_id))
+    record(user, "summary.discard", summary, challenge_id=summary.challenge_id)
+    db.session.delete(summary)
+    db.session.flush()
+
+
+def summaries_of(challenge: Challenge, validated_only: bool) -> list[Summary]:
+    query = select(Summary).where(Summary.challenge_id == challenge.id)
+    if validated_only:
+        query = query.where(Summary.validated_at.is_not(None))
+    return list(db.session.scalars(query.order_by(Summary.id.desc())))

@@ -52,10 +52,16 @@ def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
     working = ops.topics_of_run(done) if done else []
     earlier = [t for t in published if done is None or t.run_id != done.id] if agent else []
     shown = published if not agent else working + earlier
+    summaries = ops.summaries_of(challenge, validated_only=not agent)
+    by_target: dict[int | None, list] = {}
+    for summary in summaries:  # newest first; citizens see the validated one only
+        by_target.setdefault(summary.topic_id, []).append(summary)
+    cited = {i for s in summaries for sentence in s.sentences for i in sentence["idea_ids"]}
     return render_template(
         "topics/page.html", challenge=challenge, agent=agent, published=published,
         run=run, done=done, working=working, earlier=earlier,
-        ideas=_ideas(i for t in shown for i in t.representative),
+        ideas=_ideas({i for t in shown for i in t.representative} | cited),
+        summaries=by_target, generative=ops.generative_configured(),
         method=clustering.describe(done.params) if done else None,
         duplicates=count_rows(ops.open_duplicates(challenge)) if agent else 0,
         errors=errors or {}, typed=typed or {}, max_label=MAX_LABEL,
@@ -183,6 +189,53 @@ def make_theme(slug: str, topic_id: int):
                         name=theme.name, count=format_number(given))
 
     return _act(slug, topic_id, act)
+
+
+@bp.route("/defis/<slug>/sujets/resumer", methods=["POST"])
+@login_required
+def summarise(slug: str):
+    from consult.topics.models import SummaryKind
+
+    challenge = _posted(slug)
+    topic_id = parse_id(request.form.get("topic"))
+    topic = _topic(challenge, topic_id) if topic_id else None
+    try:
+        kind = SummaryKind(request.form.get("kind", "extractive"))
+    except ValueError:
+        abort(400)
+    try:
+        ops.request_summary(person(), challenge, topic, kind)
+    except Refused as refused:
+        return _refused(challenge, refused, str(topic_id or "challenge"))
+    flash(_("Le résumé se calcule en arrière-plan : relisez-le avant de le publier."),
+          "success")
+    return redirect(url_for("topics.page", slug=slug,
+                            _anchor=f"sujet-{topic_id}" if topic_id else "resumes"))
+
+
+@bp.route("/defis/<slug>/sujets/resumes/<int:summary_id>", methods=["POST"])
+@login_required
+def decide_summary(slug: str, summary_id: int):
+    from consult.topics.models import Summary
+
+    challenge = _posted(slug)
+    summary = db.session.get(Summary, summary_id)
+    if summary is None or summary.challenge_id != challenge.id:
+        abort(404)
+    decision = request.form.get("decision")
+    if decision not in {"validate", "discard"}:
+        abort(400)
+    key = str(summary.topic_id or "challenge")
+    try:
+        if decision == "validate":
+            ops.validate_summary(person(), summary)
+        else:
+            ops.discard_summary(person(), summary)
+    except Refused as refused:
+        return _refused(challenge, refused, key)
+    flash(_("Résumé publié : chaque phrase renvoie à l’idée qu’elle cite.")
+          if decision == "validate" else _("Résumé écarté."), "success")
+    return redirect(url_for("topics.page", slug=slug))
 
 
 @bp.route("/defis/<slug>/doublons")

@@ -1,10 +1,10 @@
 """Emerging topics of a challenge: each computation (fingerprint, method, parameters),
-its topics as agents edit them, the ideas of each, and the duplicate candidates it
-proposes to moderators (issue 22).
+its topics as agents edit them, the ideas of each, the duplicate candidates it proposes
+to moderators, and the summaries agents validate (issue 22).
 
 Revision ID: 0029
 Revises: 0028
-Create Date: 2026-12-03 23:39:22.427927
+Create Date: 2026-12-03 23:49:31.369015
 """
 
 from __future__ import annotations
@@ -87,6 +87,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_duplicate_candidates_idea_b_id'), ['idea_b_id'], unique=False)
         batch_op.create_index('ix_duplicate_candidates_queue', ['challenge_id', 'status', 'similarity'], unique=False)
 
+    op.create_table('summaries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=False),
+    sa.Column('topic_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.Enum('extractive', 'generative', name='summary_kind', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('sentences', sa.JSON(), nullable=False),
+    sa.Column('method', sa.String(length=300), nullable=False),
+    sa.Column('input_hash', sa.String(length=64), nullable=False),
+    sa.Column('model', sa.String(length=200), nullable=False),
+    sa.Column('prompt', sa.Text(), nullable=False),
+    sa.Column('error', sa.String(length=300), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=True),
+    sa.Column('validated_by_id', sa.Integer(), nullable=True),
+    sa.Column('validated_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_summaries_challenge_id_challenges'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_summaries_requested_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], name=op.f('fk_summaries_topic_id_topics'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['validated_by_id'], ['users.id'], name=op.f('fk_summaries_validated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summaries'))
+    )
+    with op.batch_alter_table('summaries', schema=None) as batch_op:
+        batch_op.create_index('ix_summaries_challenge', ['challenge_id', 'topic_id'], unique=False)
+
     op.create_table('topic_ideas',
     sa.Column('topic_id', sa.Integer(), nullable=False),
     sa.Column('idea_id', sa.Integer(), nullable=False),
@@ -105,6 +130,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_topic_ideas_idea_id'))
 
     op.drop_table('topic_ideas')
+    with op.batch_alter_table('summaries', schema=None) as batch_op:
+        batch_op.drop_index('ix_summaries_challenge')
+
+    op.drop_table('summaries')
     with op.batch_alter_table('duplicate_candidates', schema=None) as batch_op:
         batch_op.drop_index('ix_duplicate_candidates_queue')
         batch_op.drop_index(batch_op.f('ix_duplicate_candidates_idea_b_id'))
