@@ -141,6 +141,7 @@ def _blueprints():
     from consult.notifications import personal_data  # noqa: F401  (export and erasure)
     from consult.notifications import views as notifications_views
     from consult.opendata import views as opendata_views
+    from consult.opinions import views as opinions_views
     from consult.organisations import views as organisations_views
     from consult.pairwise import views as pairwise_views
     from consult.site import views as site_views
@@ -155,5 +156,6 @@ def _blueprints():
                                      events_views, labs_views, identity_views,
                                      dashboard_views, opendata_views, surveys_views,
                                      pairwise_views, statements_views, topics_views,
+                                     opinions_views,
                                      api_blueprint,
                                      api_token_views)]

@@ -143,6 +143,7 @@ def _mail_loop(once: bool, interval: float) -> None:
         announce_phase_changes,
         mail_important_notifications,
     )
+    from consult.opinions.operations import send_opinion_reminders
 
     next_phase_check = 0.0
     while True:
@@ -150,6 +151,7 @@ def _mail_loop(once: bool, interval: float) -> None:
             if time.monotonic() >= next_phase_check:
                 announce_phase_changes()
                 send_reminders()
+                send_opinion_reminders()
                 next_phase_check = time.monotonic() + 60
             mail_important_notifications()
             sent = deliver_outbox()

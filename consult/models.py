@@ -39,6 +39,7 @@ from consult.labs.models import (  # noqa: F401
     Solution,
 )
 from consult.notifications.models import Follow, Notification  # noqa: F401
+from consult.opinions.models import OpinionRequest  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from consult.pairwise.models import PairShown, PairwiseScore, PairwiseVote  # noqa: F401
 from consult.statements.models import OpinionReport, Statement, StatementVote  # noqa: F401

@@ -35,7 +35,7 @@ LAYERS = [
     {"briefs"},
     {"events"},
     {"codesign"},
-    {"surveys", "pairwise", "statements", "topics"},
+    {"surveys", "pairwise", "statements", "topics", "opinions"},
     {"labs"},
     {"notifications"},
     {"dashboard", "opendata", "site", "api", "demo", "demo_participation", "backup", "cli",

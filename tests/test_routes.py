@@ -261,6 +261,11 @@ ROUTES = {
     "topics.summarise": ("/defis/{challenge}/sujets/resumer", None, POST_AGENT_OF_A),
     "topics.decide_summary": ("/defis/{challenge}/sujets/resumes/{summary}", None,
                               POST_AGENT_OF_A),
+    "opinions.ask": ("/idees/{idea}/avis", AGENT_OF_A, POST_AGENT_OF_A),
+    "opinions.index": ("/avis", (LOGIN, 403, 200, 200, 200, 403), None),  # agents
+    "opinions.show": ("/avis/{opinion}", (LOGIN, 403, 200, 200, 200, 200),
+                      (LOGIN, 403, OK, 403, 403, 403)),
+    "opinions.act": ("/avis/{opinion}/citer", None, (LOGIN, 403, 403, OK, OK, OK)),
     "topics.duplicates": ("/defis/{challenge}/doublons", AGENT_OF_A, None),
     "topics.resolve_duplicate": ("/defis/{challenge}/doublons/{candidate}", None,
                                  POST_AGENT_OF_A),
@@ -396,6 +401,12 @@ def world():
 
     summary = Summary(challenge_id=challenge.id, kind="extractive")
     db.session.add(summary)
+    from consult.opinions.models import OpinionRequest
+
+    opinion = OpinionRequest(idea_id=idea.id, challenge_id=challenge.id,
+                             asked_organisation_id=org_b.id, question="Conforme ?",
+                             deadline=(utcnow() + timedelta(days=5)).date())
+    db.session.add(opinion)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
@@ -408,6 +419,7 @@ def world():
               "submitted": submitted.id, "membership_request": membership_request.id,
               "registration": registration.id, "org_b_id": org_b.id, "topic": topic.id,
               "candidate": candidate.id, "summary": summary.id,
+              "opinion": opinion.id,
               **lab_values}
     return people, values
 

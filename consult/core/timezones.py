@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -19,3 +19,8 @@ def local_to_utc(value: datetime) -> datetime:
 
 def utc_to_local(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC).astimezone(_zone()).replace(tzinfo=None)
+
+
+def today_in_paris() -> date:
+    """Today's date where the platform's people are (its time zone)."""
+    return utc_to_local(datetime.now(UTC).replace(tzinfo=None)).date()

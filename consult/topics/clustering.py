@@ -40,7 +40,7 @@ METHOD = "tfidf-nmf"
 DUPLICATE_SIMILARITY = 0.6  # the cosine from which two ideas are proposed as duplicates
 NEIGHBOURS = 3  # candidate pairs per idea at most (its closest)
 MAX_DUPLICATES = 50_000
-CHUNK = 500  # rows compared at once
+CHUNK = 200  # rows compared at once (a 200 × 20,000 block of similarities at most)
 VERSION = 1  # of this module's processing: part of the parameters kept
 
 @dataclass
@@ -112,9 +112,12 @@ def near_duplicates(matrix, ids: np.ndarray, groups: np.ndarray,
         members = np.flatnonzero(groups == group)
         block = matrix[members]
         for start in range(0, len(members), CHUNK):
-            product = (block[start:start + CHUNK] @ block.T).tocoo()
+            product = block[start:start + CHUNK] @ block.T
+            product.data[product.data < threshold - 1e-6] = 0
+            product.eliminate_zeros()
+            product = product.tocoo()
             rows = product.row + start
-            keep = (product.data >= threshold - 1e-6) & (rows < product.col)
+            keep = rows < product.col
             for row, col, value in zip(rows[keep], product.col[keep], product.data[keep],
                                        strict=True):
                 a, b = int(ids[members[row]]), int(ids[members[col]])
