@@ -105,6 +105,7 @@ def _subscribe() -> None:
 def _blueprints():
     """Import each domain's views (which import its permissions) and return its blueprint."""
     from consult.accounts import views as accounts_views
+    from consult.answers import views as answers_views
     from consult.api import actions as api_actions  # noqa: F401  (writes)
     from consult.api import blueprint as api_blueprint
     from consult.api import docs as api_docs  # noqa: F401  (description and its page)
@@ -156,6 +157,6 @@ def _blueprints():
                                      events_views, labs_views, identity_views,
                                      dashboard_views, opendata_views, surveys_views,
                                      pairwise_views, statements_views, topics_views,
-                                     opinions_views,
+                                     opinions_views, answers_views,
                                      api_blueprint,
                                      api_token_views)]

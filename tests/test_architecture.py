@@ -32,6 +32,7 @@ LAYERS = [
     {"ideas"},
     {"comments"},
     {"moderation"},
+    {"answers"},
     {"briefs"},
     {"events"},
     {"codesign"},

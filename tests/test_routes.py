@@ -266,6 +266,10 @@ ROUTES = {
     "opinions.show": ("/avis/{opinion}", (LOGIN, 403, 200, 200, 200, 200),
                       (LOGIN, 403, OK, 403, 403, 403)),
     "opinions.act": ("/avis/{opinion}/citer", None, (LOGIN, 403, 403, OK, OK, OK)),
+    "topics.answer": ("/defis/{challenge}/sujets/{topic}/repondre", None, POST_AGENT_OF_A),
+    "answers.templates": ("/espace/{org_a}/modeles-de-reponse", AGENT_OF_A, POST_AGENT_OF_A),
+    "answers.template": ("/espace/{org_a}/modeles-de-reponse/{answer_template}", None,
+                         POST_AGENT_OF_A),
     "topics.duplicates": ("/defis/{challenge}/doublons", AGENT_OF_A, None),
     "topics.resolve_duplicate": ("/defis/{challenge}/doublons/{candidate}", None,
                                  POST_AGENT_OF_A),
@@ -407,6 +411,11 @@ def world():
                              asked_organisation_id=org_b.id, question="Conforme ?",
                              deadline=(utcnow() + timedelta(days=5)).date())
     db.session.add(opinion)
+    from consult.answers.models import AnswerTemplate
+
+    answer_template = AnswerTemplate(organisation_id=org_a.id, name="Étude",
+                                     status="under_study", body="Merci.")
+    db.session.add(answer_template)
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
@@ -419,7 +428,7 @@ def world():
               "submitted": submitted.id, "membership_request": membership_request.id,
               "registration": registration.id, "org_b_id": org_b.id, "topic": topic.id,
               "candidate": candidate.id, "summary": summary.id,
-              "opinion": opinion.id,
+              "opinion": opinion.id, "answer_template": answer_template.id,
               **lab_values}
     return people, values
 

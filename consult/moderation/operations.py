@@ -242,7 +242,10 @@ def set_moderation(actor: User, challenge: Challenge, mode: ModerationMode,
          after=[str(mode), threshold])
 
 
-def give_official_answer(actor: User, idea: Idea, status: AnswerStatus, text: str) -> None:
+def give_official_answer(actor: User, idea: Idea, status: AnswerStatus, text: str,
+                         tell_author: bool = True) -> None:
+    """``tell_author`` False: the answer is one of many the author is told of once
+    (answers.operations.answer_many)."""
     _require_moderator(actor, idea.challenge, Action.ANSWER)
     if idea.status != IdeaStatus.PUBLISHED:
         raise Refused(_("On répond à une idée publiée."))
@@ -253,4 +256,5 @@ def give_official_answer(actor: User, idea: Idea, status: AnswerStatus, text: st
     idea.answered_at = utcnow()
     _log(actor, "idea.answer", idea, idea.challenge, text.strip() or None, status=str(status))
     emit(events.idea_answered, idea, status=status)
-    _tell_author(idea, "official_answer", status=str(status.label), text=text.strip())
+    if tell_author:
+        _tell_author(idea, "official_answer", status=str(status.label), text=text.strip())

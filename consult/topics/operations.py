@@ -444,3 +444,52 @@ def summaries_of(challenge: Challenge, validated_only: bool) -> list[Summary]:
     if validated_only:
         query = query.where(Summary.validated_at.is_not(None))
     return list(db.session.scalars(query.order_by(Summary.id.desc())))
+
+
+def answer_topic(user: User, topic: Topic, status: str, body: str,
+                 template_id: int | None = None) -> int:
+    """One official answer to every published idea of the topic (each keeps its own
+    answer record, each author is told once), in a background job; the ideas it will
+    answer. A template of one of the challenge's organisations gives the status and the
+    text when they are not typed."""
+    from consult.answers import operations as answers
+    from consult.answers.models import AnswerTemplate
+    from consult.ideas.models import AnswerStatus
+
+    challenge = topic.challenge
+    _curator(user, challenge)
+    template = db.session.get(AnswerTemplate, template_id) if template_id else None
+    if template_id and (template is None
+                        or template.organisation_id not in challenge.organisation_ids):
+        raise Refused(_("Choisissez un modèle d’une organisation du défi."), "template")
+    status = status or (template.status.value if template else "")
+    body = body.strip() or (template.body if template else "")
+    if status not in {s.value for s in AnswerStatus}:
+        raise Refused(_("Choisissez la réponse donnée à ces idées."), "status")
+    problem = answers.body_problem(body) if body or status == "not_retained" else None
+    if problem:
+        raise Refused(problem, "text")
+    organisation_id = (template.organisation_id if template
+                       else next(iter(challenge.organisation_ids), None))
+    record(user, "topic.answer", topic, challenge_id=challenge.id, status=status)
+    enqueue("topics.answer", user.id, topic.id, status, body, organisation_id)
+    return topic.size
+
+
+@job("topics.answer")
+def answer_topic_job(user_id: int, topic_id: int, status: str, body: str,
+                     organisation_id: int | None) -> dict:
+    from consult.answers import operations as answers
+    from consult.ideas.models import AnswerStatus
+    from consult.organisations.models import Organisation
+
+    user, topic = db.session.get(User, user_id), db.session.get(Topic, topic_id)
+    if user is None or topic is None:
+        return {}
+    ideas = list(db.session.scalars(select(Idea).join(TopicIdea, TopicIdea.idea_id == Idea.id)
+                                    .where(TopicIdea.topic_id == topic_id)
+                                    .order_by(Idea.author_id, Idea.id)))
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    done = answers.answer_many(user, ideas, AnswerStatus(status), body, organisation)
+    log.info("topic %s answered: %s", topic_id, done)
+    return done

@@ -43,6 +43,18 @@ def _ideas(ids) -> dict[int, Idea]:
         Idea.id.in_(ids), Idea.status == IdeaStatus.PUBLISHED))}
 
 
+def _answer_templates(challenge):
+    from consult.answers.operations import templates_for
+
+    return templates_for(challenge.organisation_ids)
+
+
+def _statuses():
+    from consult.ideas.models import AnswerStatus
+
+    return list(AnswerStatus)
+
+
 def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
           typed: dict[str, str] | None = None):
     agent = ops.curate_problem(current_user, challenge) is None
@@ -62,6 +74,8 @@ def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
         run=run, done=done, working=working, earlier=earlier,
         ideas=_ideas({i for t in shown for i in t.representative} | cited),
         summaries=by_target, generative=ops.generative_configured(),
+        answer_templates=_answer_templates(challenge) if agent else [],
+        statuses=_statuses(),
         method=clustering.describe(done.params) if done else None,
         duplicates=count_rows(ops.open_duplicates(challenge)) if agent else 0,
         errors=errors or {}, typed=typed or {}, max_label=MAX_LABEL,
@@ -175,6 +189,23 @@ def publish(slug: str, topic_id: int):
                 else _("Sujet « %(label)s » retiré de la page publique.", label=topic.label))
 
     return _act(slug, topic_id, act)
+
+
+@bp.route("/defis/<slug>/sujets/<int:topic_id>/repondre", methods=["POST"])
+@login_required
+def answer(slug: str, topic_id: int):
+    typed = {f"{name}-{topic_id}": request.form.get(name, "")
+             for name in ("status", "text", "template")}
+
+    def act(topic):
+        count = ops.answer_topic(person(), topic, request.form.get("status", ""),
+                                 request.form.get("text", ""),
+                                 parse_id(request.form.get("template")))
+        return ngettext("La réponse part vers l’idée du sujet ; son auteur est prévenu.",
+                        "La réponse part vers les %(count)s idées du sujet ; chaque auteur "
+                        "est prévenu une fois.", count, count=format_number(count))
+
+    return _act(slug, topic_id, act, typed)
 
 
 @bp.route("/defis/<slug>/sujets/<int:topic_id>/theme", methods=["POST"])

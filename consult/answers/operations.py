@@ -1,0 +1,151 @@
+"""Answer templates (their placeholders checked once, when saved) and one answer given
+to many ideas. Who may: the organisation's agents for its templates; the challenge's
+moderators for answers (moderation.operations.give_official_answer, asked per idea)."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from consult.accounts.models import User
+from consult.answers.models import MAX_BODY, MAX_NAME, AnswerTemplate
+from consult.core.errors_domain import Refused, refusable
+from consult.core.events import record
+from consult.core.text import has_forbidden_characters
+from consult.core.timezones import today_in_paris
+from consult.db import db, utcnow
+from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
+from consult.moderation import operations as moderation
+from consult.organisations.models import Organisation
+
+# The placeholders a template may use, and what each becomes for an idea
+PLACEHOLDERS = ("titre", "auteur", "defi", "organisation", "date")
+
+
+def placeholder_values(idea: Idea, organisation: Organisation | None) -> dict[str, str]:
+    return {"titre": idea.title, "auteur": idea.author.display_name if idea.author else "",
+            "defi": idea.challenge.title, "organisation": organisation.name if organisation
+            else "", "date": format_date(today_in_paris(), "long")}
+
+
+def body_problem(body: str) -> str | None:
+    body = (body or "").strip()
+    if not body:
+        return _("Écrivez le texte de la réponse.")
+    if len(body) > MAX_BODY:
+        return _("%(max)s caractères au plus.", max=MAX_BODY)
+    if has_forbidden_characters(body):
+        return _("Ce champ contient un caractère invisible non autorisé (caractère de "
+                 "contrôle) : retirez-le.")
+    known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+    try:
+        fields = [field for _text, field, _spec, _conv in string.Formatter().parse(body)]
+    except ValueError:
+        return _("Une accolade est seule : écrivez {{ et }} pour une accolade, ou une "
+                 "variable entre accolades (%(known)s).", known=known)
+    unknown = [f for f in fields if f is not None and f not in PLACEHOLDERS]
+    if unknown:
+        return _("Variable inconnue : {%(name)s}. Variables possibles : %(known)s.",
+                 name=unknown[0], known=known)
+    return None
+
+
+def template_problems(organisation: Organisation, name: str, status: str, body: str,
+                      template: AnswerTemplate | None = None) -> dict[str, str]:
+    """Every problem of a template at once, by field."""
+    problems: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        problems["name"] = _("Donnez un nom au modèle.")
+    elif len(name) > MAX_NAME:
+        problems["name"] = _("%(max)s caractères au plus.", max=MAX_NAME)
+    elif db.session.scalar(select(AnswerTemplate.id).where(
+            AnswerTemplate.organisation_id == organisation.id, AnswerTemplate.name == name,
+            AnswerTemplate.id != (template.id if template else 0))):
+        problems["name"] = _("Un modèle porte déjà ce nom.")
+    if status not in {s.value for s in AnswerStatus}:
+        problems["status"] = _("Choisissez la réponse que ce modèle donne.")
+    problem = body_problem(body)
+    if problem:
+        problems["body"] = problem
+    return problems
+
+
+def may_manage(user: Any, organisation: Organisation) -> bool:
+    """Whoever may open the organisation's workspace (its agents; the platform's admins)."""
+    from consult.core.security import Permission, can
+
+    return bool(getattr(user, "is_authenticated", False)
+                and can(user, Permission.VIEW_ORGANISATION_WORKSPACE, organisation))
+
+
+def save_template(user: User, organisation: Organisation, name: str, status: str, body: str,
+                  template: AnswerTemplate | None = None) -> AnswerTemplate:
+    if not may_manage(user, organisation):
+        raise Refused(_("Seuls les agents de l’organisation gèrent ses modèles."))
+    if template is not None and template.organisation_id != organisation.id:
+        raise Refused(_("Ce modèle est celui d’une autre organisation."))
+    problems = template_problems(organisation, name, status, body, template)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise Refused(message, field)
+    if template is None:
+        template = AnswerTemplate(organisation_id=organisation.id)
+        db.session.add(template)
+    template.name, template.status = name.strip(), AnswerStatus(status)
+    template.body, template.updated_at = body.strip(), utcnow()
+    db.session.flush()
+    record(user, "answer_template.save", template, organisation_id=organisation.id)
+    return template
+
+
+def delete_template(user: User, template: AnswerTemplate) -> None:
+    organisation = db.session.get(Organisation, template.organisation_id)
+    if not may_manage(user, organisation):
+        raise Refused(_("Seuls les agents de l’organisation gèrent ses modèles."))
+    record(user, "answer_template.delete", template, organisation_id=organisation.id)
+    db.session.delete(template)
+    db.session.flush()
+
+
+def templates_for(organisation_ids: Iterable[int]) -> list[AnswerTemplate]:
+    ids = list(organisation_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(AnswerTemplate).where(
+        AnswerTemplate.organisation_id.in_(ids)).order_by(AnswerTemplate.name)))
+
+
+def render(body: str, idea: Idea, organisation: Organisation | None) -> str:
+    return body.format(**placeholder_values(idea, organisation))
+
+
+def answer_many(user: User, ideas: list[Idea], status: AnswerStatus, body: str,
+                organisation: Organisation | None = None) -> dict[str, int]:
+    """The same answer (its placeholders filled for each idea) to every published idea
+    of ``ideas``: each keeps its own answer record; each author is told once, on their
+    first idea. An idea refused (its challenge's phase…) is left as it was and counted."""
+    problem = body_problem(body) if body.strip() else None
+    if problem:
+        raise Refused(problem, "text")
+    answered, refused, told = 0, 0, set()
+    for idea in ideas:
+        if idea.status != IdeaStatus.PUBLISHED:
+            continue
+        first = idea.author_id not in told
+        try:
+            with refusable():
+                moderation.give_official_answer(
+                    user, idea, status, render(body, idea, organisation) if body else "",
+                    tell_author=first)
+        except Refused:
+            refused += 1
+            continue
+        answered += 1
+        told.add(idea.author_id)
+    return {"answered": answered, "refused": refused, "authors": len(told)}
