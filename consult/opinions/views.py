@@ -27,11 +27,13 @@ from consult.organisations.queries import agent_organisation_ids
 def _date(value: str) -> date | None:
     """« 2026-12-24 » (the date field) or « 24/12/2026 » (typed by hand)."""
     value = (value or "").strip()
+    if len(value) > 10:
+        return None
     for parse in (lambda v: date.fromisoformat(v),
                   lambda v: date(*reversed([int(p) for p in v.split("/")]))):
         try:
             return parse(value)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # « 99999999999999999999 »
             continue
     return None
 

@@ -132,3 +132,13 @@ def test_reminders_delays_and_strangers():
     ops.withdraw(asker, soon)
     assert soon.status == OpinionStatus.WITHDRAWN
     assert ops.asked_of(UserFactory()) == []
+
+
+def test_a_deadline_no_calendar_holds_is_a_clear_error_not_a_500(client):
+    _challenge, idea, _other, _owner, legal, asker, _lawyer = _world()
+    login(client, asker)
+    for typed in ("99999999999999999999", "99/99/99999", "1/2", "31/02/2027", "2027-13-01"):
+        answer = post_form(client, f"/idees/{idea.id}/avis", {
+            "organisation": str(legal.id), "question": "Est-ce conforme au règlement ?",
+            "deadline": typed})
+        assert answer.status_code == 422 and "Date illisible" in answer.text, typed
