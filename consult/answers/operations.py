@@ -64,6 +64,9 @@ def template_problems(organisation: Organisation, name: str, status: str, body: 
         problems["name"] = _("Donnez un nom au modèle.")
     elif len(name) > MAX_NAME:
         problems["name"] = _("%(max)s caractères au plus.", max=MAX_NAME)
+    elif has_forbidden_characters(name):  # (before PostgreSQL sees a NUL byte)
+        problems["name"] = _("Ce champ contient un caractère invisible non autorisé "
+                             "(caractère de contrôle) : retirez-le.")
     elif db.session.scalar(select(AnswerTemplate.id).where(
             AnswerTemplate.organisation_id == organisation.id, AnswerTemplate.name == name,
             AnswerTemplate.id != (template.id if template else 0))):

@@ -97,3 +97,13 @@ def test_one_answer_for_a_whole_topic_each_author_told_once(client):
     # a stranger may not answer a topic
     login(client, UserFactory())
     assert post_form(client, base, {"status": "selected"}).status_code == 403
+
+
+def test_a_control_character_in_a_template_is_refused_on_its_field(client):
+    organisation = OrganisationFactory()
+    agent = agent_of(organisation)
+    db.session.commit()
+    login(client, agent)
+    answer = post_form(client, f"/espace/{organisation.slug}/modeles-de-reponse",
+                       {"name": "abc\x00def", "status": "under_study", "body": "a\x00b"})
+    assert answer.status_code == 422 and "caractère invisible" in answer.text
