@@ -6,7 +6,7 @@ published: never what the method proposed alone."""
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.api.blueprint import bp
 from consult.api.schemas import Utc
@@ -62,11 +62,16 @@ def topics(challenge_id: int):
         .order_by(Topic.size.desc(), Topic.id)))
     runs = {run.id: run for run in db.session.scalars(select(TopicRun).where(
         TopicRun.id.in_({t.run_id for t in rows})))} if rows else {}
-    members: dict[int, list[int]] = {}
-    for topic in rows:
-        members[topic.id] = list(db.session.scalars(
-            select(TopicIdea.idea_id).where(TopicIdea.topic_id == topic.id)
-            .order_by(TopicIdea.weight.desc(), TopicIdea.idea_id).limit(MAX_IDEAS)))
+    members: dict[int, list[int]] = {topic.id: [] for topic in rows}
+    if rows:  # every topic's ideas in one query, heaviest first, at most MAX_IDEAS each
+        ranked = select(TopicIdea.topic_id, TopicIdea.idea_id, func.row_number().over(
+            partition_by=TopicIdea.topic_id,
+            order_by=(TopicIdea.weight.desc(), TopicIdea.idea_id)).label("rank")).where(
+            TopicIdea.topic_id.in_(members)).subquery()
+        for topic_id, idea_id in db.session.execute(
+                select(ranked.c.topic_id, ranked.c.idea_id).where(ranked.c.rank <= MAX_IDEAS)
+                .order_by(ranked.c.topic_id, ranked.c.rank)):
+            members[topic_id].append(idea_id)
     return TopicsOut(challenge_id=found.id, topics=[TopicOut(
         id=t.id, label=t.label, words=t.words, size=t.size, supports=t.supports,
         representative_ideas=t.representative, ideas=members[t.id], theme_id=t.theme_id,

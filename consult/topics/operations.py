@@ -266,9 +266,16 @@ def make_theme(user: User, topic: Topic) -> tuple[Theme, int]:
 
 
 def published_topics(challenge: Challenge) -> list[Topic]:
-    return list(db.session.scalars(select(Topic).where(
-        Topic.challenge_id == challenge.id, Topic.published_at.is_not(None))
-        .order_by(Topic.size.desc(), Topic.id)))
+    """The challenge's published topics, largest first (asked once per request: the
+    challenge page's filter and its topics section both show them)."""
+    from flask import g, has_request_context
+
+    memo = g.setdefault("consult_published_topics", {}) if has_request_context() else {}
+    if challenge.id not in memo:
+        memo[challenge.id] = list(db.session.scalars(select(Topic).where(
+            Topic.challenge_id == challenge.id, Topic.published_at.is_not(None))
+            .order_by(Topic.size.desc(), Topic.id)))
+    return memo[challenge.id]
 
 
 def topics_of_run(run: TopicRun) -> list[Topic]:
