@@ -145,6 +145,7 @@ def _blueprints():
     from consult.opinions import views as opinions_views
     from consult.organisations import views as organisations_views
     from consult.pairwise import views as pairwise_views
+    from consult.representativeness import views as representativeness_views
     from consult.site import views as site_views
     from consult.statements import views as statements_views
     from consult.surveys import pages as _survey_pages  # noqa: F401  (challenge, brief)
@@ -158,5 +159,6 @@ def _blueprints():
                                      dashboard_views, opendata_views, surveys_views,
                                      pairwise_views, statements_views, topics_views,
                                      opinions_views, answers_views,
+                                     representativeness_views,
                                      api_blueprint,
                                      api_token_views)]

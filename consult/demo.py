@@ -20,6 +20,11 @@ CITIZENS = [
     ("Mamadou", "95"), ("Chloé", "13"), ("Hugo", "59"), ("Inès", "33"),
     ("Nathan", "31"), ("Léa", "95"), ("Karim", "93"), ("Manon", "44"),
 ]
+# what some of them declared in their profile (representativeness): the rest said nothing
+DECLARED = {"Camille": ("40_59", "f"), "Yasmine": ("20_39", "f"), "Théo": ("20_39", "m"),
+            "Louise": ("60_74", "f"), "Mamadou": ("40_59", "m"), "Chloé": ("20_39", "f"),
+            "Hugo": ("20_39", "m"), "Inès": ("40_59", "f"), "Léa": ("20_39", "f"),
+            "Karim": ("40_59", "m")}
 
 
 def _departement(code: str) -> Territory | None:
@@ -48,7 +53,9 @@ def _demo_hash() -> str:
 def load_demo() -> dict[str, int]:
     admin = _person("admin@demo.consult.example", "Administratrice de la plateforme",
                     is_platform_admin=True)
-    citizens = [_person(f"{search_key(name)}@demo.consult.example", name, dep)
+    citizens = [_person(f"{search_key(name)}@demo.consult.example", name, dep,
+                        age_band=DECLARED.get(name, (None, None))[0],
+                        gender=DECLARED.get(name, (None, None))[1])
                 for name, dep in CITIZENS]
     db.session.flush()
     val_doise = _departement("95")

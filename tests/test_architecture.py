@@ -36,7 +36,7 @@ LAYERS = [
     {"briefs"},
     {"events"},
     {"codesign"},
-    {"surveys", "pairwise", "statements", "topics", "opinions"},
+    {"surveys", "pairwise", "statements", "topics", "opinions", "representativeness"},
     {"labs"},
     {"notifications"},
     {"dashboard", "opendata", "site", "api", "demo", "demo_participation", "backup", "cli",

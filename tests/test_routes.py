@@ -252,6 +252,7 @@ ROUTES = {
     # emerging topics: citizens read the published ones, agents of A work them
     "api.topics": ("/api/v1/challenges/{challenge_id}/topics", PUBLIC, None),
     "topics.page": ("/defis/{challenge}/sujets", PUBLIC, None),
+    "representativeness.show": ("/defis/{challenge}/representativite", AGENT_OF_A, None),
     "topics.compute": ("/defis/{challenge}/sujets/calculer", None, POST_AGENT_OF_A),
     "topics.rename": ("/defis/{challenge}/sujets/{topic}/renommer", None, POST_AGENT_OF_A),
     "topics.merge": ("/defis/{challenge}/sujets/{topic}/fusionner", None, POST_AGENT_OF_A),

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from consult.accounts.models import AgeBand, Gender
 from consult.core.forms import AcceptablePassword, ConsultForm, email_address, length, required
 from consult.territories.forms import TerritoryField
 
@@ -53,11 +54,26 @@ class ProfileForm(ConsultForm):
         description=_l("Votre commune ou votre département, par exemple « Cergy (95) » ou "
                        "« 93 ». Il n'est jamais affiché ; il sert aux statistiques "
                        "par territoire."))
+    age_band = SelectField(
+        _l("Tranche d’âge (facultatif)"), choices=[], default="",
+        description=_l("Jamais affichée ; comptée seulement avec les autres, pour savoir qui "
+                       "participe et qui manque."))
+    gender = SelectField(_l("Genre (facultatif)"), choices=[], default="",
+                         description=_l("Jamais affiché ; compté seulement avec les autres."))
     locale = SelectField(_l("Langue"), choices=LOCALE_CHOICES)
     digest_opt_in = BooleanField(_l("Recevoir un résumé quotidien par e-mail de ce que je suis"))
     important_mail = BooleanField(_l("Recevoir aussi par e-mail les nouvelles importantes : "
                                      "résultats des défis auxquels j’ai participé, place "
                                      "libérée pour une séance"))
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unsaid = [SelectChoice("", _l("Je préfère ne pas répondre"))]
+        self.age_band.choices = unsaid + [SelectChoice(b.value, b.label) for b in AgeBand]
+        self.gender.choices = unsaid + [SelectChoice(g.value, g.label) for g in Gender]
+        for unanswered in (self.age_band, self.gender):  # None on the account, or absent
+            unanswered.data = str(unanswered.data) if unanswered.data is not None else ""
 
 
 class DeleteAccountForm(ConsultForm):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -7,10 +8,44 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.db import Base, utcnow
+from consult.db import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from consult.territories.models import Territory
+
+
+class AgeBand(enum.StrEnum):
+    """The INSEE's broad age groups (« grandes classes d'âge »), so that the people who
+    take part can be compared with the population (representativeness)."""
+
+    UNDER_20 = "0_19"
+    FROM_20 = "20_39"
+    FROM_40 = "40_59"
+    FROM_60 = "60_74"
+    FROM_75 = "75_plus"
+
+    @property
+    def label(self) -> str:
+        from flask_babel import gettext as _
+
+        return {"0_19": _("moins de 20 ans"), "20_39": _("20 à 39 ans"),
+                "40_59": _("40 à 59 ans"), "60_74": _("60 à 74 ans"),
+                "75_plus": _("75 ans ou plus")}[self.value]
+
+
+class Gender(enum.StrEnum):
+    """As the person describes themself; only « femme » and « homme » can be compared
+    with the INSEE's figures, which know two sexes."""
+
+    WOMAN = "f"
+    MAN = "m"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        from flask_babel import gettext as _
+
+        return {"f": _("femme"), "m": _("homme"), "other": _("autre réponse")}[self.value]
 
 
 class User(UserMixin, Base):
@@ -33,6 +68,10 @@ class User(UserMixin, Base):
     display_name: Mapped[str] = mapped_column(String(80))
     territory_id: Mapped[int | None] = mapped_column(
         ForeignKey("territories.id", ondelete="SET NULL"))
+    # declared only if the person wishes, never shown: who takes part, against the
+    # population (consult.representativeness)
+    age_band: Mapped[AgeBand | None] = mapped_column(enum_type(AgeBand, "age_band", 8))
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, "gender", 8))
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     email_confirmed_at: Mapped[datetime | None]
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)

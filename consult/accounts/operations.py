@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from consult.accounts.models import AuthSession, User
+from consult.accounts.models import AgeBand, AuthSession, Gender, User
 from consult.accounts.personal_data import ERASERS, SECTIONS, iso, section
 from consult.core.outbox import OutboxMessage, queue_mail, render_mail
 from consult.core.passwords import hash_password, needs_rehash, verify_password
@@ -187,9 +187,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def update_profile(user: User, *, display_name: str, territory_id: int | None, locale: str,
-                   digest_opt_in: bool, important_mail: bool = True) -> None:
+                   digest_opt_in: bool, important_mail: bool = True,
+                   age_band: str | None = None, gender: str | None = None) -> None:
     user.display_name = display_name.strip()
     user.territory_id = territory_id
+    user.age_band = AgeBand(age_band) if age_band else None
+    user.gender = Gender(gender) if gender else None
     user.locale = locale
     user.digest_opt_in = digest_opt_in
     user.important_mail = important_mail
@@ -203,6 +206,8 @@ def export_personal_data(user: User) -> dict[str, Any]:
         "account": {
             "id": user.id, "email": user.email, "display_name": user.display_name,
             "territory": user.territory.label if user.territory else None,
+            "age_band": user.age_band.value if user.age_band else None,
+            "gender": user.gender.value if user.gender else None,
             "locale": user.locale, "email_confirmed_at": iso(user.email_confirmed_at),
             "digest_opt_in": user.digest_opt_in, "important_mail": user.important_mail,
             "created_at": iso(user.created_at),
@@ -234,6 +239,8 @@ def erase_account(user: User) -> None:
     user.password_hash = None
     user.display_name = ""
     user.territory_id = None
+    user.age_band = None
+    user.gender = None
     user.digest_opt_in = False
     user.last_login_at = None
     user.deleted_at = utcnow()

@@ -178,11 +178,14 @@ def profile():
     form = ProfileForm(obj=current_user)
     if request.method == "GET":
         form.territory.data = current_user.territory.label if current_user.territory else ""
+        form.age_band.data = current_user.age_band.value if current_user.age_band else ""
+        form.gender.data = current_user.gender.value if current_user.gender else ""
     if form.validate_on_submit():
         ops.update_profile(person(), display_name=form.display_name.data,
                            territory_id=form.territory.territory_id,
                            locale=form.locale.data, digest_opt_in=form.digest_opt_in.data,
-                           important_mail=form.important_mail.data)
+                           important_mail=form.important_mail.data,
+                           age_band=form.age_band.data, gender=form.gender.data)
         flash(_("Votre profil est enregistré."), "success")
         return redirect(url_for("accounts.profile"))
     return form_page("accounts/profile.html", form, candidates=form.territory.candidates,

@@ -6,10 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.core.security import Permission, can
+from consult.db import utcnow
 from consult.dashboard import bp, queries
 from consult.dashboard.chart import line_chart
 from consult.events.queries import without_write_up
+from consult.opinions import operations as opinions
 from consult.organisations.queries import organisation_by_slug
+from consult.representativeness.report import representativeness
 
 
 @bp.route("/espace/<slug>/tableau-de-bord")
@@ -27,8 +30,15 @@ def show(slug: str):
           "tableau qui suit."), labels,
         [(_("Idées"), [w.ideas for w in weeks]), (_("Soutiens"), [w.supports for w in weeks]),
          (_("Commentaires"), [w.comments for w in weeks])])
+    challenges = queries.per_challenge(organisation.id)
+    reports = [representativeness(c) for c, _comments in challenges
+               if c.published_at is not None][:10]  # the ten most recent
+    today = utcnow().date()
+    asked = opinions.of_organisation(organisation.id)
+    opinion_delays = {key: opinions.delays(rows, today) for key, rows in asked.items()}
     return render_template("dashboard/show.html", organisation=organisation, weeks=weeks,
-                           chart=chart, challenges=queries.per_challenge(organisation.id),
+                           opinions=asked, opinion_delays=opinion_delays, today=today,
+                           chart=chart, challenges=challenges, reports=reports,
                            answers=queries.answers(organisation.id),
                            moderation=queries.moderation_delays(organisation.id),
                            briefs=queries.briefs_of(organisation.id),

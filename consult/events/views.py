@@ -162,6 +162,10 @@ def new():
     form = EventForm()
     form.programme = programme
     prepare_event_form(form, chosen)
+    if request.method == "GET":  # a link may suggest the challenge and the commune
+        if request.args.get("defi") in {value for value, _label in form.challenge.choices}:
+            form.challenge.data = request.args["defi"]
+        form.commune.data = form.commune.data or (request.args.get("commune") or "")[:120]
     problem = ops.submission_problem(programme) if programme else None
     if problem is None and form.validate_on_submit():
         try:

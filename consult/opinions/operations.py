@@ -201,6 +201,25 @@ def sent_by(user: User) -> list[OpinionRequest]:
                   OpinionRequest.deadline, OpinionRequest.id)))
 
 
+def of_organisation(organisation_id: int) -> dict[str, list[OpinionRequest]]:
+    """An organisation's requests, for its dashboard: those about its challenges
+    (« sent ») and those it was asked (« received »), withdrawn ones aside, pending first
+    and soonest deadline first."""
+    from consult.challenges.models import challenge_organisations
+
+    order = ((OpinionRequest.status == OpinionStatus.PENDING).desc(),
+             OpinionRequest.deadline, OpinionRequest.id)
+    live = OpinionRequest.status != OpinionStatus.WITHDRAWN
+    own = select(challenge_organisations.c.challenge_id).where(
+        challenge_organisations.c.organisation_id == organisation_id)
+    return {
+        "sent": list(db.session.scalars(select(OpinionRequest).where(
+            live, OpinionRequest.challenge_id.in_(own)).order_by(*order))),
+        "received": list(db.session.scalars(select(OpinionRequest).where(
+            live, OpinionRequest.asked_organisation_id == organisation_id).order_by(*order))),
+    }
+
+
 def requests_on(idea: Idea) -> list[OpinionRequest]:
     return list(db.session.scalars(select(OpinionRequest).where(
         OpinionRequest.idea_id == idea.id).order_by(OpinionRequest.id)))
