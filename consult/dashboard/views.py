@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.core.security import Permission, can
-from consult.db import utcnow
 from consult.dashboard import bp, queries
 from consult.dashboard.chart import line_chart
+from consult.db import utcnow
 from consult.events.queries import without_write_up
 from consult.opinions import operations as opinions
 from consult.organisations.queries import organisation_by_slug

@@ -19,9 +19,11 @@ def bar_chart(chart_id: str, dimension: Dimension) -> Markup:
     top = dimension.top_rate or 1.0
     height = TOP * 2 + ROW * len(groups) + 22
     overall = dimension.overall_rate
-    description = _("Participants pour 10 000 habitants dans chaque groupe ; la ligne "
+    per = dimension.per
+    description = _("Participants pour %(per)s habitants dans chaque groupe ; la ligne "
                     "pointillée est le taux de l’ensemble (%(rate)s). Les chiffres sont dans "
-                    "le tableau qui suit.", rate=format_decimal(overall, "#,##0.0"))
+                    "le tableau qui suit.", per=format_decimal(per),
+                    rate=format_decimal(overall * per, "#,##0.0"))
     parts = [f'<svg class="c-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
              f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
              f'xmlns="http://www.w3.org/2000/svg">',
@@ -40,7 +42,7 @@ def bar_chart(chart_id: str, dimension: Dimension) -> Markup:
             css = " c-chart__bar--missing" if missing else ""
             parts.append(f'<rect class="c-chart__bar{css}" x="{LABEL_W}" y="{y + 5}" '
                          f'width="{width:.1f}" height="{ROW - 10}"/>')
-            value = format_decimal(group.rate, "#,##0.0")
+            value = format_decimal(group.rate * per, "#,##0.0")
             if missing:
                 value = _("%(rate)s — manque", rate=value)
             x_text = LABEL_W + width + 6

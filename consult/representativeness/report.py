@@ -25,7 +25,7 @@ from consult.territories.models import Territory, TerritoryKind
 SMALL = 5  # fewer people than this in a group: its count is not shown
 MISSING_BELOW = 0.5  # under half the overall rate: the group is missing
 COMMUNE_FLOOR = 10_000  # communes smaller than this are compared together
-PER = 10_000  # rates are shown per 10 000 inhabitants
+UNITS = (1_000, 10_000, 100_000, 1_000_000)  # rates are shown per one of these
 
 
 @dataclass
@@ -42,14 +42,14 @@ class Group:
 
     @property
     def rate(self) -> float:
-        """Participants per 10 000 inhabitants."""
-        return PER * self.participants / self.population if self.population else 0.0
+        """Participants per inhabitant."""
+        return self.participants / self.population if self.population else 0.0
 
     @property
     def rate_at_most(self) -> float:
         """The highest rate its hidden count allows (the rate itself when shown)."""
         shown = SMALL - 1 if self.suppressed else self.participants
-        return PER * shown / self.population if self.population else 0.0
+        return shown / self.population if self.population else 0.0
 
 
 @dataclass
@@ -68,7 +68,14 @@ class Dimension:
     @property
     def overall_rate(self) -> float:
         population = sum(g.population for g in self.groups)
-        return PER * self.compared / population if population else 0.0
+        return self.compared / population if population else 0.0
+
+    @property
+    def per(self) -> int:
+        """The unit the rates are read in: per 1 000 inhabitants down to per million,
+        the first that gives the highest rate at least 1 (« 2,4 pour 100 000 »)."""
+        top = self.top_rate
+        return next((unit for unit in UNITS if top * unit >= 1), UNITS[-1]) if top else UNITS[1]
 
     @property
     def scored(self) -> list[Group]:

@@ -10,7 +10,7 @@ from consult.accounts.models import AgeBand, Gender
 from consult.challenges.operations import ensure_participation
 from consult.db import db
 from consult.representativeness import reference
-from consult.representativeness.report import PER, representativeness
+from consult.representativeness.report import representativeness
 from consult.territories.models import Territory, TerritoryKind
 from tests.conftest import login, post_form
 from tests.factories import ChallengeFactory, OrganisationFactory, UserFactory, agent_of
@@ -88,7 +88,8 @@ def test_a_departement_challenge_is_compared_by_commune_age_and_gender():
     assert gender.aside == {"autre réponse": 1, "non renseigné": 1}
     expected = min(women.rate, men.rate) / max(women.rate, men.rate)
     assert abs(gender.score - expected) < 1e-9 and 0.8 < gender.score < 1
-    assert abs(women.rate - PER * 6 / women.population) < 1e-9
+    assert abs(women.rate - 6 / women.population) < 1e-9
+    assert gender.per == 1_000_000  # 6 of 668 995 women: « 9,0 pour 1 000 000 »
     assert gender.missing == []
 
 
@@ -157,7 +158,7 @@ def test_the_page_is_for_the_challenge_agents_and_never_shows_small_counts(clien
     assert "Qui manque" in text and 'role="img"' in text and "Pontoise" in text
     assert "moins de 5" in text and "<td>1</td>" not in text  # Pontoise's one person
     assert "16 participants au défi" in text
-    assert "Organiser un événement à Argenteuil" in text
+    assert "Organiser un événement sur ce territoire" in text
     assert "commune=Argenteuil+(95)" in text and f"defi={challenge.id}" in text
     assert "Source : Insee" in text
     # the event form takes the suggestion
