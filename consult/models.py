@@ -1,7 +1,7 @@
 """Imports every model module, so the metadata is complete (Alembic, tests, CLI)."""
 
 from consult.accounts.models import AuthSession, User  # noqa: F401
-from consult.answers.models import AnswerTemplate  # noqa: F401
+from consult.answers.models import AnswerLabel, AnswerTemplate  # noqa: F401
 from consult.audit.models import ActionLog  # noqa: F401
 from consult.briefs.models import Brief, BriefUpdate, Milestone  # noqa: F401
 from consult.challenges.models import (  # noqa: F401

@@ -130,7 +130,7 @@ COMMITTED_TABLES = (  # children first
     "external_identities", "membership_requests",
     "pairwise_votes", "pairwise_pairs", "pairwise_scores",
     "statement_votes", "statements", "opinion_reports",
-    "answer_templates", "opinion_requests",
+    "answer_templates", "answer_labels", "opinion_requests",
     "summaries", "duplicate_candidates", "topic_ideas", "topics", "topic_runs",
     "lab_reuses", "lab_solutions", "lab_scores", "lab_call_jurors", "lab_applications",
     "lab_call_criteria", "lab_calls",

@@ -271,6 +271,9 @@ ROUTES = {
     "answers.templates": ("/espace/{org_a}/modeles-de-reponse", AGENT_OF_A, POST_AGENT_OF_A),
     "answers.template": ("/espace/{org_a}/modeles-de-reponse/{answer_template}", None,
                          POST_AGENT_OF_A),
+    "answers.labels": ("/espace/{org_a}/statuts-de-reponse", AGENT_OF_A, POST_AGENT_OF_A),
+    "answers.delete_label": ("/espace/{org_a}/statuts-de-reponse/{answer_label}", None,
+                             POST_AGENT_OF_A),
     "topics.duplicates": ("/defis/{challenge}/doublons", AGENT_OF_A, None),
     "topics.resolve_duplicate": ("/defis/{challenge}/doublons/{candidate}", None,
                                  POST_AGENT_OF_A),
@@ -412,11 +415,13 @@ def world():
                              asked_organisation_id=org_b.id, question="Conforme ?",
                              deadline=(utcnow() + timedelta(days=5)).date())
     db.session.add(opinion)
-    from consult.answers.models import AnswerTemplate
+    from consult.answers.models import AnswerLabel, AnswerTemplate
 
     answer_template = AnswerTemplate(organisation_id=org_a.id, name="Étude",
                                      status="under_study", body="Merci.")
-    db.session.add(answer_template)
+    answer_label = AnswerLabel(organisation_id=org_a.id, name="Transmise",
+                               status="under_study")
+    db.session.add_all([answer_template, answer_label])
     db.session.flush()
     values = {"org_a_id": org_a.id, "challenge_id": challenge.id, "token": token.id,
               "org_a": org_a.slug, "challenge": challenge.slug, "idea": idea.id,
@@ -430,6 +435,7 @@ def world():
               "registration": registration.id, "org_b_id": org_b.id, "topic": topic.id,
               "candidate": candidate.id, "summary": summary.id,
               "opinion": opinion.id, "answer_template": answer_template.id,
+              "answer_label": answer_label.id,
               **lab_values}
     return people, values
 

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import User
-from consult.answers.models import MAX_BODY, MAX_NAME, AnswerTemplate
+from consult.answers.models import MAX_BODY, MAX_LABEL, MAX_NAME, AnswerLabel, AnswerTemplate
+from consult.core import events
 from consult.core.errors_domain import Refused, refusable
 from consult.core.events import record
 from consult.core.text import has_forbidden_characters
@@ -129,10 +130,12 @@ def render(body: str, idea: Idea, organisation: Organisation | None) -> str:
 
 
 def answer_many(user: User, ideas: list[Idea], status: AnswerStatus, body: str,
-                organisation: Organisation | None = None) -> dict[str, int]:
+                organisation: Organisation | None = None,
+                label: str | None = None) -> dict[str, int]:
     """The same answer (its placeholders filled for each idea) to every published idea
-    of ``ideas``: each keeps its own answer record; each author is told once, on their
-    first idea. An idea refused (its challenge's phase…) is left as it was and counted."""
+    of ``ideas`` and the ideas merged into them: each keeps its own answer record; each
+    author is told once, on their first idea. An idea refused (its challenge's phase…)
+    is left as it was and counted."""
     problem = body_problem(body) if body.strip() else None
     if problem:
         raise Refused(problem, "text")
@@ -140,15 +143,114 @@ def answer_many(user: User, ideas: list[Idea], status: AnswerStatus, body: str,
     for idea in ideas:
         if idea.status != IdeaStatus.PUBLISHED:
             continue
-        first = idea.author_id not in told
         try:
             with refusable():
                 moderation.give_official_answer(
                     user, idea, status, render(body, idea, organisation) if body else "",
-                    tell_author=first)
+                    told=told, label=label)
         except Refused:
             refused += 1
             continue
         answered += 1
-        told.add(idea.author_id)
     return {"answered": answered, "refused": refused, "authors": len(told)}
+
+
+# The organisation's own answer statuses
+
+LABEL_PREFIX = "label-"  # how a form names an organisation's status among the canonical
+
+
+def label_problems(organisation: Organisation, name: str, status: str) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        problems["label_name"] = _("Donnez un nom au statut.")
+    elif len(name) > MAX_LABEL:
+        problems["label_name"] = _("%(max)s caractères au plus.", max=MAX_LABEL)
+    elif has_forbidden_characters(name):
+        problems["label_name"] = _("Ce champ contient un caractère invisible non autorisé "
+                                   "(caractère de contrôle) : retirez-le.")
+    elif name.casefold() in {s.label.casefold() for s in AnswerStatus} or db.session.scalar(
+            select(AnswerLabel.id).where(AnswerLabel.organisation_id == organisation.id,
+                                         AnswerLabel.name == name)):
+        problems["label_name"] = _("Un statut porte déjà ce nom.")
+    if status not in {s.value for s in AnswerStatus}:
+        problems["label_status"] = _("Choisissez le statut commun auquel il correspond.")
+    return problems
+
+
+def save_label(user: User, organisation: Organisation, name: str, status: str) -> AnswerLabel:
+    if not may_manage(user, organisation):
+        raise Refused(_("Seuls les agents de l’organisation gèrent ses statuts."))
+    problems = label_problems(organisation, name, status)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise Refused(message, field)
+    label = AnswerLabel(organisation_id=organisation.id, name=name.strip(),
+                        status=AnswerStatus(status))
+    db.session.add(label)
+    db.session.flush()
+    record(user, "answer_label.save", label, organisation_id=organisation.id)
+    return label
+
+
+def delete_label(user: User, label: AnswerLabel) -> None:
+    """The ideas answered with it keep its text (ideas.answer_label)."""
+    organisation = db.session.get(Organisation, label.organisation_id)
+    if not may_manage(user, organisation):
+        raise Refused(_("Seuls les agents de l’organisation gèrent ses statuts."))
+    record(user, "answer_label.delete", label, organisation_id=organisation.id)
+    db.session.delete(label)
+    db.session.flush()
+
+
+def labels_for(organisation_ids: Iterable[int]) -> list[AnswerLabel]:
+    ids = list(organisation_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(AnswerLabel).where(
+        AnswerLabel.organisation_id.in_(ids)).order_by(AnswerLabel.name)))
+
+
+def status_choices(labels: list[AnswerLabel]) -> list[tuple[str, str]]:
+    """The canonical statuses, then the organisations' own, each saying which canonical
+    status it stands for."""
+    return [(s.value, s.label) for s in AnswerStatus] + [
+        (f"{LABEL_PREFIX}{label.id}", _("%(name)s (%(status)s)", name=label.name,
+                                        status=label.status.label)) for label in labels]
+
+
+def read_status(value: str, labels: list[AnswerLabel]) -> tuple[AnswerStatus, str | None]:
+    """The canonical status and the organisation's label a form's value stands for;
+    ValueError for a value that is neither (a label of another organisation included)."""
+    if value in {s.value for s in AnswerStatus}:
+        return AnswerStatus(value), None
+    for label in labels:
+        if value == f"{LABEL_PREFIX}{label.id}":
+            return label.status, label.name
+    raise ValueError(value)
+
+
+class AnswerOptions:
+    """What an idea's answer form offers: its organisations' templates and statuses,
+    and the draft of the template asked for (its placeholders filled)."""
+
+    def __init__(self, idea: Idea, template_id: int | None):
+        organisations = idea.challenge.organisations
+        self.templates = templates_for(o.id for o in organisations)
+        self.labels = labels_for(o.id for o in organisations)
+        self.choices = status_choices(self.labels)
+        chosen = next((t for t in self.templates if t.id == template_id), None)
+        self.template = chosen
+        self.draft = None
+        if chosen is not None:
+            owner = next(o for o in organisations if o.id == chosen.organisation_id)
+            self.draft = (chosen.status.value, render(chosen.body, idea, owner))
+
+    def read(self, value: str) -> tuple[AnswerStatus, str | None]:
+        return read_status(value, self.labels)
+
+
+@events.answer_form_asked.connect
+def _answer_form_options(idea: Idea, template_id: int | None = None, **_details):
+    return AnswerOptions(idea, template_id)

@@ -307,6 +307,9 @@ class ChallengePatch(Strict):
 class AnswerOut(BaseModel):
     status: AnswerName
     label: str
+    organisation_label: str | None = Field(
+        None, description="The answering organisation's own status, as it read when "
+                          "answered; `status` is the canonical one it stands for")
     text: str | None
     answered_at: Utc | None
 

@@ -95,7 +95,8 @@ def _answer(value: Idea) -> s.AnswerOut | None:
     if value.answer_status is None:
         return None
     return s.AnswerOut(status=value.answer_status.value, label=value.answer_status.label,
-                       text=value.answer_text, answered_at=value.answered_at)
+                       organisation_label=value.answer_label, text=value.answer_text,
+                       answered_at=value.answered_at)
 
 
 def _idea_fields(value: Idea) -> dict:

@@ -44,12 +44,15 @@ lab_request_answered = _events.signal("lab-request-answered")  # sender: request
 application_decided = _events.signal("application-decided")  # sender: application
 membership_requested = _events.signal("membership-requested")  # sender: request (ProConnect)
 membership_decided = _events.signal("membership-decided")  # sender: request
+# Asked, not told: the answer form of an idea asks what the answering organisations
+# offer (their templates, their own statuses, a template's draft); answers replies.
+answer_form_asked = _events.signal("answer-form-asked")  # sender: idea; template_id
 
 EVENTS: tuple[Signal, ...] = (
     acted, idea_submitted, idea_withdrawn, idea_moderated, idea_merged, idea_answered,
     comment_posted, comment_hidden, co_ownership_proposed, results_published,
     brief_changed, session_scheduled, seat_freed, event_listed, event_changed,
-    event_written_up)
+    event_written_up, answer_form_asked)
 
 
 def emit(event: Signal, sender: Any, **details: Any) -> list[Any]:

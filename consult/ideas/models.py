@@ -103,6 +103,9 @@ class Idea(Base):
     answer_status: Mapped[AnswerStatus | None] = mapped_column(
         enum_type(AnswerStatus, "answer_status", 16))
     answer_text: Mapped[str | None] = mapped_column(Text)
+    # the answering organisation's own status, as it read then (answers.AnswerLabel);
+    # answer_status is its canonical one
+    answer_label: Mapped[str | None] = mapped_column(String(80))
     answered_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(Text, default="")  # stemmed words (SQLite FTS5)
     # A random place on a ring, drawn once: each visitor's random order starts at a point

@@ -243,18 +243,31 @@ def set_moderation(actor: User, challenge: Challenge, mode: ModerationMode,
 
 
 def give_official_answer(actor: User, idea: Idea, status: AnswerStatus, text: str,
-                         tell_author: bool = True) -> None:
-    """``tell_author`` False: the answer is one of many the author is told of once
-    (answers.operations.answer_many)."""
+                         told: set[int] | None = None, label: str | None = None) -> None:
+    """Answer ``idea`` and the ideas merged into it (a merged group gets one answer;
+    each idea keeps its own answer record). Each author is told once: ``told`` holds
+    the authors already told when the answer is one of many (answers.answer_many);
+    ``label`` is the organisation's own status (answers.AnswerLabel), ``status`` its
+    canonical one."""
     _require_moderator(actor, idea.challenge, Action.ANSWER)
     if idea.status != IdeaStatus.PUBLISHED:
         raise Refused(_("On répond à une idée publiée."))
     if status == AnswerStatus.NOT_RETAINED and not text.strip():
         raise Refused(_("Expliquez pourquoi l’idée n’est pas retenue."), "text")
-    idea.answer_status = status
-    idea.answer_text = text.strip() or None
-    idea.answered_at = utcnow()
-    _log(actor, "idea.answer", idea, idea.challenge, text.strip() or None, status=str(status))
+    told = set() if told is None else told
+    merged = list(db.session.scalars(select(Idea).where(
+        Idea.merged_into_id == idea.id, Idea.status == IdeaStatus.MERGED).order_by(Idea.id)))
+    now = utcnow()
+    for answered in (idea, *merged):
+        answered.answer_status = status
+        answered.answer_label = (label or "").strip() or None
+        answered.answer_text = text.strip() or None
+        answered.answered_at = now
+        _log(actor, "idea.answer", answered, idea.challenge, text.strip() or None,
+             status=str(status), label=answered.answer_label,
+             **({"group_of": idea.id} if answered is not idea else {}))
+        if answered.author_id not in told:
+            told.add(answered.author_id)
+            _tell_author(answered, "official_answer",
+                         status=answered.answer_label or str(status.label), text=text.strip())
     emit(events.idea_answered, idea, status=status)
-    if tell_author:
-        _tell_author(idea, "official_answer", status=str(status.label), text=text.strip())

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from consult.accounts.sessions import person
@@ -13,7 +14,9 @@ from consult.accounts.views import form_page
 from consult.challenges.models import Challenge, CharterRule, ModerationMode, Theme
 from consult.challenges.queries import challenge_by_slug
 from consult.comments.models import Comment
+from consult.core import events
 from consult.core.errors_domain import Refused, refusable
+from consult.core.events import emit
 from consult.core.http import redirect_back
 from consult.core.params import int_arg, parse_id
 from consult.core.security import Permission, can
@@ -145,17 +148,22 @@ def idea(idea_id: int):
     forms["decision"].set_rules(rules)
     forms["theme"].theme.choices = [SelectChoice("", _("Aucun thème"))] + [
         SelectChoice(str(t.id), t.name) for t in challenge.themes]
+    options = _answer_options(target, parse_id(request.args.get("modele")))
+    if options is not None:
+        forms["answer"].status.choices = [SelectChoice(v, label) for v, label in options.choices]
     if request.method == "GET":
         forms["title"].title.data = target.title
         forms["theme"].theme.data = str(target.theme_id or "")
         if target.answer_status:
-            forms["answer"].status.data = target.answer_status.value
+            forms["answer"].status.data = _answer_value(target, options)
             forms["answer"].text.data = target.answer_text
+        if options is not None and options.draft is not None:  # « partir d'un modèle »
+            forms["answer"].status.data, forms["answer"].text.data = options.draft
     submitted = request.form.get("form")
     form = forms.get(submitted) if request.method == "POST" else None
     if form is not None and form.validate_on_submit():
         try:
-            _apply(submitted, form, target)
+            _apply(submitted, form, target, options)
         except Refused as refusal:
             form.show_refusal(refusal)
         else:
@@ -167,14 +175,33 @@ def idea(idea_id: int):
     duplicates = [i for i in similar_ideas(challenge, target.title, target.body, limit=6)
                   if i.id != target.id]
     return render_template("moderation/idea.html", idea=target, challenge=challenge,
-                           forms=forms, duplicates=duplicates,
+                           forms=forms, duplicates=duplicates, options=options,
+                           merged_count=db.session.scalar(select(func.count()).where(
+                               Idea.merged_into_id == target.id,
+                               Idea.status == IdeaStatus.MERGED)),
                            reports=queries.open_reports("idea", target.id),
                            history=[e for e in queries.moderation_log(challenge, 200)
                                     if e.target_type == "ideas" and e.target_id == target.id],
                            IdeaStatus=IdeaStatus), status
 
 
-def _apply(kind: str, form, target: Idea) -> None:
+def _answer_options(idea: Idea, template_id: int | None):
+    """What the answering organisations offer (answers.operations.AnswerOptions): their
+    templates and own statuses; None when nothing answers (no answers package)."""
+    return next(iter(emit(events.answer_form_asked, idea, template_id=template_id)), None)
+
+
+def _answer_value(idea: Idea, options) -> str:
+    """The form value of the idea's current answer: its organisation's status if it
+    still exists, else the canonical one."""
+    if idea.answer_label and options is not None:
+        for label in options.labels:
+            if label.name == idea.answer_label and label.status == idea.answer_status:
+                return f"label-{label.id}"
+    return idea.answer_status.value
+
+
+def _apply(kind: str, form, target: Idea, options=None) -> None:
     actor = person()
     if kind == "decision":
         _decide(actor, target, form)
@@ -189,8 +216,11 @@ def _apply(kind: str, form, target: Idea) -> None:
             raise Refused(_("Aucune idée ne porte ce numéro."), "kept")
         ops.merge_duplicate(actor, target, kept)
     elif kind == "answer":
-        ops.give_official_answer(actor, target, AnswerStatus(form.status.data),
-                                 form.text.data or "")
+        if options is not None:
+            status, label = options.read(form.status.data)
+        else:
+            status, label = AnswerStatus(form.status.data), None
+        ops.give_official_answer(actor, target, status, form.text.data or "", label=label)
 
 
 @bp.route("/moderation/commentaires/<int:comment_id>", methods=["POST"])

@@ -128,8 +128,9 @@ def _idea_rows(scope: Challenge | None) -> Iterator[list[Any]]:
         yield [i.id, i.challenge_id, i.title, i.body, i.author.public_name,
                i.theme.name if i.theme else "", i.territory.code if i.territory else "",
                i.territory.name if i.territory else "", i.supports_count, i.comments_count,
-               i.answer_status.value if i.answer_status else "", i.answer_text or "",
-               i.answered_at, i.published_at, _url("ideas.show", idea_id=i.id)]
+               i.answer_status.value if i.answer_status else "", i.answer_label or "",
+               i.answer_text or "", i.answered_at, i.published_at,
+               _url("ideas.show", idea_id=i.id)]
 
 
 def _comment_rows(scope: Challenge | None) -> Iterator[list[Any]]:
@@ -236,6 +237,10 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
                 Column("commentaires", "integer", _l("Commentaires publiés")),
                 Column("reponse_statut", "string", _l("Réponse officielle (under_study, selected, "
                         "not_retained, implemented)")),
+                Column("reponse_libelle", "string", _l("Statut propre à l'organisation qui "
+                        "a répondu (« Transmise au service voirie ») ; reponse_statut est le "
+                        "statut commun auquel il correspond, comparable d'une organisation "
+                        "à l'autre")),
                 Column("reponse_texte", "string", _l("Texte de la réponse officielle")),
                 Column("reponse_date", "datetime", _l("Date de la réponse (UTC)")),
                 Column("publiee_le", "datetime", _l("Publication (UTC)")),

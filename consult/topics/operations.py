@@ -461,7 +461,6 @@ def answer_topic(user: User, topic: Topic, status: str, body: str,
     text when they are not typed."""
     from consult.answers import operations as answers
     from consult.answers.models import AnswerTemplate
-    from consult.ideas.models import AnswerStatus
 
     challenge = topic.challenge
     _curator(user, challenge)
@@ -471,21 +470,25 @@ def answer_topic(user: User, topic: Topic, status: str, body: str,
         raise Refused(_("Choisissez un modèle d’une organisation du défi."), "template")
     status = status or (template.status.value if template else "")
     body = body.strip() or (template.body if template else "")
-    if status not in {s.value for s in AnswerStatus}:
-        raise Refused(_("Choisissez la réponse donnée à ces idées."), "status")
+    try:  # a canonical status, or one of the challenge's organisations' own
+        canonical, label = answers.read_status(
+            status, answers.labels_for(challenge.organisation_ids))
+    except ValueError:
+        raise Refused(_("Choisissez la réponse donnée à ces idées."), "status") from None
+    status = canonical.value
     problem = answers.body_problem(body) if body or status == "not_retained" else None
     if problem:
         raise Refused(problem, "text")
     organisation_id = (template.organisation_id if template
                        else next(iter(challenge.organisation_ids), None))
     record(user, "topic.answer", topic, challenge_id=challenge.id, status=status)
-    enqueue("topics.answer", user.id, topic.id, status, body, organisation_id)
+    enqueue("topics.answer", user.id, topic.id, status, body, organisation_id, label)
     return topic.size
 
 
 @job("topics.answer")
 def answer_topic_job(user_id: int, topic_id: int, status: str, body: str,
-                     organisation_id: int | None) -> dict:
+                     organisation_id: int | None, label: str | None = None) -> dict:
     from consult.answers import operations as answers
     from consult.ideas.models import AnswerStatus
     from consult.organisations.models import Organisation
@@ -497,6 +500,6 @@ def answer_topic_job(user_id: int, topic_id: int, status: str, body: str,
                                     .where(TopicIdea.topic_id == topic_id)
                                     .order_by(Idea.author_id, Idea.id)))
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
-    done = answers.answer_many(user, ideas, AnswerStatus(status), body, organisation)
+    done = answers.answer_many(user, ideas, AnswerStatus(status), body, organisation, label)
     log.info("topic %s answered: %s", topic_id, done)
     return done

@@ -49,10 +49,11 @@ def _answer_templates(challenge):
     return templates_for(challenge.organisation_ids)
 
 
-def _statuses():
-    from consult.ideas.models import AnswerStatus
+def _statuses(challenge) -> list[tuple[str, str]]:
+    """The canonical answer statuses and the challenge's organisations' own."""
+    from consult.answers.operations import labels_for, status_choices
 
-    return list(AnswerStatus)
+    return status_choices(labels_for(challenge.organisation_ids))
 
 
 def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
@@ -75,7 +76,7 @@ def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
         ideas=_ideas({i for t in shown for i in t.representative} | cited),
         summaries=by_target, generative=ops.generative_configured(),
         answer_templates=_answer_templates(challenge) if agent else [],
-        statuses=_statuses(),
+        statuses=_statuses(challenge) if agent else [],
         method=clustering.describe(done.params) if done else None,
         duplicates=count_rows(ops.open_duplicates(challenge)) if agent else 0,
         errors=errors or {}, typed=typed or {}, max_label=MAX_LABEL,
