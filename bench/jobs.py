@@ -1,7 +1,8 @@
 """The background jobs of issues 21 and 22, timed at the benchmark's scale, each in its own
 process so that its memory is its own: the pairwise scores (Bradley–Terry over every
 choice), the opinion groups (PCA and k-means over every statement vote), the emerging
-topics and duplicate candidates of the large challenge (TF-IDF, NMF); and the
+topics and duplicate candidates of the large challenge (by meaning: word vectors and
+k-means; ``topics-tfidf``: TF-IDF and NMF); and the
 drawing of a pair, the work of each comparison page.
 
     python -m bench.jobs pairwise CHALLENGE_ID   # prints one JSON line
@@ -35,7 +36,7 @@ def run(kind: str, challenge_id: int) -> dict:
         from consult.statements.operations import compute_groups
 
         job = {"pairwise": recompute_scores, "statements": compute_groups,
-               "topics": _topics}[kind]
+               "topics": _topics, "topics-tfidf": _topics_tfidf}[kind]
         before = _rss_mb()
         started = time.perf_counter()
         result = job(challenge_id)
@@ -46,16 +47,22 @@ def run(kind: str, challenge_id: int) -> dict:
             "peak_mb": round(peak), "result": result}
 
 
-def _topics(challenge_id: int) -> dict:
+def _topics_tfidf(challenge_id: int) -> dict:
+    return _topics(challenge_id, "tfidf-nmf")
+
+
+def _topics(challenge_id: int, method: str = "") -> dict:
     """The emerging topics and duplicate candidates of the large challenge (issue 22):
-    the job itself, as the queue runs it."""
+    the job itself, as the queue runs it (by the default method, grouping by meaning,
+    unless ``method``)."""
     from sqlalchemy import func, select
 
     from consult.db import db
+    from consult.topics.clustering import DEFAULT_METHOD
     from consult.topics.models import DuplicateCandidate, TopicRun
     from consult.topics.operations import compute
 
-    run = TopicRun(challenge_id=challenge_id)
+    run = TopicRun(challenge_id=challenge_id, method=method or DEFAULT_METHOD)
     db.session.add(run)
     db.session.flush()
     topics = compute(run.id)

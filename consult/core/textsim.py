@@ -34,6 +34,17 @@ TOPIC_STOPWORDS = frozenset(search_key(
 _WORD = re.compile(r"[^\W\d_]{3,}(?:-[^\W\d_]+)*")
 
 
+def words_of(text: str) -> list[str]:
+    """The text's meaningful words, lower case, accents kept (for word vectors): three
+    letters or more, neither a stop word nor one every idea uses."""
+    found = []
+    for word in _WORD.findall(text.lower()):
+        key = search_key(word.replace("-", ""))
+        if key and " " not in key and key not in STOPWORDS and key not in TOPIC_STOPWORDS:
+            found.append(word)
+    return found
+
+
 class Analyser:
     """Stems the texts into documents of words, remembering which spelling of each stem
     the ideas use most (to name the topics in words people wrote)."""

@@ -61,15 +61,25 @@ def parse_k(value: str | None) -> int | None:
     return int(value)
 
 
-def request_topics(user: User | None, challenge: Challenge, k: int | None = None) -> TopicRun:
+def parse_method(value: str | None) -> str:
+    """The grouping asked: by meaning (word vectors, the default) or by shared words."""
+    value = (value or "").strip() or clustering.DEFAULT_METHOD
+    if value not in clustering.METHODS:
+        raise Refused(_("Choisissez une des deux méthodes."), "method")
+    return value
+
+
+def request_topics(user: User | None, challenge: Challenge, k: int | None = None,
+                   method: str = clustering.DEFAULT_METHOD) -> TopicRun:
     """Queue a computation of the challenge's topics (``user`` None: the system)."""
     if user is not None:
         _curator(user, challenge)
     run = TopicRun(challenge_id=challenge.id, requested_by_id=user.id if user else None,
-                   k=k, status=RunStatus.QUEUED)
+                   k=k, status=RunStatus.QUEUED, method=parse_method(method))
     db.session.add(run)
     db.session.flush()
-    record(user, "topics.request", challenge, challenge_id=challenge.id, k=k)
+    record(user, "topics.request", challenge, challenge_id=challenge.id, k=k,
+           method=run.method)
     enqueue("topics.compute", run.id)
     return run
 
@@ -106,7 +116,8 @@ def compute(run_id: int) -> int:
         return 0
     started = time.perf_counter()
     try:
-        found = clustering.find_topics(list(idea_texts(run.challenge_id)), run.k)
+        found = clustering.find_topics(list(idea_texts(run.challenge_id)), run.k,
+                                       method=run.method or clustering.DEFAULT_METHOD)
     except Exception as error:  # a failure is shown to the agent, the queue goes on
         log.exception("topics of challenge %s failed", run.challenge_id)
         run.status, run.finished_at = RunStatus.FAILED, utcnow()
@@ -212,7 +223,10 @@ def split(user: User, topic: Topic) -> tuple[Topic, Topic]:
     new topic takes the second; both come back unpublished, to review."""
     _curator(user, topic.challenge)
     ideas = list(idea_texts(topic.challenge_id, [topic.id]))
-    found = clustering.split_in_two(ideas)
+    run = db.session.get(TopicRun, topic.run_id) if topic.run_id else None
+    method = run.method if run is not None and run.method in clustering.METHODS else (
+        clustering.DEFAULT_METHOD)
+    found = clustering.split_in_two(ideas, method)
     if len(found.topics) < 2:
         raise Refused(_("Ce sujet ne se scinde pas : trop peu d’idées, ou des idées trop "
                         "semblables pour former deux sujets."))

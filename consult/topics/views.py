@@ -80,7 +80,8 @@ def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
         method=clustering.describe(done.params) if done else None,
         duplicates=count_rows(ops.open_duplicates(challenge)) if agent else 0,
         errors=errors or {}, typed=typed or {}, max_label=MAX_LABEL,
-        max_topics=clustering.MAX_TOPICS), status
+        max_topics=clustering.MAX_TOPICS, methods=clustering.METHODS,
+        default_method=clustering.DEFAULT_METHOD), status
 
 
 @bp.route("/defis/<slug>/sujets")
@@ -128,11 +129,17 @@ def _act(slug: str, topic_id: int, action: Callable[[Topic], str], typed: dict |
 @login_required
 def compute(slug: str):
     challenge = _posted(slug)
-    typed = request.form.get("k", "")
-    try:
-        ops.request_topics(person(), challenge, ops.parse_k(typed))
-    except Refused as refused:
-        return _page(challenge, 422, {"k": refused.message}, {"k": typed})
+    typed = {"k": request.form.get("k", ""), "method": request.form.get("method", "")}
+    errors = {}
+    for field, parse in (("k", ops.parse_k), ("method", ops.parse_method)):
+        try:
+            parse(typed[field])
+        except Refused as refused:  # every problem at once, what was typed kept
+            errors[field] = refused.message
+    if errors:
+        return _page(challenge, 422, errors, typed)
+    ops.request_topics(person(), challenge, ops.parse_k(typed["k"]),
+                       ops.parse_method(typed["method"]))
     flash(_("Les sujets se calculent en arrière-plan : rechargez la page dans un instant."),
           "success")
     return redirect(url_for("topics.page", slug=slug))
