@@ -293,6 +293,9 @@ PAGES = [  # (label, path)
     ("Idées du grand défi, au hasard", "/defis/grand-debat?tri=hasard"),
     ("Idées du grand défi, filtrées par thème", "/defis/grand-debat?tri=soutiens&theme=1"),
     ("Idées du grand défi, recherche", "/defis/grand-debat?q=accueil+prefecture"),
+    ("Idées du grand défi, filtrées par sujet émergent",
+     "/defis/grand-debat?tri=soutiens&sujet={topic_id}"),
+    ("Sujets émergents du grand défi", "/defis/grand-debat/sujets"),
     ("Page d'une idée", "/idees/{idea_id}"),
     ("Agenda d'un programme de 5 000 événements", "/programmes/bench-mois"),
     ("Agenda du programme filtré (département, thème, format)",
@@ -393,7 +396,7 @@ def main(argv=None) -> Path:
         registrations.write_text("".join(
             "\t".join([*line.split("\t")[:2], str(summary["contested_event"])]) + "\n"
             for line in sessions.read_text().splitlines()))
-        summary["queries"] = queries_per_page(env, idea_id)
+        summary["queries"] = queries_per_page(env, idea_id, summary.get("topic", 0))
         agent_cookie, _ = sign_in(base, "citoyen0@bench.consult.example")
         watch = MemoryWatch(consult.pid)
         watch.start()
@@ -403,9 +406,10 @@ def main(argv=None) -> Path:
             for label, path in PAGES:
                 # a peak is a steady state: each worker's page cache (and, for the random
                 # order, its 64 permutations) warmed by one untimed second first
-                wrk("http://127.0.0.1:5601" + path.format(idea_id=idea_id), c, 1)
-                measured = wrk("http://127.0.0.1:5601" + path.format(idea_id=idea_id), c,
-                               args.duration)
+                url = "http://127.0.0.1:5601" + path.format(idea_id=idea_id,
+                                                            topic_id=summary.get("topic", 0))
+                wrk(url, c, 1)
+                measured = wrk(url, c, args.duration)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
                       f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs",
@@ -457,6 +461,8 @@ QUERY_PAGES = [  # (label, path): statements per page, the signed-in person's vi
     ("Classement du comparatif", "/defis/grand-comparatif/classement"),
     ("Points d'accord", "/defis/grands-points-d-accord/points-d-accord"),
     ("Rapport des points d'accord", "/defis/grands-points-d-accord/points-d-accord/rapport"),
+    ("Idées filtrées par sujet émergent", "/defis/grand-debat?tri=soutiens&sujet={topic_id}"),
+    ("Sujets émergents", "/defis/grand-debat/sujets"),
 ]
 
 COUNT_QUERIES = """
@@ -483,10 +489,11 @@ print(json.dumps(counts))
 """
 
 
-def queries_per_page(env: dict, idea_id: int) -> dict:
+def queries_per_page(env: dict, idea_id: int, topic_id: int = 0) -> dict:
     """Statements each page sends to the database, for a signed-in citizen (the page
     cache serves anonymous visitors): the agenda's budget is the idea list's."""
-    pages = [(label, path.format(idea_id=idea_id)) for label, path in QUERY_PAGES]
+    pages = [(label, path.format(idea_id=idea_id, topic_id=topic_id))
+             for label, path in QUERY_PAGES]
     done = subprocess.run([sys.executable, "-c", COUNT_QUERIES, json.dumps(pages)], cwd=ROOT,
                           env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])

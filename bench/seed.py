@@ -189,6 +189,8 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
         ideas_count=len(idea_ids), supports_settled=total_supports,
         participants_settled=len(used)))
 
+    topic_ids = _published_topics(large, idea_ids, supports_per_idea, rng, now)
+
     comments = 0
     for n in tqdm(range(50), desc="défis ordinaires", mininterval=1.0):
         other = challenge(f"Défi ordinaire {n}", f"defi-ordinaire-{n}", (-10, 10, 20, 30))
@@ -229,8 +231,41 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
 
     return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
             "ideas": len(idea_ids), "large_challenge": large, "supports": total_supports,
+            "topic": topic_ids[0],
             "comments": comments,
             **survey, **events, **methods}
+
+
+def _published_topics(challenge_id: int, idea_ids: list[int], supports: dict[int, int],
+                      rng, now, count: int = 20) -> list[int]:
+    """Twenty published emerging topics sharing the large challenge's ideas (as a run
+    and an agent's validation leave them), so that the topics page and the « Sujet »
+    filter are measured at scale; the topics job itself is timed by bench.jobs."""
+    from consult.topics.models import RunStatus, Topic, TopicIdea, TopicRun
+
+    run = TopicRun(challenge_id=challenge_id, status=RunStatus.DONE, method="vectors-kmeans",
+                   params={"k": count, "seed": 0}, input_hash="0" * 64, ideas=len(idea_ids),
+                   finished_at=now)
+    db.session.add(run)
+    db.session.flush()
+    members: dict[int, list[int]] = {n: [] for n in range(count)}
+    for idea_id in idea_ids:
+        members[rng.randrange(count)].append(idea_id)
+    topic_ids = []
+    for n, ideas in members.items():
+        ranked = sorted(ideas, key=lambda i: -supports.get(i, 0))
+        topic = Topic(challenge_id=challenge_id, run_id=run.id, label=f"Sujet {n + 1}",
+                      words=[_sentence(rng, 1).strip(".").lower() for _ in range(8)],
+                      representative=ranked[:5], size=len(ideas),
+                      supports=sum(supports.get(i, 0) for i in ideas), published_at=now)
+        db.session.add(topic)
+        db.session.flush()
+        topic_ids.append(topic.id)
+        _bulk(TopicIdea.__table__, ({"topic_id": topic.id, "idea_id": i,
+                                     "weight": round(1 - rank / len(ranked), 5)}
+                                    for rank, i in enumerate(ranked)),
+              len(ranked), f"sujet {n + 1}")
+    return topic_ids
 
 
 def main() -> None:

@@ -20,8 +20,9 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     assert "Idées du grand défi, par soutiens" in text and "Mémoire résidente" in text
     table = text.split("Tâches de fond")[0]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "|---" not in line]
-    assert len(rows) == 1 + 24  # header + ceiling + eleven pages (three agendas, the
-    # pairwise ranking, the opinion groups) + two signed in (the list and an idea) +
+    assert len(rows) == 1 + 26  # header + ceiling + thirteen pages (three agendas, the
+    # pairwise ranking, the opinion groups, the emerging topics and the list filtered by
+    # one) + two signed in (the list and an idea) +
     # support + moderation queue + the survey's answer and results + the signed-in agenda
     # + the registration POST + the pair's page and its vote + the next statement and
     # its answer
@@ -40,3 +41,7 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
               if line.startswith("| ") and "|---" not in line and "requêtes" not in line}
     assert all(0 < n < 40 for n in counts.values()), counts  # every page answered 200
     assert counts["Agenda du programme"] <= counts["Idées du grand défi, par soutiens"] + 5
+    assert "Sujets émergents du grand défi" in text
+    # the pages that show topics stay within the idea list's budget (issue 22)
+    for page in ("Sujets émergents", "Idées filtrées par sujet émergent"):
+        assert counts[page] <= counts["Idées du grand défi, par soutiens"] + 3, counts
