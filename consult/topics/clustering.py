@@ -169,19 +169,33 @@ def factorise(matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
-def _vectors():
-    """The word vectors of spaCy's French model, read once per worker process (about a
-    second; neither its pipeline nor its tokenizer is loaded: the words are Consult's)."""
+def _vectors() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The word vectors of spaCy's French model — its table (20,000 × 300) and, sorted,
+    the hashes of its 500,000 words with their rows — read once per worker process
+    (about a second, 50 MB: neither spaCy's pipeline nor its tokenizer is loaded, the
+    words are Consult's)."""
     from importlib import import_module
 
-    from spacy.vectors import Vectors
+    import srsly
 
     package = import_module(VECTORS_MODEL)
     data = next(path for path in Path(package.__file__).parent.iterdir()
                 if path.is_dir() and path.name.startswith(VECTORS_MODEL)) / "vocab"
-    vectors = Vectors()
-    vectors.from_disk(data)
-    return vectors
+    table = np.load(data / "vectors", allow_pickle=False)
+    key2row = srsly.read_msgpack(data / "key2row")
+    keys = np.fromiter(key2row.keys(), dtype=np.uint64, count=len(key2row))
+    rows = np.fromiter(key2row.values(), dtype=np.int64, count=len(key2row))
+    del key2row
+    order = np.argsort(keys)
+    return table.astype(np.float32, copy=False), keys[order], rows[order]
+
+
+def _row_of(word: str, keys: np.ndarray, rows: np.ndarray) -> int:
+    from spacy.strings import hash_string
+
+    key = np.uint64(hash_string(word))
+    at = int(np.searchsorted(keys, key))
+    return int(rows[at]) if at < len(keys) and keys[at] == key else -1
 
 
 def _model_name() -> str:
@@ -193,10 +207,7 @@ def _model_name() -> str:
 def idea_vectors(texts: list[str]) -> np.ndarray:
     """Each text as the mean of its words' vectors (stop words and numbers left out),
     of length 1; zeros for a text with no known word."""
-    from spacy.strings import hash_string
-
-    vectors = _vectors()
-    table = vectors.data
+    table, keys, key_rows = _vectors()
     rows: dict[str, int] = {}
     found = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
     for n, text in enumerate(texts):
@@ -204,14 +215,14 @@ def idea_vectors(texts: list[str]) -> np.ndarray:
         for word in words_of(text):
             row = rows.get(word)
             if row is None:
-                row = vectors.find(key=hash_string(word))
+                row = _row_of(word, keys, key_rows)
                 rows[word] = row
             if row >= 0:
                 picked.append(row)
         if picked:
             found[n] = table[picked].mean(axis=0)
-    norms = np.linalg.norm(found, axis=1, keepdims=True)
-    found /= np.where(norms == 0, 1, norms)
+    norms = np.sqrt(np.einsum("ij,ij->i", found, found))  # no n × 300 temporary
+    found /= np.where(norms == 0, 1, norms)[:, None]
     return found
 
 
@@ -222,7 +233,9 @@ def group_by_meaning(texts: list[str], matrix, k: int) -> tuple[np.ndarray, np.n
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     vectors = idea_vectors(texts)
-    known = np.flatnonzero(np.abs(vectors).sum(axis=1) > 0)
+    known = np.flatnonzero(np.einsum("ij,ij->i", vectors, vectors) > 0)
+    if known.size < len(texts):  # (a copy only when some ideas have no known word)
+        vectors = vectors[known]
     k = max(1, min(k, len(known)))
     weights = np.zeros((len(texts), k), dtype=np.float32)
     components = np.zeros((k, matrix.shape[1]), dtype=np.float32)
@@ -230,10 +243,11 @@ def group_by_meaning(texts: list[str], matrix, k: int) -> tuple[np.ndarray, np.n
         return weights, components
     model = (KMeans(n_clusters=k, n_init=4, random_state=0) if len(known) <= 20_000 else
              MiniBatchKMeans(n_clusters=k, n_init=3, random_state=0, batch_size=4096))
-    labels = model.fit_predict(vectors[known])
+    labels = model.fit_predict(vectors)
     centres = model.cluster_centers_ / np.maximum(
         np.linalg.norm(model.cluster_centers_, axis=1, keepdims=True), 1e-9)
-    closeness = np.einsum("ij,ij->i", vectors[known], centres[labels])
+    closeness = (vectors @ centres.T.astype(np.float32))[np.arange(len(labels)), labels]
+    del vectors
     weights[known, labels] = np.maximum(closeness, 1e-6)
     overall = np.asarray(matrix.mean(axis=0)).ravel()
     for group in range(k):
