@@ -18,6 +18,7 @@ from consult.accounts.sessions import person
 from consult.challenges.permissions import can_view_challenge
 from consult.challenges.queries import challenge_by_slug
 from consult.core.errors_domain import Refused
+from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import Page, count_rows, page_number
 from consult.core.params import parse_id
 from consult.db import db
@@ -85,6 +86,7 @@ def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
 
 
 @bp.route("/defis/<slug>/sujets")
+@anonymous_cache()  # (the agents' tools are only on pages made for them)
 def page(slug: str):
     return _page(_challenge_or_404(slug))
 
