@@ -146,6 +146,15 @@ def _departement_codes(region: Territory | None) -> list[str]:
                                       region.id if region is not None else None)]
 
 
+def _codes_by_region() -> dict[int, list[str]]:
+    """Each région's départements, in one query (not one per région)."""
+    codes: dict[int, list[str]] = {}
+    for dep in _children(TerritoryKind.DEPARTEMENT, None):
+        if dep.parent_id is not None:
+            codes.setdefault(dep.parent_id, []).append(dep.code)
+    return codes
+
+
 class _Scope:
     """The challenge's territory: its groups, where a participant's territory falls, and
     the population by sex and age that the other dimensions compare with."""
@@ -165,8 +174,9 @@ class _Scope:
         self.structure = self._structure()
 
     def _by_region(self) -> None:
+        codes = _codes_by_region()
         for region in _children(TerritoryKind.REGION, None):
-            population = reference.population(_departement_codes(region))
+            population = reference.population(codes.get(region.id, []))
             if population:
                 self._add(str(region.id), region.name, population, region)
 
