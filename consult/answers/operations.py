@@ -250,6 +250,14 @@ class AnswerOptions:
     def read(self, value: str) -> tuple[AnswerStatus, str | None]:
         return read_status(value, self.labels)
 
+    def value_of(self, idea: Idea) -> str:
+        """The form value of the idea's answer: its organisation's status if it still
+        exists as it was, else the canonical one."""
+        for label in self.labels:
+            if label.name == idea.answer_label and label.status == idea.answer_status:
+                return f"{LABEL_PREFIX}{label.id}"
+        return idea.answer_status.value
+
 
 @events.answer_form_asked.connect
 def _answer_form_options(idea: Idea, template_id: int | None = None, **_details):

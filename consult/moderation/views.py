@@ -155,7 +155,8 @@ def idea(idea_id: int):
         forms["title"].title.data = target.title
         forms["theme"].theme.data = str(target.theme_id or "")
         if target.answer_status:
-            forms["answer"].status.data = _answer_value(target, options)
+            forms["answer"].status.data = (options.value_of(target) if options is not None
+                                           else target.answer_status.value)
             forms["answer"].text.data = target.answer_text
         if options is not None and options.draft is not None:  # « partir d'un modèle »
             forms["answer"].status.data, forms["answer"].text.data = options.draft
@@ -189,16 +190,6 @@ def _answer_options(idea: Idea, template_id: int | None):
     """What the answering organisations offer (answers.operations.AnswerOptions): their
     templates and own statuses; None when nothing answers (no answers package)."""
     return next(iter(emit(events.answer_form_asked, idea, template_id=template_id)), None)
-
-
-def _answer_value(idea: Idea, options) -> str:
-    """The form value of the idea's current answer: its organisation's status if it
-    still exists, else the canonical one."""
-    if idea.answer_label and options is not None:
-        for label in options.labels:
-            if label.name == idea.answer_label and label.status == idea.answer_status:
-                return f"label-{label.id}"
-    return idea.answer_status.value
 
 
 def _apply(kind: str, form, target: Idea, options=None) -> None:
