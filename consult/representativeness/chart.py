@@ -8,7 +8,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from consult.representativeness.report import Dimension
+from consult.representativeness.report import SMALL, Dimension
 
 WIDTH, LABEL_W, ROW, TOP = 720, 230, 26, 8
 BAR_W = WIDTH - LABEL_W - 150
@@ -35,7 +35,7 @@ def bar_chart(chart_id: str, dimension: Dimension) -> Markup:
         parts.append(f'<text class="c-chart__label" x="{LABEL_W - 8}" y="{y + 17}" '
                      f'text-anchor="end">{escape(label)}</text>')
         if group.suppressed:
-            value = _("moins de %(n)s participants", n=5)
+            value = _("moins de %(n)s participants", n=SMALL)
         else:
             width = BAR_W * group.rate / top
             missing = group in dimension.missing
