@@ -54,8 +54,12 @@ def _set_eligibility(integration: Integration, challenge: Challenge,
     from consult.organisations.models import Organisation
 
     kept = [r for r in el.rules(challenge) if r.phase_id is not None]
-    found = []
+    found, offered = [], el.ruled_actions(challenge)
     for index, rule in enumerate(sent):
+        if Action(rule.action) not in offered:
+            raise ApiError(422, "action_without_phase", _(
+                "Ce défi n’a pas de phase où l’on peut %(verb)s.",
+                verb=el.ACTION_VERBS[Action(rule.action)]), f"eligibility.{index}.action")
         missing = [i for i in rule.organisations if db.session.get(Organisation, i) is None]
         if missing:
             raise ApiError(422, "unknown_organisation", _("Organisation inconnue : %(ids)s.",

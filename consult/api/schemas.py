@@ -171,8 +171,11 @@ class RulesOut(BaseModel):
 
 
 class EligibilityOut(BaseModel):
-    action: Literal["propose", "support", "respond", "comment", "register"] = Field(
-        description="L'action concernée (`register` : s'inscrire aux événements du défi).")
+    action: Literal["propose", "support", "respond", "comment", "register", "compare",
+                    "state", "agree"] = Field(
+        description="L'action concernée (`register` : s'inscrire aux événements du défi ; "
+        "`compare` : comparer deux idées ; `state` et `agree` : soumettre des propositions "
+        "et y répondre, points d'accord).")
     level: Literal["account", "confirmed", "verified"] = Field(
         description="`account` : tout compte ; `confirmed` : adresse e-mail confirmée ; "
         "`verified` : identité vérifiée avec FranceConnect.")
@@ -244,7 +247,8 @@ class ChallengeQuery(Strict):
 
 
 class EligibilityIn(Strict):
-    action: Literal["propose", "support", "respond", "comment", "register"]
+    action: Literal["propose", "support", "respond", "comment", "register", "compare",
+                    "state", "agree"]
     level: Literal["account", "confirmed", "verified"] = "confirmed"
     min_age: Literal[11, 13, 15, 16, 18] | None = Field(
         None, description="Âge minimum (attesté par FranceConnect).")

@@ -3,7 +3,8 @@
 API and the CLI all enforce them — and described to people before they act.
 
 A rule names an action (propose, support, answer a survey, comment, register to one of
-the challenge's events), the phase it applies to (none: every phase), and what it asks:
+the challenge's events, compare two ideas, propose or answer statements), the phase it
+applies to (none: every phase), and what it asks:
 
 - the account: any account (even before its address is confirmed), an account with a
   confirmed address (the platform's default), or an identity verified with FranceConnect;
@@ -47,13 +48,18 @@ LEVEL_LABELS = {
 
 # The actions a rule may govern, with the words that complete « Pour … ».
 RULED_ACTIONS = (Action.PROPOSE, Action.SUPPORT, Action.RESPOND, Action.COMMENT,
-                 Action.REGISTER)
+                 Action.REGISTER, Action.COMPARE, Action.STATE, Action.AGREE)
+# The participation methods' own actions: ruled only where the challenge has their phase.
+METHOD_ACTIONS = frozenset({Action.COMPARE, Action.STATE, Action.AGREE})
 ACTION_VERBS = {
     Action.PROPOSE: _l("proposer une idée"),
     Action.SUPPORT: _l("soutenir une idée"),
     Action.RESPOND: _l("répondre au questionnaire"),
     Action.COMMENT: _l("commenter"),
     Action.REGISTER: _l("vous inscrire aux événements du défi"),
+    Action.COMPARE: _l("comparer les idées deux à deux"),
+    Action.STATE: _l("soumettre une proposition"),
+    Action.AGREE: _l("répondre aux propositions"),
 }
 ACTION_TITLES = {
     Action.PROPOSE: _l("Proposer une idée"),
@@ -61,7 +67,19 @@ ACTION_TITLES = {
     Action.RESPOND: _l("Répondre aux questionnaires"),
     Action.COMMENT: _l("Commenter"),
     Action.REGISTER: _l("S’inscrire aux événements"),
+    Action.COMPARE: _l("Comparer deux à deux"),
+    Action.STATE: _l("Soumettre des propositions (points d’accord)"),
+    Action.AGREE: _l("Répondre aux propositions (points d’accord)"),
 }
+
+
+def ruled_actions(challenge) -> tuple[Action, ...]:
+    """The actions whose rules an editor of ``challenge`` may set: the common ones, and a
+    method's own only where one of the challenge's phases is of that method."""
+    from consult.challenges.phases import CITIZEN_ACTIONS
+
+    offered = set().union(*(CITIZEN_ACTIONS.get(p.kind, ()) for p in challenge.phases))
+    return tuple(a for a in RULED_ACTIONS if a not in METHOD_ACTIONS or a in offered)
 
 
 @dataclass(frozen=True)
@@ -134,6 +152,12 @@ def accepts_unconfirmed(challenge, action: Action) -> bool:
 
 def needs_verified_identity(challenge, action: Action) -> bool:
     return any(r.needs_verified_identity for r in rules_now(challenge, action))
+
+
+def offers_franceconnect(user: Any, challenge, action: Action) -> bool:
+    """Whether the page of ``action`` offers « S’identifier avec FranceConnect »: a rule
+    asks for a verified identity the person has not given yet."""
+    return needs_verified_identity(challenge, action) and verified_identity(user) is None
 
 
 # -- The person's side --------------------------------------------------------------------

@@ -47,9 +47,14 @@ class EligibilityForm(ConsultForm):
     respond = FormField(RuleForm, label=el.ACTION_TITLES[el.Action.RESPOND])
     comment = FormField(RuleForm, label=el.ACTION_TITLES[el.Action.COMMENT])
     register = FormField(RuleForm, label=el.ACTION_TITLES[el.Action.REGISTER])
+    compare = FormField(RuleForm, label=el.ACTION_TITLES[el.Action.COMPARE])
+    state = FormField(RuleForm, label=el.ACTION_TITLES[el.Action.STATE])
+    agree = FormField(RuleForm, label=el.ACTION_TITLES[el.Action.AGREE])
+
+    actions: tuple = el.RULED_ACTIONS  # those of the challenge, once offer() has read it
 
     def blocks(self):
-        return [(action, getattr(self, action.value)) for action in el.RULED_ACTIONS]
+        return [(action, getattr(self, action.value)) for action in self.actions]
 
     @staticmethod
     def restricted(block) -> bool:
@@ -60,6 +65,7 @@ class EligibilityForm(ConsultForm):
                     or form.phase.data or form.errors)
 
     def offer(self, challenge, organisations) -> None:
+        self.actions = el.ruled_actions(challenge)
         phase_choices = [SelectChoice("", _l("Toutes les phases"))] + [
             SelectChoice(str(p.id), p.label) for p in challenge.timeline()]
         for _action, block in self.blocks():
@@ -68,6 +74,8 @@ class EligibilityForm(ConsultForm):
 
     def fill(self, challenge) -> None:
         for found in el.rules(challenge):
+            if found.action not in self.actions:
+                continue
             block = getattr(self, found.action.value).form
             block.level.data = found.level.value
             block.min_age.data = str(found.min_age or "")

@@ -100,6 +100,5 @@ def ballot_for(user: Any, challenge: Challenge, left: Any = _UNKNOWN) -> Ballot:
     if problem is not None and open_to(challenge, Action.SUPPORT) and eligibility.rules_now(
             challenge, Action.SUPPORT):
         notice = problem
-        offer = (eligibility.needs_verified_identity(challenge, Action.SUPPORT)
-                 and eligibility.verified_identity(user) is None)
+        offer = eligibility.offers_franceconnect(user, challenge, Action.SUPPORT)
     return Ballot(challenge, user.id if authenticated else None, problem, left, notice, offer)

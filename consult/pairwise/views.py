@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from consult.accounts.sessions import person
+from consult.challenges.eligibility import offers_franceconnect
 from consult.challenges.permissions import can_view_challenge, is_agent_for, open_to
 from consult.challenges.phases import Action, Phase
 from consult.challenges.queries import challenge_by_slug
@@ -44,7 +45,9 @@ def compare(slug: str):
     problem = ops.compare_problem(current_user, challenge)
     if problem:
         return render_template("pairwise/compare.html", challenge=challenge, problem=problem,
-                               pair=None), 403 if current_user.is_authenticated else 200
+                               pair=None, offer_franceconnect=offers_franceconnect(
+                                   current_user, challenge, Action.COMPARE),
+                               ), 403 if current_user.is_authenticated else 200
     return _page(challenge, ops.next_pair(person(), challenge))
 
 

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from consult.accounts.sessions import person
+from consult.challenges.eligibility import offers_franceconnect
 from consult.challenges.permissions import can_view_challenge, is_agent_for, open_to
 from consult.challenges.phases import Action, Phase
 from consult.challenges.queries import challenge_by_slug
@@ -44,7 +45,9 @@ def _page(challenge, status: int = 200, text: str = "", error: str | None = None
         "statements/vote.html", challenge=challenge, problem=problem, statement=statement,
         answered=0 if problem else ops.votes_of(person(), challenge), text=text,
         error=error, vote_error=vote_error, max_length=MAX_STATEMENT,
-        may_state=Action.STATE in _actions(challenge)), status
+        may_state=Action.STATE in _actions(challenge),
+        offer_franceconnect=bool(problem) and offers_franceconnect(
+            current_user, challenge, Action.AGREE)), status
 
 
 def _actions(challenge):

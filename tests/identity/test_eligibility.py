@@ -289,3 +289,80 @@ def test_the_editor_refuses_what_it_did_not_offer_without_a_500(client):
         assert out.status_code == 422, (junk, out.status_code)
     db.session.refresh(challenge)
     assert challenge.eligibility == []
+
+
+def test_the_pairwise_and_statements_methods_follow_their_rules(client, franceconnect):
+    """A national ranking reserved to verified identities, statements answered by the
+    people of one territory: said before acting, with the FranceConnect button, enforced,
+    nothing drawn or counted for whoever does not meet them."""
+    from consult.pairwise.models import PairShown, PairwiseVote
+    from consult.statements import operations as statements
+    from consult.statements.models import StatementVote
+    from tests.pairwise.test_pairwise import pairwise_challenge, token_on
+    from tests.statements.test_statements import statements_challenge
+
+    ranking, _ideas = pairwise_challenge()
+    with_rules(ranking, {"action": "compare", "level": "verified"})
+    person = UserFactory()
+    db.session.commit()
+    path = f"/defis/{ranking.slug}/comparer"
+    signed_out = client.get(path).text
+    assert "Pour comparer les idées deux à deux, connectez-vous avec FranceConnect." in signed_out
+    assert "/connexion/franceconnect?next=" in signed_out
+    login(client, person)
+    told = client.get(path)
+    assert told.status_code == 403
+    assert "Pour comparer les idées deux à deux, confirmez votre identité avec FranceConnect." \
+        in told.text and "/connexion/franceconnect?next=" in told.text
+    assert db.session.scalar(select(func.count()).select_from(PairShown)) == 0  # nothing drawn
+    assert "Comparer deux à deux" in client.get(f"/defis/{ranking.slug}").text  # the rule shown
+    verified(person)
+    db.session.commit()
+    page = client.get(path).text
+    assert "FranceConnect" not in page.split("<main", 1)[1]
+    assert post_form(client, path, {"token": token_on(page), "choice": "left"}).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 1
+
+    val_d_oise, _candidates = resolve_territory("95")
+    agora = statements_challenge()
+    with_rules(agora, {"action": "agree", "territory_id": val_d_oise.id})
+    organiser = agent_of(agora.organisations[0])
+    said = statements.submit(organiser, agora, "Les horaires devraient inclure le samedi.")
+    elsewhere = UserFactory(territory_id=resolve_territory("Lyon")[0].id)
+    with pytest.raises(Refused, match="il faut habiter"):
+        statements.vote(elsewhere, said.id, "agree")
+    neighbour = UserFactory(territory_id=resolve_territory("Cergy")[0].id)
+    statements.vote(neighbour, said.id, "agree")
+    assert db.session.scalar(select(StatementVote.user_id)) == neighbour.id
+
+
+def test_a_method_s_own_rules_are_offered_only_where_the_challenge_has_its_phase(client):
+    from consult.api.models import ApiScope
+    from consult.api.tokens import create_token
+    from consult.organisations.models import MembershipRole
+    from tests.api.test_api_writes import NEW, send
+    from tests.pairwise.test_pairwise import pairwise_challenge
+
+    organisation = OrganisationFactory()
+    admin = agent_of(organisation, MembershipRole.ADMIN)
+    ranking, _ideas = pairwise_challenge()
+    ranking.organisations = [organisation]
+    votes = ChallengeFactory(phase="supports", organisations=[organisation])
+    _token, secret = create_token(admin, organisation, "Site", {ApiScope.CHALLENGES})
+    db.session.commit()
+    login(client, admin)
+    editor = client.get(f"/defis/{ranking.slug}/qui-peut-participer").text
+    assert "Comparer deux à deux" in editor and "points d’accord" not in editor
+    assert "Comparer deux à deux" not in client.get(
+        f"/defis/{votes.slug}/qui-peut-participer").text
+    saved = post_form(client, f"/defis/{ranking.slug}/qui-peut-participer",
+                      {"compare-level": "account", "compare-phase": ""})
+    assert saved.status_code == 302
+    db.session.refresh(ranking)
+    assert [(r["action"], r["level"]) for r in ranking.eligibility] == [("compare", "account")]
+    # the API names the field when a rule has no phase to apply to; nothing is made
+    refused = send(client, "POST", "/api/v1/challenges", {**NEW, "eligibility": [
+        {"action": "support"}, {"action": "compare", "level": "account"}]}, secret)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["field"] == "eligibility.1.action"
+    assert db.session.scalar(select(func.count()).select_from(Challenge)) == 2
