@@ -365,3 +365,22 @@ def test_the_account_page_shows_the_facts_kept_and_offers_to_link(client, provid
     assert "Identités numériques" in page and "identité vérifiée le" in page
     assert "majeur·e" in page and "1990" not in page  # the fact, never the birth date
     assert "Lier mon identité ProConnect" in page  # the other provider can be linked
+
+
+@pytest.mark.parametrize("query", ["", "state=", "code=abc", "code=abc&state=",
+                                   "code=%00&state=%00", "error=", "code=abc&code=def",
+                                   "state=" + "x" * 3000])
+def test_a_callback_with_missing_or_forged_parameters_is_a_clear_page(client, providers,
+                                                                        caplog, query):
+    """Whatever a provider (or someone pretending to be one) sends back: a page that
+    says what happened, a log line without the parameters, no account, no session."""
+    location, _asked = _authorize(client, "franceconnect", "fc-vide")
+    path = urlsplit(location).path
+    answer = client.get(f"{path}?{query}")
+    assert answer.status_code == 400
+    assert "recommencez la connexion" in answer.text or "annulée" in answer.text
+    assert "abc" not in caplog.text and "xxxx" not in caplog.text
+    assert db.session.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
