@@ -19,17 +19,52 @@ from consult.comments.models import Comment, ReportReason
 from consult.core.errors_domain import Refused
 from consult.core.pagecache import anonymous_cache
 from consult.core.params import parse_id
+from consult.core.personal import set_personal_context
 from consult.db import db
 from consult.ideas import bp
 from consult.ideas import permissions as rules
 from consult.ideas.ballot import ballot_for
 from consult.ideas.models import Idea
 from consult.ideas.queries import credited_authors, movable_supports, supported_idea_ids
-from consult.ideas.views import idea_or_404
+from consult.ideas.views import IDEA_RULES_LOADING, idea_or_404
+
+
+def _personal(idea: Idea, comment_form: CommentForm | None = None) -> None:
+    """The personal context of the idea page's slots (templates/_personal.html): the
+    person's ballot and button, what they may do with the idea and its discussion, the
+    supports they may move here."""
+    from consult.challenges.permissions import open_to
+    from consult.challenges.phases import Action
+
+    ballot = ballot_for(current_user, idea.challenge)
+    option = ballot.option(idea, idea.id in supported_idea_ids(current_user, [idea.id]))
+    support_problem = None
+    if option is None and ballot.user_id and open_to(idea.challenge, Action.SUPPORT):
+        support_problem = rules.support_problem(current_user, idea)
+    set_personal_context(
+        idea=idea, ballot=ballot, option=option, support_problem=support_problem,
+        comment_problem=rules.comment_problem(current_user, idea),
+        can_edit=rules.can_edit(current_user, idea),
+        can_withdraw=rules.can_withdraw(current_user, idea),
+        movable=movable_supports(current_user, idea),
+        comment_form=comment_form or CommentForm())
+
+
+def _personal_on_hit(slots: list) -> bool:
+    """A kept idea page, for another citizen: the idea read again with only what its
+    rules need (False: gone or no longer visible to them, render the page again)."""
+    idea_id = next((args[0] for name, args in slots if name == "idea_support_box"), None)
+    if idea_id is None:
+        return False
+    idea = db.session.get(Idea, idea_id, options=IDEA_RULES_LOADING)
+    if idea is None or not rules.can_view_idea(current_user, idea):
+        return False
+    _personal(idea)
+    return True
 
 
 @bp.route("/idees/<int:idea_id>")
-@anonymous_cache()
+@anonymous_cache(personal=_personal_on_hit)
 def show(idea_id: int):
     return idea_page(idea_or_404(idea_id))
 
@@ -46,15 +81,11 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(comment)
     merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
+    _personal(idea, comment_form)
     return render_template(
         "ideas/show.html", idea=idea, challenge=idea.challenge, threads=threads,
         replies=replies, comment_form=comment_form or CommentForm(), form=FlaskForm(),
-        supported=idea.id in supported_idea_ids(current_user, [idea.id]),
-        support_problem=rules.support_problem(current_user, idea),
-        comment_problem=rules.comment_problem(current_user, idea),
-        ballot=ballot_for(current_user, idea.challenge),
-        rules=rules, merged_into=merged_into,
-        credits=credited_authors(idea), movable=movable_supports(current_user, idea)), status
+        merged_into=merged_into, credits=credited_authors(idea)), status
 
 
 @bp.route("/idees/<int:idea_id>/commentaires", methods=["GET", "POST"])

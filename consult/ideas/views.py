@@ -39,7 +39,7 @@ def idea_or_404(idea_id: int) -> Idea:
     return idea
 
 
-_BUTTON_LOADING = (
+IDEA_RULES_LOADING = (
     lazyload(Idea.author), lazyload(Idea.theme), lazyload(Idea.territory),
     defaultload(Idea.challenge).lazyload(Challenge.territory),
     defaultload(Idea.challenge).lazyload(Challenge.organisations),
@@ -51,7 +51,7 @@ def button_idea_or_404(idea_id: int) -> Idea:
     """The idea a button acts on, with only what its rules read, in one query: its
     challenge and the challenge's phases (no author, theme, territory, organisations
     nor themes)."""
-    idea = db.session.get(Idea, idea_id, options=_BUTTON_LOADING)
+    idea = db.session.get(Idea, idea_id, options=IDEA_RULES_LOADING)
     if idea is None or not rules.can_view_idea(current_user, idea):
         abort(404)
     return idea

@@ -96,6 +96,53 @@ def test_a_citizen_gets_a_kept_page_filled_with_their_own_state(demo_server):
     assert followed.status_code in (302, 303)
 
 
+def _one_row(database: str, sql: str, **params):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        row = connection.execute(text(sql), params).one()
+    engine.dispose()
+    return row
+
+
+def test_an_idea_page_is_shared_by_citizens_each_with_their_own_buttons(demo_server):
+    """The idea page kept for the author of a comment, filled for another citizen: their
+    name, their support button, « Signaler » where the author had « Modifier »; the
+    forms work with their session."""
+    base, database = demo_server["url"], demo_server["database"]
+    idea_id, comment_id, commenter = _one_row(database, (
+        "SELECT c.idea_id, c.id, u.email FROM comments c JOIN users u ON u.id = c.author_id "
+        "JOIN ideas i ON i.id = c.idea_id WHERE c.status = 'published' AND i.status = "
+        "'published' AND u.email NOT LIKE '%agent%' AND u.email NOT LIKE '%admin%' "
+        "ORDER BY c.id LIMIT 1"))
+    other = next(e for e in ("camille@demo.consult.example", "yasmine@demo.consult.example",
+                             "lucas@demo.consult.example") if e != commenter)
+    path = f"{base}/idees/{idea_id}"
+    author = signed_in(base, commenter)
+    for _ in range(4):  # both workers keep the commenter's page
+        theirs = author.get(path, timeout=10).text
+        assert f"/commentaires/{comment_id}/modifier" in theirs
+    reader = signed_in(base, other)
+    for _ in range(6):
+        page = reader.get(path, timeout=10)
+        if page.headers.get("X-Consult-Cache") == "hit":
+            break
+    assert page.headers.get("X-Consult-Cache") == "hit"
+    assert "\x00" not in page.text
+    assert f"/commentaires/{comment_id}/modifier" not in page.text
+    assert f"/commentaires/{comment_id}/signaler" in page.text
+    assert "Signaler cette idée" in page.text
+    header = page.text.split("<main")[0]
+    assert commenter.split("@")[0].capitalize() not in header
+    supported = idea_id in supports_of(database, other)
+    assert pressed(page.text) == ({idea_id} if supported else set())
+    answered = reader.post(f"{path}/commentaires", data={
+        "csrf_token": token_of(page), "body": "Bonne idée, je la partage avec ma voisine."},
+        allow_redirects=False, timeout=10)
+    assert answered.status_code in (302, 303)
+
+
 def test_agents_never_get_a_kept_page(demo_server):
     base = demo_server["url"]
     agent = signed_in(base, "bruno.agent@demo.consult.example")
