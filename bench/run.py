@@ -45,7 +45,15 @@ def parse_args(argv=None):
     parser.add_argument("--connections", default="1,8,32")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--only", default="",
+                        help="measure only the rows whose label holds one of these words "
+                        "(comma-separated, e.g. « connecté,Soutenir »); the ceiling always")
     return parser.parse_args(argv)
+
+
+def chosen(args, label: str) -> bool:
+    words = [w.strip().lower() for w in args.only.split(",") if w.strip()]
+    return not words or any(w in label.lower() for w in words)
 
 
 def prepare_database(args, workdir: Path) -> tuple[str, callable]:
@@ -370,7 +378,7 @@ def main(argv=None) -> Path:
 
         with sqlite3.connect(workdir / "bench.sqlite3") as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    summary["jobs"] = job_figures(env, summary)
+    summary["jobs"] = {} if args.only else job_figures(env, summary)  # rows chosen: no jobs
     consult = start_gunicorn("wsgi:app", 5601, args.workers, env)
     hello = start_gunicorn("bench.hello:app", 5602, args.workers, env)
     rows, peak = [], 0.0
@@ -403,7 +411,7 @@ def main(argv=None) -> Path:
         for c in connections:
             ceiling = wrk("http://127.0.0.1:5602/", c, args.duration)
             rows.append(("Flask nu (« hello »)", c, ceiling, 1.0))
-            for label, path in PAGES:
+            for label, path in (p for p in PAGES if chosen(args, p[0])):
                 # a peak is a steady state: each worker's page cache (and, for the random
                 # order, its 64 permutations) warmed by one untimed second first
                 url = "http://127.0.0.1:5601" + path.format(idea_id=idea_id,
@@ -432,6 +440,8 @@ def main(argv=None) -> Path:
                     (STATEMENT_PAGE, "/defis/grands-points-d-accord/points-d-accord",
                      {"sessions": sessions, "reading": True}),
                     (STATEMENT_VOTE, "/", {"posts": statements})):
+                if not chosen(args, label):
+                    continue
                 measured = wrk(base + path, c, args.duration, **kwargs)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "

@@ -19,7 +19,9 @@ def is_agent_for(user: Any, challenge: Challenge) -> bool:
         return True
     from consult.organisations.queries import agent_organisation_ids
 
-    return not agent_organisation_ids(user).isdisjoint(challenge.organisation_ids)
+    mine = agent_organisation_ids(user)
+    # a citizen (no organisation): the challenge's organisations need not be read
+    return bool(mine) and not mine.isdisjoint(challenge.organisation_ids)
 
 
 def can_view_challenge(user: Any, challenge: Challenge) -> bool:

@@ -25,14 +25,20 @@ from consult.ideas import bp
 from consult.ideas import permissions as rules
 from consult.ideas.ballot import ballot_for
 from consult.ideas.models import Idea
-from consult.ideas.queries import credited_authors, movable_supports, supported_idea_ids
+from consult.ideas.queries import (
+    credited_authors,
+    has_merged_ideas,
+    movable_supports,
+    supported_idea_ids,
+)
 from consult.ideas.views import IDEA_RULES_LOADING, idea_or_404
 
 
-def _personal(idea: Idea, comment_form: CommentForm | None = None) -> None:
+def _personal(idea: Idea, comment_form: CommentForm | None = None,
+              merged_into_it: bool = True) -> None:
     """The personal context of the idea page's slots (templates/_personal.html): the
     person's ballot and button, what they may do with the idea and its discussion, the
-    supports they may move here."""
+    supports they may move here (looked for only when ideas were merged into it)."""
     from consult.challenges.permissions import open_to
     from consult.challenges.phases import Action
 
@@ -46,7 +52,7 @@ def _personal(idea: Idea, comment_form: CommentForm | None = None) -> None:
         comment_problem=rules.comment_problem(current_user, idea),
         can_edit=rules.can_edit(current_user, idea),
         can_withdraw=rules.can_withdraw(current_user, idea),
-        movable=movable_supports(current_user, idea),
+        movable=movable_supports(current_user, idea) if merged_into_it else [],
         comment_form=comment_form or CommentForm())
 
 
@@ -59,7 +65,8 @@ def _personal_on_hit(slots: list) -> bool:
     idea = db.session.get(Idea, idea_id, options=IDEA_RULES_LOADING)
     if idea is None or not rules.can_view_idea(current_user, idea):
         return False
-    _personal(idea)
+    _personal(idea, merged_into_it=any(args[1] for name, args in slots
+                                       if name == "idea_movable"))
     return True
 
 
@@ -81,11 +88,13 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(comment)
     merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
-    _personal(idea, comment_form)
+    merged_into_it = has_merged_ideas(idea)
+    _personal(idea, comment_form, merged_into_it)
     return render_template(
         "ideas/show.html", idea=idea, challenge=idea.challenge, threads=threads,
-        replies=replies, comment_form=comment_form or CommentForm(), form=FlaskForm(),
-        merged_into=merged_into, credits=credited_authors(idea)), status
+        replies=replies, comment_form=comment_form or CommentForm(),
+        merged_into=merged_into, merged_into_it=merged_into_it,
+        credits=credited_authors(idea)), status
 
 
 @bp.route("/idees/<int:idea_id>/commentaires", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ import secrets
 from flask import render_template, request, session
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from consult.challenges import bp
 from consult.challenges.models import Challenge
@@ -69,7 +70,11 @@ def _personal_on_hit(slots: list) -> bool:
     """A kept page, for another citizen: their context from the slots' arguments
     (False: the challenge is gone, render the page again)."""
     challenge_id = next((args[0] for name, args in slots if name == "ballot"), None)
-    challenge = db.session.get(Challenge, challenge_id) if challenge_id else None
+    # the ballot's rules read the phases, not the organisations (their ids only, for an
+    # agent: citizens share kept pages) nor the themes
+    challenge = db.session.get(Challenge, challenge_id, options=[
+        lazyload(Challenge.organisations), lazyload(Challenge.themes),
+        lazyload(Challenge.territory)]) if challenge_id else None
     if challenge is None:
         return False
     _personal(challenge, [args[0] for name, args in slots if name == "idea_footer"])

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
@@ -74,6 +74,10 @@ class Idea(Base):
         CheckConstraint("status != 'published' OR published_at IS NOT NULL",
                         name="published_has_date"),
         Index("ix_ideas_challenge_status_supports", "challenge_id", "status", "supports_count"),
+        # the duplicates merged into an idea (its page offers their supporters to move)
+        Index("ix_ideas_merged_into", "merged_into_id",
+              sqlite_where=text("merged_into_id IS NOT NULL"),
+              postgresql_where=text("merged_into_id IS NOT NULL")),
         Index("ix_ideas_challenge_status_published", "challenge_id", "status", "published_at"),
         Index("ix_ideas_challenge_status_comments", "challenge_id", "status", "comments_count"),
         # the random order while voting, and the filters' counts, read from indexes alone

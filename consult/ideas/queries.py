@@ -210,6 +210,12 @@ def credited_authors(idea: Idea) -> list:
                                    .where(IdeaCredit.idea_id == idea.id)))
 
 
+def has_merged_ideas(idea: Idea) -> bool:
+    """Whether duplicates were merged into ``idea`` (their supporters may move here)."""
+    return db.session.scalar(select(Idea.id).where(Idea.merged_into_id == idea.id)
+                             .limit(1)) is not None
+
+
 def movable_supports(user, idea: Idea) -> list[Idea]:
     """Duplicates merged into ``idea`` that this person still supports: one click moves."""
     if not getattr(user, "is_authenticated", False):
