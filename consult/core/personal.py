@@ -13,15 +13,26 @@ next citizen by filling the holes for them: their context is built by the view's
 ``personal`` function from those arguments (a handful of small queries), instead of
 loading and rendering the whole page. The markers are NUL characters, which no text of
 Consult can hold (core.text refuses control characters).
+
+A slot whose output follows from its arguments and a few values of the person's context
+may say so (``memoised(name, state)``: ``state(args)`` gives those values, and the macro
+reads them through the same function): its output is then rendered once per worker for
+each (arguments, state, language) and copied for every other person with their own CSRF
+token — the idea list's twenty buttons cost a dictionary lookup each instead of a macro
+call.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Hashable
 from typing import Any
 
+from cachetools import LRUCache
 from flask import Flask, g, get_template_attribute
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 TEMPLATE = "_personal.html"
@@ -46,9 +57,35 @@ def record_slots() -> None:
     g.consult_slots = []
 
 
+State = Callable[[tuple], Hashable]
+_STATES: dict[str, State] = {}
+_CSRF_MARK = "\x02csrf\x02"  # a control character: no text of Consult holds one
+_rendered: LRUCache = LRUCache(maxsize=4096)
+_rendered_lock = threading.Lock()  # gthread workers share it
+
+
+def memoised(name: str, state: State) -> None:
+    """Declare that slot ``name``'s output is a function of its arguments and of
+    ``state(args)`` (read from the person's context), the language and the CSRF token."""
+    _STATES[name] = state
+
+
 def render_slot(name: str, args: tuple) -> Markup:
-    # a macro of an autoescaping template: its output is Markup, escaped where it must be
-    return get_template_attribute(TEMPLATE, name)(*args)
+    state = _STATES.get(name)
+    if state is None:
+        # a macro of an autoescaping template: its output is Markup, escaped where it must be
+        return get_template_attribute(TEMPLATE, name)(*args)
+    key = (name, tuple(args), state(tuple(args)), str(get_locale()))
+    token = generate_csrf()
+    with _rendered_lock:
+        kept = _rendered.get(key)
+    if kept is None:
+        html = get_template_attribute(TEMPLATE, name)(*args)
+        with _rendered_lock:
+            _rendered[key] = str(html).replace(token, _CSRF_MARK)
+        return html
+    # the kept output was escaped when it was rendered; the token is URL-safe base64
+    return Markup(kept.replace(_CSRF_MARK, token))  # noqa: S704  # nosec B704
 
 
 def personal(name: str, *args: Any) -> Markup:

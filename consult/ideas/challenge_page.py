@@ -17,7 +17,7 @@ from consult.challenges.views import challenge_or_404
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
-from consult.core.personal import set_personal_context
+from consult.core.personal import memoised, personal_context, set_personal_context
 from consult.db import db
 from consult.ideas.ballot import ballot_for
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
@@ -54,6 +54,20 @@ def _random_order_key() -> int | None:
         return None
     return visitor_seed() if request.args.get("tri") in (None, "", IdeaSort.RANDOM) else None
 
+
+
+def idea_footer_state(idea_id: int, author_id: int, published: bool,
+                      supports: int) -> tuple[int, str | None]:
+    """What an idea card's foot shows of the person (templates/_personal.html): the
+    idea's fresh count and their button."""
+    context = personal_context()
+    return (context["counts"].get(idea_id, supports), context["ballot"].option_of(
+        published, author_id, idea_id in context["supported"]))
+
+
+memoised("idea_footer", lambda args: idea_footer_state(args[0], args[2], args[3], args[4]))
+bp.record_once(lambda state: state.app.jinja_env.globals.update(
+    idea_footer_state=idea_footer_state))  # a global: slots render outside any page
 
 
 def _personal(challenge, idea_ids: list[int], counts: dict[int, int] | None = None) -> None:

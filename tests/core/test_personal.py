@@ -1,24 +1,51 @@
-"""Kept pages with holes (core.personal): the person a page was rendered for sees no
-marker, the kept copy has numbered holes, and filling them for another person puts
-each slot's new rendering in its place (the live proof is in test_pagecache.py)."""
+"""Personal slots (core.personal): a memoised slot is rendered once per state and
+language, then copied for each person with their own CSRF token — never another
+person's token, never a stale state."""
 
-import pytest
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from flask import g
 
 from consult.core import personal
+from consult.core.personal import render_slot, set_personal_context
+from consult.ideas.ballot import Ballot
 
-pytestmark = pytest.mark.dbless
-
-
-def test_a_kept_page_has_holes_and_its_first_reader_sees_none(monkeypatch):
-    body = "<p>a</p>\x000\x01<b>Camille</b>\x00<p>b</p>\x001\x01<i>3</i>\x00"
-    theirs, kept = personal.split(body)
-    assert theirs == "<p>a</p><b>Camille</b><p>b</p><i>3</i>"
-    assert kept == "<p>a</p>\x000\x00<p>b</p>\x001\x00"
-    monkeypatch.setattr(personal, "render_slot", lambda name, args: f"[{name} {args[0]}]")
-    filled = personal.fill(kept, [("account_name", ("Yasmine",)), ("idea_footer", (5,))])
-    assert filled == "<p>a</p>[account_name Yasmine]<p>b</p>[idea_footer 5]"
-    assert "\x00" not in filled
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+ARGS = (1, "Des bancs <à l'ombre>", 9, True, 4, 2, "/defis/ombre")
 
 
-def test_a_page_without_slots_is_kept_as_it_is():
-    assert personal.split("<p>rien</p>") == ("<p>rien</p>", "<p>rien</p>")
+def _footer(app, counts: dict, supported: set) -> str:
+    with app.test_request_context("/defis/ombre"):
+        g.pop("csrf_token", None)  # (g lives with the tests' app context: a new person)
+        challenge = SimpleNamespace(self_support_allowed=False, supports_per_person=None)
+        set_personal_context(counts=counts, supported=supported,
+                             ballot=Ballot(challenge, 7, None, None))
+        return str(render_slot("idea_footer", ARGS))
+
+
+def test_a_memoised_slot_is_copied_with_each_person_s_token(app, monkeypatch):
+    rendered = []
+    real = personal.get_template_attribute
+
+    def counting(template, name):
+        rendered.append(name)
+        return real(template, name)
+
+    monkeypatch.setattr(personal, "get_template_attribute", counting)
+    personal._rendered.clear()
+    first = _footer(app, {1: 5}, set())
+    assert "Des bancs &lt;à l&#39;ombre&gt;" in first and 'aria-pressed="false"' in first
+    assert "<strong data-supports-count>5</strong>" in first
+    second = _footer(app, {1: 5}, set())  # another request, another session: another token
+    assert rendered == ["idea_footer"]  # rendered once
+    mine, theirs = TOKEN.search(first).group(1), TOKEN.search(second).group(1)
+    assert mine != theirs and mine not in second
+    assert second == first.replace(mine, theirs)
+    # the state changed (a support, a fresh count): rendered again, never the old output
+    third = _footer(app, {1: 6}, {1})
+    assert rendered == ["idea_footer", "idea_footer"]
+    assert 'aria-pressed="true"' in third and "<strong data-supports-count>6</strong>" in third
+    assert "\x02" not in first + second + third
