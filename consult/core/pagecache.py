@@ -130,12 +130,34 @@ class SharedPages:
 
 
 class PageCache:
+    WAIT_SECONDS = 2.0  # at most, for another thread's render of the same page
+
     def __init__(self, seconds: int, size: int, shared: SharedPages | None = None) -> None:
         # in front of a shared level, each worker keeps a page one second
         self.entries: TTLCache = TTLCache(maxsize=size, ttl=1 if shared else seconds)
         self.shared = shared
         self.lock = threading.Lock()  # gthread workers share it
         self.hits = self.misses = self.shared_hits = 0
+        # the pages being rendered by a thread of this worker: when a kept page expires
+        # at the height of a peak, one thread renders it and the others wait for it,
+        # instead of eight renders at once (each eight times slower under the GIL, the
+        # worker's memory swollen by all of them)
+        self.rendering: dict[Any, threading.Event] = {}
+
+    def claim(self, key) -> threading.Event | None:
+        """None: this thread renders the page (and must ``release`` it); else the event
+        to wait for, set when another thread has kept it."""
+        with self.lock:
+            pending = self.rendering.get(key)
+            if pending is None:
+                self.rendering[key] = threading.Event()
+            return pending
+
+    def release(self, key) -> None:
+        with self.lock:
+            pending = self.rendering.pop(key, None)
+        if pending is not None:
+            pending.set()
 
     def get(self, key) -> Entry | None:
         with self.lock:
@@ -205,6 +227,12 @@ def init_page_cache(app: Flask) -> None:
             if not shares_pages(current_user._get_current_object()):
                 return None
         entry = cache.get(key)
+        if entry is None:
+            pending = cache.claim(key)
+            if pending is None:
+                g.page_cache_rendering = key  # released once kept, or on any error
+            elif pending.wait(cache.WAIT_SECONDS):
+                entry = cache.get(key)  # (still None if that render was not kept)
         # a kept page whose subject went away meanwhile (the builder says False) is
         # rendered again, as a miss
         if entry is not None and entry.slots and \
@@ -245,4 +273,13 @@ def init_page_cache(app: Flask) -> None:
         if response.status_code == 200:
             cache.put(key, Entry(kept, response.mimetype, csp_nonce(), g.get("csrf_token"),
                                  tuple(slots or ())))
+        _release()
         return response
+
+    @app.teardown_request
+    def _release(_error=None):
+        # the threads waiting for this render go on (a hit, or their own render when it
+        # was not kept: an error, a 404, a redirect)
+        key = g.pop("page_cache_rendering", None)
+        if key is not None:
+            cache.release(key)

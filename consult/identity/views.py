@@ -10,7 +10,6 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
-import requests
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -249,7 +248,9 @@ def prove_by_mail(name: str, token: str):
                            email=account.email)
 
 
-UNREACHABLE = (requests.RequestException, OSError)
+# requests' errors (Authlib's transport) are OSErrors: no need to import requests (7 MB
+# in every worker) to name them
+UNREACHABLE = (OSError,)
 
 
 def end_session_url() -> str | None:

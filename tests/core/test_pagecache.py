@@ -162,3 +162,22 @@ def test_pages_of_signed_in_people_are_never_stored_by_a_cache(client):
     login(client, UserFactory())
     for path in ("/defis", "/mon-espace", "/page-qui-n-existe-pas"):
         assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+
+
+def test_a_page_missed_by_many_at_once_is_rendered_once_per_worker(demo_server):
+    """When a kept page expires at the height of a peak, one thread of each worker
+    renders it and the others wait for it (they get the kept page)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = demo_server["url"]
+    fresh = f"{PAGE}&essai=foule"  # a key nobody asked for yet
+
+    def visit(_n):
+        response = requests.get(base + fresh, timeout=20)
+        return response.status_code, response.headers.get("X-Consult-Cache")
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(visit, range(16)))
+    assert all(status == 200 for status, _ in answers)
+    rendered = sum(1 for _, cache in answers if cache != "hit")
+    assert 1 <= rendered <= 2  # two workers: at most one render each
