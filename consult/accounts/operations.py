@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import AgeBand, AuthSession, Gender, User
 from consult.accounts.personal_data import ERASERS, SECTIONS, iso, section
@@ -105,8 +106,11 @@ def start_session(user: User, user_agent: str | None = None) -> str:
 def session_user(token: str | None) -> User | None:
     if not token:
         return None
-    record = db.session.scalar(
-        select(AuthSession).where(AuthSession.token_hash == hash_secret(token)))
+    # the person and their memberships (roles, and the rules of every action, ask them)
+    # in the session's one statement: every signed-in request runs it
+    record = db.session.scalars(
+        select(AuthSession).where(AuthSession.token_hash == hash_secret(token))
+        .options(joinedload(AuthSession.user).joinedload(User.memberships))).unique().first()
     if record is None or record.expires_at <= utcnow() or record.user.is_deleted:
         return None
     return record.user
