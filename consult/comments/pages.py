@@ -89,10 +89,11 @@ def idea_page(idea: Idea, comment_form: CommentForm | None = None, status: int =
             replies.setdefault(comment.parent_id, []).append(comment)
     merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
     merged_into_it = has_merged_ideas(idea)
+    comment_form = comment_form or CommentForm()  # one form, for the title and its slot
     _personal(idea, comment_form, merged_into_it)
     return render_template(
         "ideas/show.html", idea=idea, challenge=idea.challenge, threads=threads,
-        replies=replies, comment_form=comment_form or CommentForm(),
+        replies=replies, comment_form=comment_form,
         merged_into=merged_into, merged_into_it=merged_into_it,
         credits=credited_authors(idea)), status
 
