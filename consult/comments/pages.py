@@ -5,7 +5,7 @@ report, edit, delete): defined by comments on the ideas blueprint (endpoints
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -19,7 +19,7 @@ from consult.comments.models import Comment, ReportReason
 from consult.core.errors_domain import Refused
 from consult.core.pagecache import anonymous_cache
 from consult.core.params import parse_id
-from consult.core.personal import set_personal_context
+from consult.core.personal import FRESH, memoised, personal_context, set_personal_context
 from consult.db import db
 from consult.ideas import bp
 from consult.ideas import permissions as rules
@@ -52,8 +52,40 @@ def _personal(idea: Idea, comment_form: CommentForm | None = None,
         comment_problem=rules.comment_problem(current_user, idea),
         can_edit=rules.can_edit(current_user, idea),
         can_withdraw=rules.can_withdraw(current_user, idea),
+        # the notifications' template global (they sit above comments, which cannot
+        # import them)
+        following=current_app.jinja_env.globals["is_following"](idea=idea),
         movable=movable_supports(current_user, idea) if merged_into_it else [],
         comment_form=comment_form or CommentForm())
+
+
+# Each slot of the page is rendered once per worker for each state below (what its macro
+# reads of the person's context) and copied with the person's CSRF token
+# (core.personal.memoised): a signed-in hit fills its holes without calling a macro.
+def _support_box_state(args: tuple):
+    context = personal_context()
+    idea = context["idea"]
+    return (idea.supports_count, idea.title, context["option"], context["support_problem"],
+            context["ballot"].shown)
+
+
+def _comment_form_state(args: tuple):
+    context = personal_context()
+    form = context["comment_form"]
+    if form.errors or form.body.data:  # a refused comment, shown again as it was typed
+        return FRESH
+    return context["comment_problem"]
+
+
+memoised("idea_movable", lambda args: tuple(
+    (duplicate.id, duplicate.title) for duplicate in personal_context()["movable"]))
+memoised("idea_support_box", _support_box_state)
+memoised("idea_actions", lambda args: (
+    *(personal_context()[name] for name in ("following", "can_edit", "can_withdraw")),
+    current_user.id == personal_context()["idea"].author_id))
+memoised("comment_actions", lambda args: current_user.id == args[1])
+memoised("reply_form", lambda args: bool(personal_context()["comment_problem"]))
+memoised("comment_form", _comment_form_state)
 
 
 def _personal_on_hit(slots: list) -> bool:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from cachetools import LRUCache
-from flask import Flask, g, get_template_attribute
+from flask import Flask, g, get_template_attribute, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -58,6 +58,7 @@ def record_slots() -> None:
 
 
 State = Callable[[tuple], Hashable]
+FRESH = object()  # what a state says when this output must be rendered, not kept
 _STATES: dict[str, State] = {}
 _CSRF_MARK = "\x02csrf\x02"  # a control character: no text of Consult holds one
 _rendered: LRUCache = LRUCache(maxsize=4096)
@@ -66,7 +67,8 @@ _rendered_lock = threading.Lock()  # gthread workers share it
 
 def memoised(name: str, state: State) -> None:
     """Declare that slot ``name``'s output is a function of its arguments and of
-    ``state(args)`` (read from the person's context), the language and the CSRF token."""
+    ``state(args)`` (read from the person's context), the language and the CSRF token;
+    a state of ``FRESH`` renders it without keeping it (a form holding what was typed)."""
     _STATES[name] = state
 
 
@@ -75,7 +77,10 @@ def render_slot(name: str, args: tuple) -> Markup:
     if state is None:
         # a macro of an autoescaping template: its output is Markup, escaped where it must be
         return get_template_attribute(TEMPLATE, name)(*args)
-    key = (name, tuple(args), state(tuple(args)), str(get_locale()))
+    values = state(tuple(args))
+    if values is FRESH:
+        return get_template_attribute(TEMPLATE, name)(*args)
+    key = (name, tuple(args), values, str(get_locale()))
     token = generate_csrf()
     with _rendered_lock:
         kept = _rendered.get(key)
@@ -109,6 +114,16 @@ def fill(body: str, slots: Slots) -> str:
     """The kept page with every hole filled for the current person."""
     rendered = [render_slot(name, args) for name, args in slots]
     return _HOLE.sub(lambda m: rendered[int(m.group(1))], body)
+
+
+def once_per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, asked once in this request (a slot's state and its macro read the
+    same value: one query). Kept in the request's environ, which dies with it (``g``
+    outlives a request when an application context was pushed before it)."""
+    kept = request.environ.setdefault("consult.once", {})
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]
 
 
 def init_personal(app: Flask) -> None:

@@ -78,6 +78,11 @@ class Ballot:
                         "Il vous reste %(num)d soutiens sur %(limit)d.", self.left,
                         limit=self.limit)
 
+    @property
+    def shown(self) -> tuple:
+        """What ``ballot_status`` shows of it (the state of a memoised slot)."""
+        return (self.notice, self.offer_franceconnect, self.left_text)
+
     def as_json(self) -> dict[str, Any]:
         """The state the button's JSON answer carries, after a success or a refusal."""
         return {"supports_left": self.left, "can_support_more": self.can_support_more,

@@ -66,6 +66,7 @@ def idea_footer_state(idea_id: int, author_id: int, published: bool,
 
 
 memoised("idea_footer", lambda args: idea_footer_state(args[0], args[2], args[3], args[4]))
+memoised("ballot", lambda args: personal_context()["ballot"].shown)
 bp.record_once(lambda state: state.app.jinja_env.globals.update(
     idea_footer_state=idea_footer_state))  # a global: slots render outside any page
 

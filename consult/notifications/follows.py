@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from consult.accounts.sessions import person
 from consult.challenges.views import challenge_or_404
+from consult.core.personal import memoised, once_per_request
 from consult.db import db
 from consult.ideas.views import idea_or_404
 from consult.notifications import bp
@@ -23,10 +24,20 @@ def is_following(*, challenge=None, idea=None, challenge_id=None) -> bool:
     a challenge loaded to find one)."""
     if not current_user.is_authenticated:
         return False
-    target = (Follow.idea_id == idea.id) if idea is not None else (
-        Follow.challenge_id == (challenge.id if challenge is not None else challenge_id))
-    return db.session.scalar(select(Follow.id).where(
-        Follow.user_id == current_user.id, target).limit(1)) is not None
+    if idea is not None:
+        key, target = ("idea", idea.id), Follow.idea_id == idea.id
+    else:
+        challenge_id = challenge.id if challenge is not None else challenge_id
+        key, target = ("challenge", challenge_id), Follow.challenge_id == challenge_id
+    # asked by a memoised slot's state and by its macro: once
+    return once_per_request(("following", *key), lambda: db.session.scalar(
+        select(Follow.id).where(Follow.user_id == current_user.id, target).limit(1))
+        is not None)
+
+
+# the follow button of a challenge's page is rendered once per worker for each state
+# (core.personal.memoised) and copied for each person with their CSRF token
+memoised("follow_challenge", lambda args: is_following(challenge_id=args[0]))
 
 
 bp.record_once(lambda state: state.app.jinja_env.globals.update(is_following=is_following))

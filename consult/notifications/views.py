@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from consult.accounts.sessions import person
 from consult.challenges.models import Challenge, Participation
 from consult.challenges.queries import last_start
+from consult.core.personal import memoised, once_per_request
 from consult.db import db, utcnow, writes_on_get
 from consult.ideas.queries import ideas_by_author, supports_of
 from consult.notifications import bp, queries
@@ -62,7 +63,14 @@ def read_all():
 
 def unread_notifications() -> int:
     """The header's count of unread notifications, asked only when a page shows it."""
-    return queries.unread_count(current_user) if current_user.is_authenticated else 0
+    if not current_user.is_authenticated:
+        return 0
+    return once_per_request("unread", lambda: queries.unread_count(current_user))
+
+
+# the header's « Mon espace » link, marked as the current page on that page
+memoised("my_space", lambda args: (unread_notifications(),
+                                   request.endpoint == "notifications.my_space"))
 
 
 # a global of the templates, not a context processor: the personal slots of a kept page

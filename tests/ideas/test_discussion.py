@@ -194,3 +194,37 @@ def test_required_fields_say_so_in_text(client):
     brief, _agent = live_brief()
     volunteer = client.get(f"/cahiers/{brief.id}/volontaire").text
     assert "à tout moment. <span class=\"c-field__required\">(obligatoire)</span>" in volunteer
+
+
+def test_an_idea_page_s_slots_are_each_person_s_own_though_memoised(client, app):
+    """The idea page's personal slots are rendered once per state and copied for each
+    person (core.personal.memoised): nobody gets another person's buttons, a refused
+    comment's text never reaches anyone else, a change of state is shown at once."""
+    from consult.core import personal
+
+    personal._rendered.clear()
+    author = UserFactory(display_name="Autrice")
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"), author=author)
+    login(client, author)
+    assert comment(client, idea, "Je commente ma propre idée.").status_code == 302
+    mine = db.session.scalar(select(Comment))
+    reader = app.test_client()
+    login(reader, UserFactory(display_name="Lecteur"))
+    path = f"/idees/{idea.id}"
+    for _ in range(2):  # the second render of each is a copy of the first
+        theirs, page = client.get(path).text, reader.get(path).text
+        assert f"/commentaires/{mine.id}/modifier" in theirs
+        assert f"/commentaires/{mine.id}/signaler" not in theirs
+        assert f"/commentaires/{mine.id}/modifier" not in page
+        assert f"/commentaires/{mine.id}/signaler" in page
+        assert "Signaler cette idée" in page and "Signaler cette idée" not in theirs
+    assert len(personal._rendered) > 0
+    # a refused comment comes back as typed, to its author only, and is never kept
+    refused = comment(reader, idea, "y" * 5001)
+    assert refused.status_code == 422 and "y" * 100 in refused.text
+    for page in (reader.get(path).text, client.get(path).text):
+        assert "y" * 100 not in page and "error-summary" not in page
+    # following the idea: their button changes, the author's stays
+    assert post_form(reader, f"/idees/{idea.id}/suivre", {"follow": "1"}).status_code == 302
+    assert "Ne plus suivre" in reader.get(path).text
+    assert "Ne plus suivre" not in client.get(path).text
