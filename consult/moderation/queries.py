@@ -6,13 +6,15 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from math import ceil
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, and_, func, literal, or_, select, union_all
 
 from consult.audit.labels import action_label
 from consult.audit.models import ActionLog
 from consult.challenges.models import Challenge, CharterRule, challenge_organisations
 from consult.comments.models import Comment, CommentStatus, Report
+from consult.core.pagination import Page
 from consult.core.spreadsheet import safe_cell
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
@@ -48,51 +50,74 @@ class QueueItem:
     since: datetime | None = None
 
 
-def queue(user, *, challenge_id: int | None = None, kind: str = "", oldest_first=False,
-          limit: int = 100) -> list[QueueItem]:
-    """Pending ideas, and reported ideas and comments with their reports grouped."""
+QUEUE_PAGE_SIZE = 25
+
+
+def _queue_keys(user, challenge_id: int | None, kind: str) -> Select:
+    """(kind, target id, since) of every item of the queue, one row each: pending ideas
+    since they were proposed, reported ideas and comments since their first open report
+    (an idea both pending and reported is one item, since the earlier)."""
     allowed = moderated_challenge_ids(user)
-    items: dict[tuple[str, int], QueueItem] = {}
+    parts = []
     if kind in ("", "pending"):
-        query = select(Idea).where(Idea.status == IdeaStatus.PENDING,
-                                   Idea.challenge_id.in_(allowed))
+        pending = select(literal("idea", String(16)).label("kind"), Idea.id.label("target_id"),
+                         Idea.created_at.label("since")).where(
+            Idea.status == IdeaStatus.PENDING, Idea.challenge_id.in_(allowed))
         if challenge_id:
-            query = query.where(Idea.challenge_id == challenge_id)
-        for idea in db.session.scalars(query.limit(limit)):
-            items[("idea", idea.id)] = QueueItem("idea", idea, idea, True, since=idea.created_at)
+            pending = pending.where(Idea.challenge_id == challenge_id)
+        parts.append(pending)
     if kind in ("", "reported"):
-        query = select(Report).where(Report.resolved_at.is_(None),
-                                     Report.challenge_id.in_(allowed))
+        reported = select(Report.target_type.label("kind"), Report.target_id.label("target_id"),
+                          func.min(Report.created_at).label("since")).where(
+            Report.resolved_at.is_(None), Report.challenge_id.in_(allowed)).group_by(
+            Report.target_type, Report.target_id)
         if challenge_id:
-            query = query.where(Report.challenge_id == challenge_id)
-        reports = list(db.session.scalars(query.order_by(Report.created_at).limit(limit * 20)))
-        ideas = {i.id: i for i in db.session.scalars(select(Idea).where(Idea.id.in_(
-            {r.target_id for r in reports if r.target_type == "idea"})))}
-        comments = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(
-            {r.target_id for r in reports if r.target_type == "comment"})))}
-        missing = {c.idea_id for c in comments.values()} - ideas.keys()
-        ideas.update({i.id: i for i in db.session.scalars(select(Idea).where(
-            Idea.id.in_(missing)))})
-        for report in reports:
-            key = (report.target_type, report.target_id)
-            if key not in items:
-                target = (ideas if report.target_type == "idea" else comments).get(report.target_id)
-                if target is None:
-                    continue
-                idea = target if isinstance(target, Idea) else ideas[target.idea_id]
-                items[key] = QueueItem(report.target_type, target, idea,
-                                       pending=getattr(target, "status", None)
-                                       == IdeaStatus.PENDING, since=report.created_at)
-            item = items[key]
+            reported = reported.where(Report.challenge_id == challenge_id)
+        parts.append(reported)
+    both = union_all(*parts).subquery()
+    return select(both.c.kind, both.c.target_id, func.min(both.c.since).label("since")
+                  ).group_by(both.c.kind, both.c.target_id)
+
+
+def queue(user, *, challenge_id: int | None = None, kind: str = "", oldest_first=False,
+          page: int = 1, size: int = QUEUE_PAGE_SIZE) -> Page[QueueItem]:
+    """One page of the pending ideas and the reported ideas and comments (their reports
+    grouped), in the order asked: every item is reached, however long the queue."""
+    keys = _queue_keys(user, challenge_id, kind).subquery()
+    total = db.session.scalar(select(func.count()).select_from(keys)) or 0
+    number = min(page, max(1, ceil(total / size)))
+    order = keys.c.since.asc() if oldest_first else keys.c.since.desc()
+    rows = db.session.execute(select(keys).order_by(order, keys.c.kind, keys.c.target_id)
+                              .limit(size).offset((number - 1) * size)).all()
+    idea_ids = {row.target_id for row in rows if row.kind == "idea"}
+    comments = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(
+        {row.target_id for row in rows if row.kind == "comment"})))}
+    ideas = {i.id: i for i in db.session.scalars(select(Idea).where(Idea.id.in_(
+        idea_ids | {c.idea_id for c in comments.values()})))}
+    reports: dict[tuple[str, int], list[Report]] = {}
+    if kind in ("", "reported") and rows:
+        for report in db.session.scalars(select(Report).where(
+                Report.resolved_at.is_(None),
+                or_(and_(Report.target_type == "idea", Report.target_id.in_(idea_ids)),
+                    and_(Report.target_type == "comment",
+                         Report.target_id.in_(comments.keys())))).order_by(Report.created_at)):
+            reports.setdefault((report.target_type, report.target_id), []).append(report)
+    items = []
+    for row in rows:
+        target = (ideas if row.kind == "idea" else comments).get(row.target_id)
+        if target is None:
+            continue
+        idea = target if isinstance(target, Idea) else ideas[target.idea_id]
+        item = QueueItem(row.kind, target, idea, pending=getattr(target, "status", None)
+                         == IdeaStatus.PENDING, since=row.since)
+        for report in reports.get((row.kind, row.target_id), []):
             item.reports += 1
             label = report.reason.label
             item.reasons[label] = item.reasons.get(label, 0) + 1
             if report.details:
                 item.details.append(report.details)
-            item.since = min(item.since, report.created_at) if item.since else report.created_at
-    ordered = sorted(items.values(), key=lambda i: i.since or datetime.min,
-                     reverse=not oldest_first)
-    return ordered[:limit]
+        items.append(item)
+    return Page(items=items, number=number, size=size, total=total)
 
 
 def moderation_log(challenge: Challenge, limit: int | None = 500) -> list[ActionLog]:

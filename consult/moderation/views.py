@@ -18,6 +18,7 @@ from consult.core import events
 from consult.core.errors_domain import Refused, refusable
 from consult.core.events import emit
 from consult.core.http import redirect_back
+from consult.core.pagination import page_number
 from consult.core.params import int_arg, parse_id
 from consult.core.security import Permission, can
 from consult.db import db
@@ -72,14 +73,18 @@ def queue():
     kind = request.args.get("type", "") if request.args.get("type") in ("pending",
                                                                        "reported") else ""
     oldest = request.args.get("ordre") == "anciens"
-    items = queries.queue(current_user, challenge_id=challenge_id, kind=kind,
-                          oldest_first=oldest)
+    page = queries.queue(current_user, challenge_id=challenge_id, kind=kind,
+                         oldest_first=oldest, page=page_number(request.args.get("page")))
     form = BulkForm()
     chosen = (db.session.get(Challenge, challenge_id)
               if any(c.id == challenge_id for c in challenges) else None)
     form.set_rules(ops.charter_of(chosen) if chosen else [])
-    return render_template("moderation/queue.html", items=items, challenges=challenges,
-                           chosen=chosen, kind=kind, oldest=oldest, form=form)
+    filters = {name: value for name, value in (
+        ("defi", challenge_id), ("type", kind), ("ordre", "anciens" if oldest else None))
+        if value}
+    return render_template("moderation/queue.html", page=page, items=page.items,
+                           challenges=challenges, chosen=chosen, kind=kind, oldest=oldest,
+                           form=form, filters=filters)
 
 
 @bp.route("/moderation/lot", methods=["POST"])

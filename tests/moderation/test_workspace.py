@@ -326,3 +326,42 @@ def test_repeated_links_name_what_they_act_on(client):
     names = [re.sub(r"<[^>]+>", "", m) for m in re.findall(
         r'<a href="/moderation/idees/\d+">(.*?)</a>', page)]
     assert len(names) == 2 and len(set(names)) == 2, names
+
+
+def test_a_long_queue_is_paged_in_order_and_every_item_is_reached(client, app):
+    """60 pending ideas and a reported comment: the total is the whole queue, each page
+    is 25 items in the order asked, the last item is reachable, the filters are kept."""
+    from datetime import timedelta
+
+    from consult.db import utcnow
+
+    _, challenge, agent = setup(auto_hide_threshold=10)
+    start = utcnow() - timedelta(days=30)
+    pending = [IdeaFactory(challenge=challenge, status=IdeaStatus.PENDING, published_at=None,
+                           title=f"Proposition n° {n:02d}", created_at=start + timedelta(hours=n))
+               for n in range(60)]
+    idea = IdeaFactory(challenge=challenge, title="Idée publiée")
+    comment = Comment(idea_id=idea.id, author=UserFactory(), body="Un commentaire signalé")
+    db.session.add(comment)
+    db.session.flush()
+    reporter = app.test_client()
+    login(reporter, UserFactory())
+    post_form(reporter, f"/commentaires/{comment.id}/signaler", {"reason": "abuse"})
+    login(client, agent)
+
+    first = client.get("/moderation").text
+    assert "61 éléments à traiter" in first and "1 à 25 affichés" in first
+    assert "Page 1 sur 3" in first and "Un commentaire signalé" in first  # the newest
+    assert "Proposition n° 59" in first and "Proposition n° 36" in first
+    assert "Proposition n° 35" not in first
+    last = client.get("/moderation?page=3").text
+    assert "51 à 61 affichés" in last and "Proposition n° 00" in last
+    assert "Proposition n° 10" in last and "Proposition n° 11" not in last
+    oldest = client.get(f"/moderation?ordre=anciens&type=pending&defi={challenge.id}").text
+    assert "60 éléments à traiter" in oldest and "Un commentaire signalé" not in oldest
+    assert "Proposition n° 00" in oldest and "Proposition n° 25" not in oldest
+    assert (f'href="/moderation?defi={challenge.id}&amp;type=pending&amp;ordre=anciens&amp;'
+            'page=2"') in oldest
+    beyond = client.get("/moderation?page=99").text  # beyond the last: the last
+    assert "Page 3 sur 3" in beyond and "Proposition n° 00" in beyond
+    assert pending  # (every one of them was created)
