@@ -76,6 +76,9 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = timedelta(days=env_int("SESSION_DAYS", 14))
+        # the server-side session ends SESSION_DAYS after sign-in, whatever the cookie
+        # says: the signed cookie is written when it changes, not again at every request
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.WTF_CSRF_TIME_LIMIT = None  # bound to the session instead of a clock
         self.WTF_CSRF_ENABLED = True
 

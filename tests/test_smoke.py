@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_home_page_answers_in_french(client):
     response = client.get("/")
     assert response.status_code == 200
@@ -75,3 +78,21 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
     secure = client.get("/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=63072000")
+
+
+@pytest.mark.dbless
+def test_the_application_boots_in_a_fresh_interpreter(tmp_path):
+    """What gunicorn does: import wsgi in a new process, nothing imported before it (a
+    statement built at import from a model whose relationships are not all known yet
+    broke the workers' boot while every test passed)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {"PATH": "/usr/bin:/bin", "CONSULT_DATABASE_URL": f"sqlite:///{tmp_path}/boot.db",
+           "CONSULT_INSTANCE_PATH": str(tmp_path), "CONSULT_MAIL_CONSOLE": "0"}
+    booted = subprocess.run(
+        [sys.executable, "-c", "import wsgi; print(wsgi.app.name)"], cwd=root, env=env,
+        capture_output=True, text=True, timeout=120)
+    assert booted.returncode == 0, booted.stderr[-2000:]

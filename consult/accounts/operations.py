@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import AgeBand, AuthSession, Gender, User
@@ -103,14 +104,19 @@ def start_session(user: User, user_agent: str | None = None) -> str:
     return token
 
 
+@cache  # built once, at first use (the mappers are complete by then)
+def _session_statement():
+    return (select(AuthSession).where(AuthSession.token_hash == bindparam("token"))
+            .options(joinedload(AuthSession.user).joinedload(User.memberships)))
+
+
 def session_user(token: str | None) -> User | None:
     if not token:
         return None
     # the person and their memberships (roles, and the rules of every action, ask them)
     # in the session's one statement: every signed-in request runs it
-    record = db.session.scalars(
-        select(AuthSession).where(AuthSession.token_hash == hash_secret(token))
-        .options(joinedload(AuthSession.user).joinedload(User.memberships))).unique().first()
+    record = db.session.scalars(_session_statement(),
+                                {"token": hash_secret(token)}).unique().first()
     if record is None or record.expires_at <= utcnow() or record.user.is_deleted:
         return None
     return record.user

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from consult.accounts.models import User
 from consult.challenges.co_ownership import may_attach, set_organisations
@@ -22,7 +22,7 @@ from consult.challenges.phases import CLOSABLE, Phase
 from consult.challenges.timeline import PhaseSpec, phase_problems, set_phases
 from consult.core.errors_domain import Refused
 from consult.core.events import record
-from consult.core.sql import add_to_counter, insert_ignore
+from consult.core.sql import add_to_counter, insert_ignore, read
 from consult.db import db, utcnow
 from consult.organisations.models import Organisation
 from consult.organisations.operations import slugify
@@ -116,9 +116,14 @@ def supports_left(user: User, challenge: Challenge) -> int | None:
     """How many more ideas the person may support (None: no limit)."""
     if challenge.supports_per_person is None:
         return None
-    used = db.session.scalar(select(Participation.supports_used).where(
-        Participation.user_id == user.id, Participation.challenge_id == challenge.id)) or 0
+    used = read(_SUPPORTS_USED, person=user.id, challenge=challenge.id).scalar() or 0
     return max(0, challenge.supports_per_person - used)
+
+
+_participations = Participation.__table__
+_SUPPORTS_USED = select(_participations.c.supports_used).where(
+    _participations.c.user_id == bindparam("person"),
+    _participations.c.challenge_id == bindparam("challenge"))
 
 
 def close_phase_early(actor: User, challenge: Challenge) -> Phase:

@@ -31,7 +31,7 @@ from consult.ideas.queries import (
     movable_supports,
     supported_idea_ids,
 )
-from consult.ideas.views import IDEA_RULES_LOADING, idea_or_404
+from consult.ideas.views import idea_for_rules, idea_or_404
 
 
 def _personal(idea: Idea, comment_form: CommentForm | None = None,
@@ -94,7 +94,7 @@ def _personal_on_hit(slots: list) -> bool:
     idea_id = next((args[0] for name, args in slots if name == "idea_support_box"), None)
     if idea_id is None:
         return False
-    idea = db.session.get(Idea, idea_id, options=IDEA_RULES_LOADING)
+    idea = idea_for_rules(idea_id)
     if idea is None or not rules.can_view_idea(current_user, idea):
         return False
     _personal(idea, merged_into_it=any(args[1] for name, args in slots

@@ -6,12 +6,13 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, func, literal_column, select, text
+from sqlalchemy import Select, bindparam, case, func, literal_column, select, text
 from sqlalchemy.orm import lazyload
 
 from consult.challenges.models import Challenge
 from consult.core.pagination import Page, count_rows, paginate
 from consult.core.search import fts5_any_query, fts5_query
+from consult.core.sql import read
 from consult.db import db
 from consult.ideas.models import SHUFFLE_RING, AnswerStatus, Idea, IdeaStatus, Support
 
@@ -172,8 +173,13 @@ def supported_idea_ids(user, idea_ids: list[int]) -> set[int]:
     """Which of these ideas the person supports (one query for a whole page)."""
     if not getattr(user, "is_authenticated", False) or not idea_ids:
         return set()
-    return set(db.session.scalars(select(Support.idea_id).where(
-        Support.user_id == user.id, Support.idea_id.in_(idea_ids))))
+    return set(read(_SUPPORTED, person=user.id, ideas=list(idea_ids)).scalars())
+
+
+_supports = Support.__table__
+_SUPPORTED = select(_supports.c.idea_id).where(
+    _supports.c.user_id == bindparam("person"),
+    _supports.c.idea_id.in_(bindparam("ideas", expanding=True)))
 
 
 def ideas_by_author(user) -> list[Idea]:

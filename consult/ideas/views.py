@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defaultload, lazyload
 
 from consult.accounts.sessions import person
@@ -47,11 +50,20 @@ IDEA_RULES_LOADING = (
     defaultload(Idea.challenge).joinedload(Challenge.phases))
 
 
+@cache  # built once, at first use (the mappers are complete by then): building it, with
+def _idea_for_rules():  # its options, cost as much as running it
+    return select(Idea).where(Idea.id == bindparam("idea")).options(*IDEA_RULES_LOADING)
+
+
+def idea_for_rules(idea_id: int) -> Idea | None:
+    """The idea with only what its rules read, in one query: its challenge and the
+    challenge's phases (no author, theme, territory, organisations nor themes)."""
+    return db.session.scalars(_idea_for_rules(), {"idea": idea_id}).unique().first()
+
+
 def button_idea_or_404(idea_id: int) -> Idea:
-    """The idea a button acts on, with only what its rules read, in one query: its
-    challenge and the challenge's phases (no author, theme, territory, organisations
-    nor themes)."""
-    idea = db.session.get(Idea, idea_id, options=IDEA_RULES_LOADING)
+    """The idea a button acts on (``idea_for_rules``)."""
+    idea = idea_for_rules(idea_id)
     if idea is None or not rules.can_view_idea(current_user, idea):
         abort(404)
     return idea

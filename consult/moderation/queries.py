@@ -14,7 +14,7 @@ from consult.audit.labels import action_label
 from consult.audit.models import ActionLog
 from consult.challenges.models import Challenge, CharterRule, challenge_organisations
 from consult.comments.models import Comment, CommentStatus, Report
-from consult.core.pagination import Page
+from consult.core.pagination import Page, count_rows
 from consult.core.spreadsheet import safe_cell
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
@@ -84,7 +84,7 @@ def queue(user, *, challenge_id: int | None = None, kind: str = "", oldest_first
     """One page of the pending ideas and the reported ideas and comments (their reports
     grouped), in the order asked: every item is reached, however long the queue."""
     keys = _queue_keys(user, challenge_id, kind).subquery()
-    total = db.session.scalar(select(func.count()).select_from(keys)) or 0
+    total = count_rows(select(keys))
     number = min(page, max(1, ceil(total / size)))
     order = keys.c.since.asc() if oldest_first else keys.c.since.desc()
     rows = db.session.execute(select(keys).order_by(order, keys.c.kind, keys.c.target_id)

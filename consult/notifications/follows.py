@@ -7,12 +7,12 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from consult.accounts.sessions import person
 from consult.challenges.views import challenge_or_404
 from consult.core.personal import memoised, once_per_request
-from consult.db import db
+from consult.core.sql import read
 from consult.ideas.views import idea_or_404
 from consult.notifications import bp
 from consult.notifications.models import Follow
@@ -25,14 +25,18 @@ def is_following(*, challenge=None, idea=None, challenge_id=None) -> bool:
     if not current_user.is_authenticated:
         return False
     if idea is not None:
-        key, target = ("idea", idea.id), Follow.idea_id == idea.id
+        kind, target = "idea", idea.id
     else:
-        challenge_id = challenge.id if challenge is not None else challenge_id
-        key, target = ("challenge", challenge_id), Follow.challenge_id == challenge_id
+        kind, target = "challenge", challenge.id if challenge is not None else challenge_id
     # asked by a memoised slot's state and by its macro: once
-    return once_per_request(("following", *key), lambda: db.session.scalar(
-        select(Follow.id).where(Follow.user_id == current_user.id, target).limit(1))
-        is not None)
+    return once_per_request(("following", kind, target), lambda: read(
+        _FOLLOWS[kind], person=current_user.id, target=target).first() is not None)
+
+
+_follows = Follow.__table__
+_FOLLOWS = {kind: select(_follows.c.id).where(_follows.c.user_id == bindparam("person"),
+                                              _follows.c[f"{kind}_id"] == bindparam("target"))
+            .limit(1) for kind in ("idea", "challenge")}
 
 
 # the follow button of a challenge's page is rendered once per worker for each state

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from consult.core.sql import read
 from consult.db import db
 from consult.notifications.models import Notification
 
+_notifications = Notification.__table__
+_UNREAD = select(func.count()).select_from(_notifications).where(
+    _notifications.c.user_id == bindparam("person"), _notifications.c.read_at.is_(None))
+
 
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count()).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    """The header's count (every signed-in page): a statement built once."""
+    return read(_UNREAD, person=user.id).scalar() or 0
 
 
 def recent(user, limit: int = 50) -> list[Notification]:
