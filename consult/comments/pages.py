@@ -56,7 +56,8 @@ def _personal(idea: Idea, comment_form: CommentForm | None = None,
         # import them)
         following=current_app.jinja_env.globals["is_following"](idea=idea),
         movable=movable_supports(current_user, idea) if merged_into_it else [],
-        comment_form=comment_form or CommentForm())
+        # None: a blank form, built only if its slot is rendered (not on a memoised hit)
+        comment_form=comment_form)
 
 
 # Each slot of the page is rendered once per worker for each state below (what its macro
@@ -72,8 +73,8 @@ def _support_box_state(args: tuple):
 def _comment_form_state(args: tuple):
     context = personal_context()
     form = context["comment_form"]
-    if form.errors or form.body.data:  # a refused comment, shown again as it was typed
-        return FRESH
+    if form is not None and (form.errors or form.body.data):  # a refused comment, shown
+        return FRESH  # again as it was typed
     return context["comment_problem"]
 
 
@@ -86,6 +87,7 @@ memoised("idea_actions", lambda args: (
 memoised("comment_actions", lambda args: current_user.id == args[1])
 memoised("reply_form", lambda args: bool(personal_context()["comment_problem"]))
 memoised("comment_form", _comment_form_state)
+bp.record_once(lambda state: state.app.jinja_env.globals.update(blank_comment_form=CommentForm))
 
 
 def _personal_on_hit(slots: list) -> bool:

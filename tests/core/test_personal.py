@@ -8,6 +8,7 @@ import re
 from types import SimpleNamespace
 
 from flask import g
+from flask_wtf.csrf import generate_csrf
 
 from consult.core import personal
 from consult.core.personal import render_slot, set_personal_context
@@ -49,3 +50,15 @@ def test_a_memoised_slot_is_copied_with_each_person_s_token(app, monkeypatch):
     assert rendered == ["idea_footer", "idea_footer"]
     assert 'aria-pressed="true"' in third and "<strong data-supports-count>6</strong>" in third
     assert "\x02" not in first + second + third
+
+
+def test_a_comment_form_slot_filled_on_a_hit_builds_its_blank_form(app):
+    """On a kept page's hit the person's context holds no comment form (building one
+    for every hit cost more than the slot): rendered cold, the slot makes a blank one."""
+    personal._rendered.clear()
+    with app.test_request_context("/idees/1"):
+        set_personal_context(comment_problem=None, comment_form=None)
+        html = str(render_slot("comment_form", (1,)))
+        token = generate_csrf()
+    assert 'name="body"' in html and f'value="{token}"' in html
+    assert "error-summary" not in html
