@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
 from flask import render_template, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
 from consult.challenges import bp
@@ -18,6 +19,7 @@ from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
 from consult.core.personal import memoised, personal_context, set_personal_context
+from consult.core.sql import read
 from consult.db import db
 from consult.ideas.ballot import ballot_for
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
@@ -75,21 +77,31 @@ def _personal(challenge, idea_ids: list[int], counts: dict[int, int] | None = No
     """The personal context of the page's slots (templates/_personal.html): the person's
     ballot, which of the ideas shown they support, and the ideas' counts."""
     if counts is None:
-        counts = dict(db.session.execute(select(Idea.id, Idea.supports_count)
-                                         .where(Idea.id.in_(idea_ids))).all())
+        counts = dict(read(_COUNTS, ideas=idea_ids).all())
     set_personal_context(ballot=ballot_for(current_user, challenge), counts=counts,
                          supported=supported_idea_ids(current_user, idea_ids))
+
+
+_ideas = Idea.__table__
+_COUNTS = select(_ideas.c.id, _ideas.c.supports_count).where(
+    _ideas.c.id.in_(bindparam("ideas", expanding=True)))
+
+
+@cache  # built once, at first use (the mappers are complete by then)
+def _challenge_for_ballot():
+    # the ballot's rules read the phases, not the organisations (their ids only, for an
+    # agent: citizens share kept pages) nor the themes
+    return select(Challenge).where(Challenge.id == bindparam("challenge")).options(
+        lazyload(Challenge.organisations), lazyload(Challenge.themes),
+        lazyload(Challenge.territory))
 
 
 def _personal_on_hit(slots: list) -> bool:
     """A kept page, for another citizen: their context from the slots' arguments
     (False: the challenge is gone, render the page again)."""
     challenge_id = next((args[0] for name, args in slots if name == "ballot"), None)
-    # the ballot's rules read the phases, not the organisations (their ids only, for an
-    # agent: citizens share kept pages) nor the themes
-    challenge = db.session.get(Challenge, challenge_id, options=[
-        lazyload(Challenge.organisations), lazyload(Challenge.themes),
-        lazyload(Challenge.territory)]) if challenge_id else None
+    challenge = db.session.scalars(_challenge_for_ballot(), {"challenge": challenge_id}
+                                   ).first() if challenge_id else None
     if challenge is None:
         return False
     _personal(challenge, [args[0] for name, args in slots if name == "idea_footer"])
