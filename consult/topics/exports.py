@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from consult.challenges.models import Challenge
 from consult.db import db
-from consult.topics import clustering
+from consult.topics import methods
 from consult.topics.models import Topic, TopicIdea, TopicRun
 
 BATCH = 5000
@@ -51,7 +51,7 @@ def topic_rows(challenge_id: int | None = None) -> Iterator[list[Any]]:
     for topic, run in db.session.execute(query):
         yield [topic.id, topic.challenge_id, topic.label, ", ".join(topic.words), topic.size,
                topic.supports, " ".join(str(i) for i in topic.representative),
-               topic.theme_id, topic.published_at.date(), clustering.describe(run.params),
+               topic.theme_id, topic.published_at.date(), methods.describe(run.params),
                json.dumps(run.params, sort_keys=True), run.input_hash]
 
 

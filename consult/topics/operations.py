@@ -20,7 +20,7 @@ from consult.core.tasks import enqueue, job
 from consult.core.text import has_forbidden_characters
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, IdeaStatus
-from consult.topics import clustering
+from consult.topics import methods
 from consult.topics.models import (
     MAX_LABEL,
     DuplicateCandidate,
@@ -55,22 +55,22 @@ def parse_k(value: str | None) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit() or not 2 <= int(value) <= clustering.MAX_TOPICS:
+    if not value.isdigit() or not 2 <= int(value) <= methods.MAX_TOPICS:
         raise Refused(_("Indiquez un nombre de sujets entre 2 et %(max)s, ou laissez vide "
-                        "pour le choix de la méthode.", max=clustering.MAX_TOPICS), "k")
+                        "pour le choix de la méthode.", max=methods.MAX_TOPICS), "k")
     return int(value)
 
 
 def parse_method(value: str | None) -> str:
     """The grouping asked: by meaning (word vectors, the default) or by shared words."""
-    value = (value or "").strip() or clustering.DEFAULT_METHOD
-    if value not in clustering.METHODS:
+    value = (value or "").strip() or methods.DEFAULT_METHOD
+    if value not in methods.METHODS:
         raise Refused(_("Choisissez une des deux méthodes."), "method")
     return value
 
 
 def request_topics(user: User | None, challenge: Challenge, k: int | None = None,
-                   method: str = clustering.DEFAULT_METHOD) -> TopicRun:
+                   method: str = methods.DEFAULT_METHOD) -> TopicRun:
     """Queue a computation of the challenge's topics (``user`` None: the system)."""
     if user is not None:
         _curator(user, challenge)
@@ -115,9 +115,11 @@ def compute(run_id: int) -> int:
     if run is None or run.status != RunStatus.QUEUED:
         return 0
     started = time.perf_counter()
+    from consult.topics import clustering  # NumPy and the rest: in the job, not the pages
+
     try:
         found = clustering.find_topics(list(idea_texts(run.challenge_id)), run.k,
-                                       method=run.method or clustering.DEFAULT_METHOD)
+                                       method=run.method or methods.DEFAULT_METHOD)
     except Exception as error:  # a failure is shown to the agent, the queue goes on
         log.exception("topics of challenge %s failed", run.challenge_id)
         run.status, run.finished_at = RunStatus.FAILED, utcnow()
@@ -160,7 +162,7 @@ def _representative(topic: Topic) -> list[int]:
     return list(db.session.scalars(
         select(TopicIdea.idea_id).where(TopicIdea.topic_id == topic.id)
         .order_by(TopicIdea.weight.desc(), TopicIdea.idea_id)
-        .limit(clustering.REPRESENTATIVE)))
+        .limit(methods.REPRESENTATIVE)))
 
 
 def _edited(user: User, topic: Topic, action: str, **details) -> None:
@@ -208,7 +210,7 @@ def merge(user: User, topic: Topic, other: Topic | None) -> Topic:
     words = list(dict.fromkeys(w for pair in zip(topic.words, other.words, strict=False)
                                for w in pair))
     topic.words = (words + [w for w in topic.words + other.words if w not in words])[
-        :clustering.WORDS_SHOWN]
+        :methods.WORDS_SHOWN]
     merged_label = other.label
     db.session.delete(other)
     db.session.flush()
@@ -224,8 +226,10 @@ def split(user: User, topic: Topic) -> tuple[Topic, Topic]:
     _curator(user, topic.challenge)
     ideas = list(idea_texts(topic.challenge_id, [topic.id]))
     run = db.session.get(TopicRun, topic.run_id) if topic.run_id else None
-    method = run.method if run is not None and run.method in clustering.METHODS else (
-        clustering.DEFAULT_METHOD)
+    method = run.method if run is not None and run.method in methods.METHODS else (
+        methods.DEFAULT_METHOD)
+    from consult.topics import clustering  # NumPy and the rest: when a topic is split
+
     found = clustering.split_in_two(ideas, method)
     if len(found.topics) < 2:
         raise Refused(_("Ce sujet ne se scinde pas : trop peu d’idées, ou des idées trop "
@@ -411,7 +415,7 @@ def summarise(summary_id: int) -> int:
     if summary is None or summary.computed_at is not None:
         return 0
     ideas = _summary_ideas(summary)
-    summary.input_hash = clustering.fingerprint(
+    summary.input_hash = methods.fingerprint(
         (i, f"{t}\n{b or ''}") for i, t, b in sorted(ideas))
     if summary.kind == SummaryKind.EXTRACTIVE:
         summary.sentences = [{"text": s.text, "idea_ids": [s.idea_id]}

@@ -24,7 +24,7 @@ from consult.core.params import parse_id
 from consult.db import db
 from consult.ideas.models import Idea, IdeaStatus
 from consult.ideas.queries import narrower
-from consult.topics import bp, clustering
+from consult.topics import bp, methods
 from consult.topics import operations as ops
 from consult.topics.models import MAX_LABEL, Topic, TopicIdea
 
@@ -78,11 +78,11 @@ def _page(challenge, status: int = 200, errors: dict[str, str] | None = None,
         summaries=by_target, generative=ops.generative_configured(),
         answer_templates=_answer_templates(challenge) if agent else [],
         statuses=_statuses(challenge) if agent else [],
-        method=clustering.describe(done.params) if done else None,
+        method=methods.describe(done.params) if done else None,
         duplicates=count_rows(ops.open_duplicates(challenge)) if agent else 0,
         errors=errors or {}, typed=typed or {}, max_label=MAX_LABEL,
-        max_topics=clustering.MAX_TOPICS, methods=clustering.METHODS,
-        default_method=clustering.DEFAULT_METHOD), status
+        max_topics=methods.MAX_TOPICS, methods=methods.METHODS,
+        default_method=methods.DEFAULT_METHOD), status
 
 
 @bp.route("/defis/<slug>/sujets")
