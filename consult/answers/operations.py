@@ -17,7 +17,7 @@ from consult.answers.models import MAX_BODY, MAX_LABEL, MAX_NAME, AnswerLabel, A
 from consult.core import events
 from consult.core.errors_domain import Refused, refusable
 from consult.core.events import record
-from consult.core.text import has_forbidden_characters
+from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.core.timezones import today_in_paris
 from consult.db import db, utcnow
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
@@ -41,8 +41,7 @@ def body_problem(body: str) -> str | None:
     if len(body) > MAX_BODY:
         return _("%(max)s caractères au plus.", max=MAX_BODY)
     if has_forbidden_characters(body):
-        return _("Ce champ contient un caractère invisible non autorisé (caractère de "
-                 "contrôle) : retirez-le.")
+        return forbidden_characters_message()
     known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
     try:
         fields = [field for _text, field, _spec, _conv in string.Formatter().parse(body)]
@@ -66,8 +65,7 @@ def template_problems(organisation: Organisation, name: str, status: str, body: 
     elif len(name) > MAX_NAME:
         problems["name"] = _("%(max)s caractères au plus.", max=MAX_NAME)
     elif has_forbidden_characters(name):  # (before PostgreSQL sees a NUL byte)
-        problems["name"] = _("Ce champ contient un caractère invisible non autorisé "
-                             "(caractère de contrôle) : retirez-le.")
+        problems["name"] = forbidden_characters_message()
     elif db.session.scalar(select(AnswerTemplate.id).where(
             AnswerTemplate.organisation_id == organisation.id, AnswerTemplate.name == name,
             AnswerTemplate.id != (template.id if template else 0))):
@@ -168,8 +166,7 @@ def label_problems(organisation: Organisation, name: str, status: str) -> dict[s
     elif len(name) > MAX_LABEL:
         problems["label_name"] = _("%(max)s caractères au plus.", max=MAX_LABEL)
     elif has_forbidden_characters(name):
-        problems["label_name"] = _("Ce champ contient un caractère invisible non autorisé "
-                                   "(caractère de contrôle) : retirez-le.")
+        problems["label_name"] = forbidden_characters_message()
     elif name.casefold() in {s.label.casefold() for s in AnswerStatus} or db.session.scalar(
             select(AnswerLabel.id).where(AnswerLabel.organisation_id == organisation.id,
                                          AnswerLabel.name == name)):

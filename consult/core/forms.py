@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.core.passwords import password_problem
-from consult.core.text import has_forbidden_characters
+from consult.core.text import forbidden_characters_message, has_forbidden_characters
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # dates outside are typing mistakes (or attacks)
 MAX_INTEGER = 2**31 - 1  # what every integer column holds, on both databases
@@ -33,8 +33,7 @@ MAX_INTEGER = 2**31 - 1  # what every integer column holds, on both databases
 def _no_control_characters(form, field) -> None:
     if isinstance(field.data, str) and has_forbidden_characters(
             field.data, multiline=isinstance(field, TextAreaField)):
-        raise ValidationError(_l("Ce champ contient un caractère invisible non autorisé "
-                                 "(caractère de contrôle) : retirez-le."))
+        raise ValidationError(forbidden_characters_message())
 
 
 def _reasonable_date(form, field) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext
+
 _SOLID = r"[^ \x00-\x1f\x7f]"
 _SOFT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 ONE_LINE = rf"^{_SOLID}([^\x00-\x1f\x7f]*{_SOLID})?$"  # trimmed, as stored
@@ -24,6 +26,13 @@ _TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def has_forbidden_characters(value: str, multiline: bool = False) -> bool:
     return bool((_TEXT_FORBIDDEN if multiline else _LINE_FORBIDDEN).search(value))
+
+
+def forbidden_characters_message() -> str:
+    """What a person is told when a text they typed holds one (the same sentence in every
+    form, operation and API answer)."""
+    return gettext("Ce champ contient un caractère invisible non autorisé (caractère de "
+                   "contrôle) : retirez-le.")
 
 
 def search_key(text: str) -> str:

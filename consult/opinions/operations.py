@@ -15,7 +15,7 @@ from consult.challenges.permissions import is_agent_for
 from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.core.outbox import queue_mail
-from consult.core.text import has_forbidden_characters
+from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.core.timezones import today_in_paris
 from consult.core.urls import external_url
 from consult.db import db, utcnow
@@ -68,8 +68,7 @@ def ask_problems(user: User, idea: Idea, organisation_id: int | None, question: 
     elif len(question) > MAX_QUESTION:
         problems["question"] = _("%(max)s caractères au plus.", max=MAX_QUESTION)
     elif has_forbidden_characters(question):
-        problems["question"] = _("Ce champ contient un caractère invisible non autorisé "
-                                 "(caractère de contrôle) : retirez-le.")
+        problems["question"] = forbidden_characters_message()
     if deadline is None:
         problems["deadline"] = _("Indiquez une date limite (jj/mm/aaaa).")
     elif deadline <= today:
@@ -109,8 +108,7 @@ def answer(user: User, request: OpinionRequest, opinion: str) -> OpinionRequest:
     if len(opinion) > MAX_OPINION:
         raise Refused(_("%(max)s caractères au plus.", max=MAX_OPINION), "opinion")
     if has_forbidden_characters(opinion):
-        raise Refused(_("Ce champ contient un caractère invisible non autorisé (caractère "
-                        "de contrôle) : retirez-le."), "opinion")
+        raise Refused(forbidden_characters_message(), "opinion")
     request.opinion, request.status = opinion, OpinionStatus.ANSWERED
     request.answered_by_id, request.answered_at = user.id, utcnow()
     db.session.flush()

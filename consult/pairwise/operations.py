@@ -19,7 +19,7 @@ from consult.challenges.phases import Action
 from consult.core.errors_domain import Refused
 from consult.core.sql import insert_ignore, stream_rows
 from consult.core.tasks import enqueue, job
-from consult.core.text import has_forbidden_characters
+from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, IdeaStatus
 from consult.pairwise.models import PairShown, PairwiseScore, PairwiseVote
@@ -121,8 +121,7 @@ def answer_problems(answer: Answer) -> dict[str, str]:
     if answer.reason_text and len(answer.reason_text) > MAX_REASON:
         problems["reason_text"] = _("%(max)s caractères au plus.", max=MAX_REASON)
     elif answer.reason_text and has_forbidden_characters(answer.reason_text):
-        problems["reason_text"] = _("Ce champ contient un caractère invisible non autorisé "
-                                        "(caractère de contrôle) : retirez-le.")
+        problems["reason_text"] = forbidden_characters_message()
     return problems
 
 

@@ -16,7 +16,7 @@ from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.core.sql import insert_ignore, stream_rows
 from consult.core.tasks import enqueue, job
-from consult.core.text import has_forbidden_characters
+from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.db import db, utcnow
 from consult.statements.models import (
     MAX_STATEMENT,
@@ -41,8 +41,7 @@ def statement_problems(text: str) -> dict[str, str]:
         return {"text": _("%(max)s caractères au plus : une seule idée, lisible d’un coup "
                           "d’œil.", max=MAX_STATEMENT)}
     if has_forbidden_characters(text):
-        return {"text": _("Ce champ contient un caractère invisible non autorisé "
-                          "(caractère de contrôle) : retirez-le.")}
+        return {"text": forbidden_characters_message()}
     return {}
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from consult.core.text import has_forbidden_characters
+from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.surveys.models import Answer, Question, QuestionKind
 
 SHORT_TEXT_MAX = 300
@@ -53,8 +53,7 @@ def _read(question: Question, form: MultiDict) -> tuple[list[Row], str | None]:
         if len(text) > limit:
             return [], _("%(num)d caractères au plus.", num=limit)
         if has_forbidden_characters(text, multiline=kind == QuestionKind.LONG_TEXT):
-            return [], _("Ce champ contient un caractère invisible non autorisé "
-                         "(caractère de contrôle) : retirez-le.")
+            return [], forbidden_characters_message()
         return ([Row(text=text)] if text else []), None
     if kind == QuestionKind.SINGLE:
         chosen = _int(form.get(name))

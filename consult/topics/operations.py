@@ -17,7 +17,7 @@ from consult.core.errors_domain import Refused
 from consult.core.events import record
 from consult.core.sql import stream_rows
 from consult.core.tasks import enqueue, job
-from consult.core.text import has_forbidden_characters
+from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.db import db, utcnow
 from consult.ideas.models import Idea, IdeaStatus
 from consult.topics import methods
@@ -178,8 +178,7 @@ def label_problem(label: str) -> str | None:
     if len(label) > MAX_LABEL:
         return _("%(max)s caractères au plus.", max=MAX_LABEL)
     if has_forbidden_characters(label):
-        return _("Ce champ contient un caractère invisible non autorisé (caractère de "
-                 "contrôle) : retirez-le.")
+        return forbidden_characters_message()
     return None
 
 
