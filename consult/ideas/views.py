@@ -50,8 +50,9 @@ IDEA_RULES_LOADING = (
     defaultload(Idea.challenge).joinedload(Challenge.phases))
 
 
-@cache  # built once, at first use (the mappers are complete by then): building it, with
-def _idea_for_rules():  # its options, cost as much as running it
+@cache  # built once, at first use (the mappers are complete by then)
+def _idea_for_rules():
+    # building this statement, with its options, cost as much as running it
     return select(Idea).where(Idea.id == bindparam("idea")).options(*IDEA_RULES_LOADING)
 
 
