@@ -18,6 +18,28 @@ keepalive = 5
 timeout = 30
 
 
+def fewer_malloc_arenas(count: int = 2) -> bool:
+    """Two malloc arenas per process instead of glibc's eight per core: each of a worker's
+    threads otherwise gets its own arena, and the memory freed in one is not reused by
+    the others (issue 17: 9 to 12 MB less per worker under the benchmark's load, same
+    throughput). Set here, in the master before it forks, so every worker inherits it;
+    an operator's own ``MALLOC_ARENA_MAX`` wins. False where the C library is not glibc."""
+    import ctypes
+    import ctypes.util
+    import os
+
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(-8, count))  # -8: M_ARENA_MAX (malloc.h); 1 = done
+    except (OSError, AttributeError):
+        return False
+
+
+fewer_malloc_arenas()
+
+
 def post_worker_init(worker):
     import faulthandler
 

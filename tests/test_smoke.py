@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 
 
@@ -100,3 +102,23 @@ def test_the_application_boots_in_a_fresh_interpreter(tmp_path):
     # what only jobs and uploads need is loaded by them, not by every web worker (NumPy
     # alone is 15 MB a worker: topics.clustering is imported by the job that computes)
     assert booted.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.dbless
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+@pytest.mark.parametrize(("environment", "applied"), [({}, "True"),
+                                                      ({"MALLOC_ARENA_MAX": "8"}, "False")])
+def test_gunicorn_configuration_limits_malloc_arenas(environment, applied):
+    """gunicorn.conf.py, as the master reads it, asks glibc for two malloc arenas (the
+    workers it forks inherit it), unless the operator chose their own number."""
+    import subprocess
+    from pathlib import Path
+
+    conf = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+    ran = subprocess.run(
+        [sys.executable, "-c", f"import runpy; s = runpy.run_path({str(conf)!r}); "
+         "print(s['fewer_malloc_arenas']())"],
+        env={"PATH": "/usr/bin:/bin", **environment}, capture_output=True, text=True,
+        timeout=60)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.strip() == applied
