@@ -42,20 +42,20 @@ def _personal(idea: Idea, comment_form: CommentForm | None = None,
     from consult.challenges.permissions import open_to
     from consult.challenges.phases import Action
 
-    ballot = ballot_for(current_user, idea.challenge)
-    option = ballot.option(idea, idea.id in supported_idea_ids(current_user, [idea.id]))
+    user = person()  # the object, not the proxy: the rules read it a few dozen times
+    ballot = ballot_for(user, idea.challenge)
+    option = ballot.option(idea, idea.id in supported_idea_ids(user, [idea.id]))
     support_problem = None
     if option is None and ballot.user_id and open_to(idea.challenge, Action.SUPPORT):
-        support_problem = rules.support_problem(current_user, idea)
+        support_problem = rules.support_problem(user, idea)
     set_personal_context(
         idea=idea, ballot=ballot, option=option, support_problem=support_problem,
-        comment_problem=rules.comment_problem(current_user, idea),
-        can_edit=rules.can_edit(current_user, idea),
-        can_withdraw=rules.can_withdraw(current_user, idea),
+        comment_problem=rules.comment_problem(user, idea),
+        can_edit=rules.can_edit(user, idea), can_withdraw=rules.can_withdraw(user, idea),
         # the notifications' template global (they sit above comments, which cannot
         # import them)
         following=current_app.jinja_env.globals["is_following"](idea=idea),
-        movable=movable_supports(current_user, idea) if merged_into_it else [],
+        movable=movable_supports(user, idea) if merged_into_it else [],
         # None: a blank form, built only if its slot is rendered (not on a memoised hit)
         comment_form=comment_form)
 

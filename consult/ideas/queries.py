@@ -173,6 +173,8 @@ def supported_idea_ids(user, idea_ids: list[int]) -> set[int]:
     """Which of these ideas the person supports (one query for a whole page)."""
     if not getattr(user, "is_authenticated", False) or not idea_ids:
         return set()
+    if len(idea_ids) == 1:  # an idea's page: no IN list to expand at each execution
+        return set(read(_SUPPORTED_ONE, person=user.id, idea=idea_ids[0]).scalars())
     return set(read(_SUPPORTED, person=user.id, ideas=list(idea_ids)).scalars())
 
 
@@ -180,6 +182,8 @@ _supports = Support.__table__
 _SUPPORTED = select(_supports.c.idea_id).where(
     _supports.c.user_id == bindparam("person"),
     _supports.c.idea_id.in_(bindparam("ideas", expanding=True)))
+_SUPPORTED_ONE = select(_supports.c.idea_id).where(
+    _supports.c.user_id == bindparam("person"), _supports.c.idea_id == bindparam("idea"))
 
 
 def ideas_by_author(user) -> list[Idea]:
