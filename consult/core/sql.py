@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.db import db
@@ -56,6 +56,27 @@ def add_to_counter(table, column: str, step: int, **key) -> None:
     transaction only."""
     statement = _add_to_counter(db.dialect, table, column, tuple(key))
     db.session.connection().execute(statement, {**key, "step_": step})
+
+
+@cache
+def _add_to_counters(dialect_name: str, table, column: str, key: tuple[str, ...]):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    step = bindparam("step_", type_=table.c[column].type)
+    # a new row starts at the step, or at 0 for a negative one: both databases check a
+    # CHECK (n >= 0) on the row proposed for insertion before they find the conflict
+    start = (func.greatest if dialect_name == "postgresql" else func.max)(step, 0)
+    return dialect.insert(table).values(
+        {**{name: bindparam(name, type_=table.c[name].type) for name in key}, column: start}
+    ).on_conflict_do_update(index_elements=list(key), set_={column: table.c[column] + step})
+
+
+def add_to_counters(table, column: str, key: tuple[str, ...], steps: list[dict]) -> None:
+    """Add to many counters in one execution (each dict of ``steps``: the key's columns
+    and ``step_``), creating the rows missing. Give them in key order: concurrent
+    writers then lock the rows in one order (PostgreSQL)."""
+    if steps:
+        statement = _add_to_counters(db.dialect, table, column, key)
+        db.session.connection().execute(statement, steps)
 
 
 def stream_rows(statement, batch: int = 100_000):

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from consult.accounts.models import User
 from consult.challenges.models import ChallengePhase
@@ -19,7 +19,7 @@ from consult.challenges.operations import acting_organisation
 from consult.challenges.phases import Phase
 from consult.core.errors_domain import Refused
 from consult.core.events import record
-from consult.core.sql import insert_ignore
+from consult.core.sql import add_to_counters, insert_ignore, read
 from consult.db import db, utcnow
 from consult.surveys import permissions, sus
 from consult.surveys.answering import Reading
@@ -226,75 +226,91 @@ def _keys(question_id: int, choice_id: int | None, value: int | None,
     return [(question_id, choice_id or NO_CHOICE, NO_VALUE if value is None else value)]
 
 
+AnswerRow = tuple  # (question_id, choice_id, value, text, hidden_at, hidden_by_id)
+_answers = Answer.__table__
+_responses = Response.__table__
+_ANSWERS_OF = select(_answers.c.question_id, _answers.c.choice_id, _answers.c.value,
+                     _answers.c.text, _answers.c.hidden_at, _answers.c.hidden_by_id).where(
+    _answers.c.response_id == bindparam("response"))
+# FOR UPDATE on PostgreSQL (the same person sending twice at once: one after the other);
+# SQLite has a single writer and renders no FOR UPDATE
+_RESPONSE_ID = select(_responses.c.id).where(
+    _responses.c.survey_id == bindparam("survey"),
+    _responses.c.respondent_key == bindparam("key")).with_for_update()
+
+
+def _stored(survey_id: int, key: str) -> tuple[int | None, list[AnswerRow]]:
+    """The person's response and its answers as stored now (plain rows)."""
+    response_id = read(_RESPONSE_ID, survey=survey_id, key=key).scalar()
+    if response_id is None:
+        return None, []
+    return response_id, [tuple(row) for row in read(_ANSWERS_OF, response=response_id)]
+
+
 def _tally_of(answers) -> Counter:
     counted: Counter = Counter()
     answered = set()
-    for answer in answers:
-        for key in _keys(answer.question_id, answer.choice_id, answer.value, answer.text):
+    for question_id, choice_id, value, text, *_hidden in answers:
+        for key in _keys(question_id, choice_id, value, text):
             counted[key] += 1
-        answered.add(answer.question_id)
+        answered.add(question_id)
     for question_id in answered:
         counted[(question_id, NO_CHOICE, ANSWERED)] += 1
     return counted
 
 
-def _bump(deltas: Counter) -> None:
-    """Add to the tallies, in key order (concurrent answers lock rows in one order)."""
-    for (question_id, choice_key, value_key), delta in sorted(deltas.items()):
-        if delta == 0:
-            continue
-        key = (Tally.question_id == question_id, Tally.choice_key == choice_key,
-               Tally.value_key == value_key)
-        done = db.session.execute(update(Tally).where(*key).values(n=Tally.n + delta))
-        if not done.rowcount:
-            insert_ignore(Tally.__table__, question_id=question_id, choice_key=choice_key,
-                          value_key=value_key, n=0)
-            db.session.execute(update(Tally).where(*key).values(n=Tally.n + delta))
+def _replacing(old: list[AnswerRow], sent: list[tuple]) -> tuple[list[AnswerRow], Counter]:
+    """The rows that replace ``old`` (a text a moderator hid stays hidden if sent again
+    unchanged) and what each tally gains or loses."""
+    hidden = {(row[0], row[3]): row[4:] for row in old if row[4] is not None}
+    new = [(*row, *hidden.get((row[0], row[3]), (None, None))) for row in sent]
+    deltas = _tally_of(new)
+    deltas.subtract(_tally_of(old))
+    return new, deltas
 
 
 def submit_response(user: User, survey: Survey, reading: Reading) -> bool:
     """Store the person's answers (read and checked by ``answering``), replacing theirs
-    if they had answered; True for a first response."""
+    if they had answered; True for a first response.
+
+    What costs (reading the answers stored, counting what changes) is done before the
+    first write: on SQLite that write takes the single writer's turn, which lasts until
+    the commit, and every other answer, support or vote of the site waits for it. Once
+    the turn is taken the stored answers are read again; if they changed meanwhile (the
+    same person sending from two tabs) the count is made again from them."""
     problem = permissions.respond_problem(user, survey)
     if problem is not None:
         raise Refused(problem)
     _require(not reading.errors, _("Certaines réponses sont à corriger."))
-    now = utcnow()
-    stamp = _day(now) if survey.anonymous else now
+    stamp = _day(utcnow()) if survey.anonymous else utcnow()
     key = respondent_key(survey, user)
-    first = insert_ignore(Response.__table__, survey_id=survey.id, respondent_key=key,
+    sent = [(question_id, row.choice_id, row.value, row.text)
+            for question_id, rows in reading.rows.items() for row in rows]
+    _seen_id, seen = _stored(survey.id, key)
+    new, deltas = _replacing(seen, sent)
+    # the writes (the writer's turn on SQLite, from here to the commit)
+    first = insert_ignore(_responses, survey_id=survey.id, respondent_key=key,
                           user_id=None if survey.anonymous else user.id, created_at=stamp)
-    query = select(Response).where(Response.survey_id == survey.id,
-                                   Response.respondent_key == key)
-    if db.dialect == "postgresql":
-        query = query.with_for_update()  # the same person twice at once: one after the other
-    response = db.session.scalar(query)
-    old = answers_of(response)
-    new = [Answer(response_id=response.id, question_id=question_id, choice_id=row.choice_id,
-                  value=row.value, text=row.text)
-           for question_id, rows in reading.rows.items() for row in rows]
-    deltas = _tally_of(new)
-    deltas.subtract(_tally_of(old))
-    kept_hidden = {(a.question_id, a.text): a for a in old if a.hidden_at is not None}
-    for answer in new:  # a text a moderator hid stays hidden if sent again unchanged
-        hidden = kept_hidden.get((answer.question_id, answer.text))
-        if hidden is not None:
-            answer.hidden_at, answer.hidden_by_id = hidden.hidden_at, hidden.hidden_by_id
-    db.session.execute(delete(Answer).where(Answer.response_id == response.id))
-    # one statement for every answer (a 20-question survey is 30–40 rows: the ORM sent
-    # one INSERT … RETURNING each, a tenth of the answer's time)
+    response_id, old = _stored(survey.id, key)
+    if Counter(old) != Counter(seen):
+        new, deltas = _replacing(old, sent)
+    db.session.execute(delete(_answers).where(_answers.c.response_id == response_id))
+    # one statement for every answer (a 20-question survey is 30–40 rows)
     if new:
-        db.session.execute(insert(Answer), [
-            {"response_id": a.response_id, "question_id": a.question_id, "choice_id": a.choice_id,
-             "value": a.value, "text": a.text, "hidden_at": a.hidden_at,
-             "hidden_by_id": a.hidden_by_id} for a in new])
-    _bump(deltas)
+        db.session.execute(insert(_answers), [
+            {"response_id": response_id, "question_id": q, "choice_id": c, "value": v,
+             "text": t, "hidden_at": hidden_at, "hidden_by_id": hidden_by}
+            for q, c, v, t, hidden_at, hidden_by in new])
+    # the tallies, in key order (concurrent answers lock rows in one order)
+    add_to_counters(Tally.__table__, "n", ("question_id", "choice_key", "value_key"), [
+        {"question_id": q, "choice_key": c, "value_key": v, "step_": delta}
+        for (q, c, v), delta in sorted(deltas.items()) if delta])
     if first:
         db.session.execute(update(Survey).where(Survey.id == survey.id).values(
             responses_count=Survey.responses_count + 1))
     else:
-        response.updated_at = stamp
-    db.session.flush()
+        db.session.execute(update(_responses).where(_responses.c.id == response_id)
+                           .values(updated_at=stamp))
     db.session.expire(survey, ["responses_count"])
     return first
 

@@ -57,8 +57,7 @@ def respond(slug: str, phase_id: int):
         return redirect(url_for("accounts.login", next=request.path))
     problem = (permissions.respond_problem(current_user, survey) if survey is not None
                else _("Ce questionnaire n’a pas encore de questions."))
-    mine = operations.my_response(survey, current_user) if survey is not None else None
-    values = as_form(survey.questions, operations.answers_of(mine)) if mine else None
+    values = None
     errors: dict[int, str] = {}
     status = 200
     if request.method == "POST":
@@ -70,9 +69,11 @@ def respond(slug: str, phase_id: int):
             if errors:
                 status = 422
             else:
+                # no savepoint: the operation refuses before its first write, and the
+                # 409 rolls the request back (a savepoint would take SQLite's writer's
+                # turn before the reading that the operation does first)
                 try:
-                    with refusable():
-                        first = operations.submit_response(person(), survey, reading)
+                    first = operations.submit_response(person(), survey, reading)
                 except Refused as refusal:
                     problem, status = refusal.message, 409
                 else:
@@ -80,6 +81,10 @@ def respond(slug: str, phase_id: int):
                           _("Vos réponses sont modifiées."), "success")
                     return redirect(url_for("surveys.respond", slug=slug,
                                             phase_id=phase_id), 303)
+    # the page: their answers as stored, or as sent when they are refused
+    mine = operations.my_response(survey, current_user) if survey is not None else None
+    if values is None and mine is not None:
+        values = as_form(survey.questions, operations.answers_of(mine))
     return render_template("surveys/respond.html", phase=phase, challenge=phase.challenge,
                            survey=survey, problem=problem, values=values, errors=errors,
                            answered=mine is not None, kinds=QuestionKind,

@@ -314,3 +314,33 @@ def test_the_tallies_are_checked_and_personal_data_follows_the_account(app):
         erase(citizen)
     assert db.session.scalar(select(Response.user_id)) is None
     assert survey_tallies_match_answers() == []  # the results it fed hold
+
+
+def test_answers_changed_by_another_tab_meanwhile_are_counted_from_what_is_stored(
+        app, monkeypatch):
+    """The answer is counted before its first write (SQLite's writer's turn is not held
+    while counting); when the stored answers changed in between — the same person
+    sending from a second tab — the count is made again from them: no tally drifts."""
+    from consult.surveys.integrity import survey_tallies_match_answers
+
+    _challenge, phase, agent = survey_challenge()
+    survey, q = every_kind(agent, phase)
+    citizen = UserFactory()
+    first = read_answers(survey.questions, _multidict(answers_for(q, single=0, scale=1)))
+    second = read_answers(survey.questions, _multidict(answers_for(q, single=1, scale=4)))
+    third = read_answers(survey.questions, _multidict(answers_for(q, single=2, scale=5)))
+    ops.submit_response(citizen, survey, first)
+    stale = ops._stored(survey.id, ops.respondent_key(survey, citizen))
+    ops.submit_response(citizen, survey, second)  # the other tab, after the read below
+    reads = []
+    stored = ops._stored
+
+    def stale_first_read(survey_id, key):
+        reads.append(key)
+        return stale if len(reads) == 1 else stored(survey_id, key)
+
+    monkeypatch.setattr(ops, "_stored", stale_first_read)
+    ops.submit_response(citizen, survey, third)
+    assert len(reads) == 2  # read before counting, read again at the writer's turn
+    assert survey_tallies_match_answers() == []
+    assert tallies(q["scale"]) == {(0, 5): 1, (0, -2): 1}  # 5, and one respondent
