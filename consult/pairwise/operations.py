@@ -10,7 +10,7 @@ from itertools import chain
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from consult.accounts.models import User
 from consult.challenges.models import Challenge
@@ -125,13 +125,34 @@ def answer_problems(answer: Answer) -> dict[str, str]:
     return problems
 
 
-def vote(user: User, token: str, answer: Answer) -> PairwiseVote:
+@dataclass(frozen=True)
+class Counted:
+    """A choice counted: its row and the challenge it counts in."""
+
+    vote_id: int
+    challenge_id: int
+
+
+_pairs, _scores, _votes = (PairShown.__table__, PairwiseScore.__table__,
+                           PairwiseVote.__table__)
+# the writes of a choice, built once: on SQLite the first of them takes the single
+# writer's turn, held until the commit, so everything before them is reads and checks
+_CLAIM = update(_pairs).where(_pairs.c.id == bindparam("pair_"),
+                              _pairs.c.answered_at.is_(None)).values(answered_at=bindparam("now"))
+_ADD = {column: update(_scores).where(_scores.c.idea_id == bindparam("idea_")).values(
+    {column: _scores.c[column] + 1}) for column in ("wins", "losses", "undecided")}
+_COUNT = insert(_votes).returning(_votes.c.id)
+
+
+def vote(user: User, token: str, answer: Answer, challenge_id: int | None = None) -> Counted:
     """Count the answer to the pair the token stands for, once. Refused: a token that
-    was not given to this person (forged, someone else's), one already used, a pair
-    with an idea no longer shown, a vote outside the phase."""
+    was not given to this person (forged, someone else's) or for another challenge than
+    ``challenge_id``, one already used, a pair with an idea no longer shown, a vote
+    outside the phase."""
     pair = db.session.scalar(select(PairShown).where(PairShown.token == token)) \
         if token and TOKEN.fullmatch(token) else None  # (a NUL never reaches PostgreSQL)
-    if pair is None or pair.user_id != user.id:
+    if pair is None or pair.user_id != user.id or (
+            challenge_id is not None and pair.challenge_id != challenge_id):
         raise Refused(_("Cette paire ne vous a pas été présentée : rechargez la page."))
     challenge = db.session.get(Challenge, pair.challenge_id)
     problem = compare_problem(user, challenge)
@@ -143,33 +164,28 @@ def vote(user: User, token: str, answer: Answer) -> PairwiseVote:
         raise Refused(message, field)
     if not _still_shown(pair):
         raise Refused(_("Une de ces idées n’est plus proposée : voici une autre paire."))
-    claimed = db.session.execute(update(PairShown).where(
-        PairShown.id == pair.id, PairShown.answered_at.is_(None)).values(
-        answered_at=utcnow()))
-    if claimed.rowcount != 1:  # another press of the same pair got there first
-        raise Refused(_("Vous avez déjà répondu à cette paire."))
+    connection = db.session.connection()
+    if connection.execute(_CLAIM, {"pair_": pair.id, "now": utcnow()}).rowcount != 1:
+        raise Refused(_("Vous avez déjà répondu à cette paire."))  # another press was first
     winner = loser = None
     if answer.choice != "none":
         winner, loser = ((pair.left_id, pair.right_id) if answer.choice == "left"
                          else (pair.right_id, pair.left_id))
-        db.session.execute(update(PairwiseScore).where(PairwiseScore.idea_id == winner)
-                           .values(wins=PairwiseScore.wins + 1))
-        db.session.execute(update(PairwiseScore).where(PairwiseScore.idea_id == loser)
-                           .values(losses=PairwiseScore.losses + 1))
+        connection.execute(_ADD["wins"], {"idea_": winner})
+        connection.execute(_ADD["losses"], {"idea_": loser})
     else:
-        db.session.execute(update(PairwiseScore).where(
-            PairwiseScore.idea_id.in_((pair.left_id, pair.right_id)))
-            .values(undecided=PairwiseScore.undecided + 1))
-    counted = PairwiseVote(pair_id=pair.id, challenge_id=pair.challenge_id, user_id=user.id,
-                           winner_id=winner, loser_id=loser,
-                           reason=answer.reason if answer.choice == "none" else None,
-                           reason_text=(answer.reason_text or None)
-                           if answer.choice == "none" else None)
-    db.session.add(counted)
-    db.session.flush()
-    if counted.id % RECOMPUTE_EVERY == 0:
+        connection.execute(_ADD["undecided"], [{"idea_": pair.left_id},
+                                               {"idea_": pair.right_id}])
+    undecided = answer.choice == "none"
+    vote_id = connection.execute(_COUNT, {
+        "pair_id": pair.id, "challenge_id": pair.challenge_id, "user_id": user.id,
+        "winner_id": winner, "loser_id": loser,
+        "reason": answer.reason if undecided else None,
+        "reason_text": (answer.reason_text or None) if undecided else None}).scalar_one()
+    db.session.expire(pair, ["answered_at"])
+    if vote_id % RECOMPUTE_EVERY == 0:
         enqueue("pairwise.scores", pair.challenge_id)
-    return counted
+    return Counted(vote_id, pair.challenge_id)
 
 
 @job("pairwise.scores")

@@ -14,7 +14,7 @@ from consult.challenges.permissions import can_view_challenge, is_agent_for, ope
 from consult.challenges.phases import Action, Phase
 from consult.challenges.queries import challenge_by_slug
 from consult.core import ratelimit as rl
-from consult.core.errors_domain import Refused, refusable
+from consult.core.errors_domain import Refused
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.db import db, writes_on_get
@@ -78,12 +78,10 @@ def vote(slug: str):
     answer = ops.Answer(choice=request.form.get("choice", ""),
                         reason=request.form.get("reason") or None,
                         reason_text=(request.form.get("reason_text") or "").strip() or None)
+    # no savepoint: the operation refuses before its first write (SQLite's writer's turn
+    # starts there), and the 400 or 409 below rolls the whole request back
     try:
-        with refusable():
-            counted = ops.vote(person(), request.form.get("token", ""), answer)
-            if counted.challenge_id != challenge.id:
-                raise Refused(_("Cette paire ne vous a pas été présentée : rechargez la "
-                                "page."))
+        ops.vote(person(), request.form.get("token", ""), answer, challenge.id)
     except Refused as refusal:  # nothing counted (rolled back); said with its status
         if refusal.field:  # a mistake in the answer: the same pair, what was typed kept
             pair = ops.open_pair(person(), request.form.get("token", ""))

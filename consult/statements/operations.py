@@ -6,7 +6,7 @@ import random
 from itertools import chain
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from consult.accounts.models import User
 from consult.challenges.models import Challenge, ModerationMode
@@ -89,8 +89,21 @@ def next_statement(user: User, challenge: Challenge) -> Statement | None:
     return random.SystemRandom().choice(pool) if pool else None
 
 
-def vote(user: User, statement_id: int, choice: str) -> StatementVote:
-    """Agree, disagree or pass; answering again changes the answer (counted once)."""
+_votes, _statements = StatementVote.__table__, Statement.__table__
+# the writes of an answer, built once: on SQLite the first of them takes the single
+# writer's turn, held until the commit, so everything before them is reads and checks
+_PREVIOUS = select(_votes.c.id, _votes.c.value).where(
+    _votes.c.statement_id == bindparam("statement"),
+    _votes.c.user_id == bindparam("person")).with_for_update()
+_CHANGE = update(_votes).where(_votes.c.id == bindparam("vote_")).values(
+    value=bindparam("value_"), updated_at=bindparam("now"))
+_COUNT = {value: update(_statements).where(_statements.c.id == bindparam("statement")).values(
+    {column: _statements.c[column] + bindparam("step")}) for value, column in COLUMNS.items()}
+
+
+def vote(user: User, statement_id: int, choice: str) -> int:
+    """Agree, disagree or pass; answering again changes the answer (counted once). The
+    answer's id."""
     if choice not in VALUES:
         raise Refused(_("Choisissez : d’accord, pas d’accord ou passer."), "choice")
     statement = db.session.get(Statement, statement_id)
@@ -101,32 +114,22 @@ def vote(user: User, statement_id: int, choice: str) -> StatementVote:
     if problem:
         raise Refused(problem)
     value, now = VALUES[choice], utcnow()
-    table = StatementVote.__table__
-    if insert_ignore(table, statement_id=statement.id, challenge_id=challenge.id,
+    connection = db.session.connection()
+    mine = {"statement": statement.id, "person": user.id}
+    if insert_ignore(_votes, statement_id=statement.id, challenge_id=challenge.id,
                      user_id=user.id, value=value, created_at=now, updated_at=now):
-        _count(statement.id, value, 1)
+        connection.execute(_COUNT[value], {"statement": statement.id, "step": 1})
+        vote_id, _value = connection.execute(_PREVIOUS, mine).one()
     else:  # a second answer: the old one is taken back, atomically
-        previous = db.session.execute(
-            select(StatementVote.value).where(StatementVote.statement_id == statement.id,
-                                              StatementVote.user_id == user.id)
-            .with_for_update()).scalar_one()
+        vote_id, previous = connection.execute(_PREVIOUS, mine).one()
         if previous != value:
-            db.session.execute(update(StatementVote).where(
-                StatementVote.statement_id == statement.id, StatementVote.user_id == user.id)
-                .values(value=value, updated_at=now))
-            _count(statement.id, previous, -1)
-            _count(statement.id, value, 1)
-    found = db.session.scalar(select(StatementVote).where(
-        StatementVote.statement_id == statement.id, StatementVote.user_id == user.id))
-    if found.id % RECOMPUTE_EVERY == 0:
+            connection.execute(_CHANGE, {"vote_": vote_id, "value_": value, "now": now})
+            connection.execute(_COUNT[previous], {"statement": statement.id, "step": -1})
+            connection.execute(_COUNT[value], {"statement": statement.id, "step": 1})
+    db.session.expire(statement)
+    if vote_id % RECOMPUTE_EVERY == 0:
         enqueue("statements.groups", challenge.id)
-    return found
-
-
-def _count(statement_id: int, value: int, step: int) -> None:
-    column = getattr(Statement, COLUMNS[value])
-    db.session.execute(update(Statement).where(Statement.id == statement_id)
-                       .values({column: column + step}))
+    return vote_id
 
 
 @job("statements.groups")

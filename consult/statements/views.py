@@ -69,9 +69,10 @@ def vote(slug: str, statement_id: int):
     statement = db.session.get(Statement, statement_id)
     if statement is None or statement.challenge_id != challenge.id:
         abort(404)
+    # no savepoint: the operation refuses before its first write (SQLite's writer's turn
+    # starts there), and the 400 or 409 below rolls the whole request back
     try:
-        with refusable():
-            ops.vote(person(), statement_id, request.form.get("choice", ""))
+        ops.vote(person(), statement_id, request.form.get("choice", ""))
     except Refused as refusal:  # nothing counted; said with its status, the page again
         return _page(challenge, 400 if refusal.field else 409, vote_error=refusal.message)
     return redirect(url_for("statements.vote_page", slug=slug), 303)

@@ -205,3 +205,36 @@ def test_the_method_stated_fits_where_it_is_kept():
     from consult.statements.models import OpinionReport
 
     assert len(METHOD) <= OpinionReport.__table__.c.method.type.length  # PostgreSQL checks
+
+
+def test_twenty_answers_of_one_person_at_once_leave_one_answer_counted_once(
+        app, committed_db):
+    """Agree, disagree and pass pressed twenty times at once by one person: one answer
+    stays, and the statement's three counts add up to one (the first answer inserted,
+    the others changing it one after the other)."""
+    from tests.ideas.test_vote_integrity import run_at_once
+
+    challenge = statements_challenge()
+    statement = Statement(challenge_id=challenge.id, text="Des guichets ouverts le samedi.",
+                          status=StatementStatus.PUBLISHED)
+    db.session.add(statement)
+    person = UserFactory()
+    db.session.commit()
+
+    def press(choice):
+        def answer():
+            from consult.accounts.models import User
+
+            ops.vote(db.session.get(User, person.id), statement.id, choice)
+        return answer
+
+    choices = ["agree", "disagree", "pass"]
+    outcomes = run_at_once(app, [press(choices[n % 3]) for n in range(20)])
+    assert outcomes == ["ok"] * 20, outcomes
+    db.session.expire_all()
+    answers = list(db.session.scalars(select(StatementVote.value).where(
+        StatementVote.statement_id == statement.id)))
+    counts = db.session.get(Statement, statement.id)
+    assert len(answers) == 1
+    assert (counts.agree, counts.disagree, counts.passed) == (
+        int(answers[0] == 1), int(answers[0] == -1), int(answers[0] == 0))
