@@ -96,11 +96,13 @@ def test_the_application_boots_in_a_fresh_interpreter(tmp_path):
            "CONSULT_INSTANCE_PATH": str(tmp_path), "CONSULT_MAIL_CONSOLE": "0"}
     booted = subprocess.run(
         [sys.executable, "-c", "import sys, wsgi; print(sorted({'numpy', 'PIL.Image', "
-         "'sklearn', 'scipy'} & set(sys.modules)))"], cwd=root, env=env,
+         "'sklearn', 'scipy', 'psycopg', 'redis'} & set(sys.modules)))"], cwd=root, env=env,
         capture_output=True, text=True, timeout=120)
     assert booted.returncode == 0, booted.stderr[-2000:]
     # what only jobs and uploads need is loaded by them, not by every web worker (NumPy
-    # alone is 15 MB a worker: topics.clustering is imported by the job that computes)
+    # alone is 15 MB a worker: topics.clustering is imported by the job that computes),
+    # nor the PostgreSQL and Redis clients on SQLite without Redis (Huey's storage module
+    # imports both whenever installed: core.tasks hides them from it)
     assert booted.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -122,3 +124,19 @@ def test_gunicorn_configuration_limits_malloc_arenas(environment, applied):
         timeout=60)
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert ran.stdout.strip() == applied
+
+
+@pytest.mark.dbless
+@pytest.mark.parametrize("uses_redis", [True, False])
+def test_huey_keeps_the_client_of_the_queue_it_uses(uses_redis):
+    """Hidden from Huey's import only: the Redis queue keeps redis-py, and psycopg and
+    redis-py stay importable for whatever needs them afterwards."""
+    import subprocess
+
+    ran = subprocess.run(
+        [sys.executable, "-c", "from consult.core.tasks import _import_huey; "
+         f"h = _import_huey({uses_redis}); from huey import storage; "
+         "import psycopg, redis; print(storage.Redis is not None, storage.psycopg is None)"],
+        capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.split() == [str(uses_redis), "True"]

@@ -22,6 +22,7 @@ queue. Jobs take plain values (ids), open their own session in the worker and co
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,33 @@ def job(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return register
 
 
-def _make_huey(app: Flask):
-    from huey import MemoryHuey, RedisHuey, SqliteHuey
+def _import_huey(uses_redis: bool):
+    """Huey, without the clients of the back-ends it will not use: its storage module
+    imports psycopg and redis-py whenever they are installed (13 MB of every web
+    worker, for a queue kept in SQLite). They are hidden from that one import only —
+    the storage classes needing them are then unusable, and unused — and anything
+    imported later finds them as usual."""
+    hidden = [name for name in ("psycopg", "redis") if name not in sys.modules
+              and not (name == "redis" and uses_redis)]
+    if "huey.storage" in sys.modules:
+        hidden = []
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # « not installed », for now
+    try:
+        import huey
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+    return huey
 
+
+def _make_huey(app: Flask):
     config = app.config
+    uses_redis = bool(config.get("REDIS_URL") and config.get("TASKS_BACKEND", "") != "sqlite"
+                      and not config.get("TASKS_IMMEDIATE"))
+    huey = _import_huey(uses_redis)
+    MemoryHuey, RedisHuey, SqliteHuey = huey.MemoryHuey, huey.RedisHuey, huey.SqliteHuey
     if config.get("TASKS_IMMEDIATE"):
         huey = MemoryHuey("consult", immediate=True)
     elif config.get("REDIS_URL") and config.get("TASKS_BACKEND", "") != "sqlite":
