@@ -74,6 +74,27 @@ def test_a_citizen_compares_one_pair_at_a_time_and_each_vote_counts_once(client)
     assert (ranking_of(challenge.id).votes, ranking_of(challenge.id).undecided) == (1, 1)
 
 
+def test_a_pair_of_one_challenge_sent_to_another_is_refused_and_counts_nowhere(client):
+    """The token is checked against the challenge of the address before anything is
+    written: a pair drawn in one challenge, answered on another's page, counts in
+    neither and stays open in its own."""
+    here, _ideas = pairwise_challenge()
+    elsewhere, _others = pairwise_challenge()
+    person = UserFactory()
+    db.session.commit()
+    login(client, person)
+    token = token_on(client.get(f"/defis/{here.slug}/comparer").text)
+    client.get(f"/defis/{elsewhere.slug}/comparer")
+    sent = post_form(client, f"/defis/{elsewhere.slug}/comparer",
+                     {"token": token, "choice": "left"})
+    assert sent.status_code == 409 and "ne vous a pas été présentée" in sent.text
+    assert db.session.scalar(select(func.count()).select_from(PairwiseVote)) == 0
+    assert db.session.scalar(select(PairShown.answered_at).where(
+        PairShown.token == token)) is None
+    assert post_form(client, f"/defis/{here.slug}/comparer",
+                     {"token": token, "choice": "left"}).status_code == 303
+
+
 def test_a_forged_or_someone_elses_token_and_a_vote_outside_the_phase_are_refused(app):
     challenge, ideas = pairwise_challenge()
     one, other = UserFactory(), UserFactory()
