@@ -51,10 +51,9 @@ def _import_huey(uses_redis: bool):
     worker, for a queue kept in SQLite). They are hidden from that one import only —
     the storage classes needing them are then unusable, and unused — and anything
     imported later finds them as usual."""
-    hidden = [name for name in ("psycopg", "redis") if name not in sys.modules
-              and not (name == "redis" and uses_redis)]
-    if "huey.storage" in sys.modules:
-        hidden = []
+    unused = ("psycopg",) if uses_redis else ("psycopg", "redis")
+    hidden = [] if "huey.storage" in sys.modules else [
+        name for name in unused if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # « not installed », for now
     try:
@@ -68,19 +67,17 @@ def _import_huey(uses_redis: bool):
 
 def _make_huey(app: Flask):
     config = app.config
-    uses_redis = bool(config.get("REDIS_URL") and config.get("TASKS_BACKEND", "") != "sqlite"
-                      and not config.get("TASKS_IMMEDIATE"))
-    huey = _import_huey(uses_redis)
-    MemoryHuey, RedisHuey, SqliteHuey = huey.MemoryHuey, huey.RedisHuey, huey.SqliteHuey
-    if config.get("TASKS_IMMEDIATE"):
-        huey = MemoryHuey("consult", immediate=True)
-    elif config.get("REDIS_URL") and config.get("TASKS_BACKEND", "") != "sqlite":
-        huey = RedisHuey("consult", url=config["REDIS_URL"])
-    else:
-        path = Path(config.get("TASKS_PATH") or Path(app.instance_path) / "tasks.sqlite3")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        huey = SqliteHuey("consult", filename=str(path))
-    return huey
+    backend = ("immediate" if config.get("TASKS_IMMEDIATE") else
+               "redis" if config.get("REDIS_URL") and config.get("TASKS_BACKEND", "") != "sqlite"
+               else "sqlite")
+    huey = _import_huey(uses_redis=backend == "redis")
+    if backend == "immediate":
+        return huey.MemoryHuey("consult", immediate=True)
+    if backend == "redis":
+        return huey.RedisHuey("consult", url=config["REDIS_URL"])
+    path = Path(config.get("TASKS_PATH") or Path(app.instance_path) / "tasks.sqlite3")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return huey.SqliteHuey("consult", filename=str(path))
 
 
 def init_tasks(app: Flask) -> None:

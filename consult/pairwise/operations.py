@@ -125,14 +125,6 @@ def answer_problems(answer: Answer) -> dict[str, str]:
     return problems
 
 
-@dataclass(frozen=True)
-class Counted:
-    """A choice counted: its row and the challenge it counts in."""
-
-    vote_id: int
-    challenge_id: int
-
-
 _pairs, _scores, _votes = (PairShown.__table__, PairwiseScore.__table__,
                            PairwiseVote.__table__)
 # the writes of a choice, built once: on SQLite the first of them takes the single
@@ -144,11 +136,11 @@ _ADD = {column: update(_scores).where(_scores.c.idea_id == bindparam("idea_")).v
 _COUNT = insert(_votes).returning(_votes.c.id)
 
 
-def vote(user: User, token: str, answer: Answer, challenge_id: int | None = None) -> Counted:
-    """Count the answer to the pair the token stands for, once. Refused: a token that
-    was not given to this person (forged, someone else's) or for another challenge than
-    ``challenge_id``, one already used, a pair with an idea no longer shown, a vote
-    outside the phase."""
+def vote(user: User, token: str, answer: Answer, challenge_id: int | None = None) -> int:
+    """Count the answer to the pair the token stands for, once; the choice's id.
+    Refused: a token that was not given to this person (forged, someone else's) or for
+    another challenge than ``challenge_id``, one already used, a pair with an idea no
+    longer shown, a vote outside the phase."""
     pair = db.session.scalar(select(PairShown).where(PairShown.token == token)) \
         if token and TOKEN.fullmatch(token) else None  # (a NUL never reaches PostgreSQL)
     if pair is None or pair.user_id != user.id or (
@@ -185,7 +177,7 @@ def vote(user: User, token: str, answer: Answer, challenge_id: int | None = None
     db.session.expire(pair, ["answered_at"])
     if vote_id % RECOMPUTE_EVERY == 0:
         enqueue("pairwise.scores", pair.challenge_id)
-    return Counted(vote_id, pair.challenge_id)
+    return vote_id
 
 
 @job("pairwise.scores")
