@@ -65,6 +65,10 @@ class PostgresPair:
             "max_wal_senders": "5", "hot_standby": "on", "max_connections": "200",
             "shared_buffers": "128MB", "fsync": "on", "synchronous_commit": "on",
             "hot_standby_feedback": "on",
+            # counts each server's transactions as they end (pg_stat_database lags by up
+            # to ten seconds: a backend flushes its counters at most once a second, and an
+            # idle one only when a ten-second timer fires)
+            "shared_preload_libraries": "'pg_stat_statements'",
         }
         with (self.primary_dir / "postgresql.conf").open("a") as conf:
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
@@ -74,6 +78,9 @@ class PostgresPair:
                  "-w", "start")
         self._pg("createdb", "-h", str(self.root), "-p", str(self.primary_port), "-U",
                  "postgres", "consult")
+        self._pg("psql", "-h", str(self.root), "-p", str(self.primary_port), "-U", "postgres",
+                 "-d", "consult", "-c", "CREATE SCHEMA stats; "
+                 "CREATE EXTENSION pg_stat_statements SCHEMA stats")
         self._pg("pg_basebackup", "-h", str(self.root), "-p", str(self.primary_port), "-U",
                  "postgres", "-D", str(self.replica_dir), "-R", "-X", "stream", "-c", "fast")
         with (self.replica_dir / "postgresql.auto.conf").open("a") as conf:
