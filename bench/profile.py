@@ -51,6 +51,8 @@ def main(argv=None) -> None:
     parser.add_argument("--pair-tokens", action="store_true",
                         help="each POST with another of the person's unanswered pairwise "
                         "tokens (the seed gives them in advance), as `token`")
+    parser.add_argument("--statements", action="store_true",
+                        help="also print the SQL statements one request runs")
     args = parser.parse_args(argv)
 
     os.environ.update(CONSULT_DATABASE_URL=args.database_url, CONSULT_RATELIMIT_ENABLED="0",
@@ -79,6 +81,8 @@ def main(argv=None) -> None:
                            headers={"Accept": "application/json"}).status_code
 
     statuses = Counter(one() for _ in range(5))
+    if args.statements:
+        _print_statements(one)
     started = time.perf_counter()
     for _ in range(args.requests):  # the same requests without the profiler's cost
         statuses[one()] += 1
@@ -107,6 +111,27 @@ def main(argv=None) -> None:
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print("\n" + out.getvalue().split("\n", 6)[-1])
+
+
+def _print_statements(one) -> None:
+    """The statements of one request, in order, each on a line (the first 160 characters)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split())[:160])
+
+    event.listen(Engine, "before_cursor_execute", record)  # every engine: primary, replica
+    try:
+        one()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    print(f"{len(seen)} statements in one request:")
+    for statement in seen:
+        print(f"  {statement}")
+    print()
 
 
 def _pair_tokens(app, email: str) -> list[str]:

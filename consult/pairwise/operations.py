@@ -54,10 +54,21 @@ def _still_shown(pair: PairShown) -> bool:
 
 
 def next_pair(user: User, challenge: Challenge) -> PairShown | None:
+    """The pair to show the person now, recorded as shown (``draw_pair`` then
+    ``record_shown``)."""
+    pair = draw_pair(user, challenge)
+    if pair is not None:
+        record_shown(pair)
+    return pair
+
+
+def draw_pair(user: User, challenge: Challenge) -> PairShown | None:
     """The pair to show the person now: the one they left unanswered if it still holds
     (a reload does not draw again), else two ideas among the least shown — a new idea
     is shown first, until it caught up — never the pair they just answered. None: fewer
-    than two published ideas."""
+    than two published ideas. Reads only: a new pair is not recorded yet (its token is
+    already drawn), so that a page renders it before ``record_shown`` takes the single
+    writer's turn on SQLite (held until the commit)."""
     problem = compare_problem(user, challenge)
     if problem:
         raise Refused(problem)
@@ -83,16 +94,24 @@ def next_pair(user: User, challenge: Challenge) -> PairShown | None:
         others = [o for o in others if {first, o} != {last.left_id, last.right_id}] or others
     second = randomly.choice(others[: max(3, len(others) // 2)])
     left, right = (first, second) if randomly.random() < 0.5 else (second, first)
-    pair = PairShown(token=secrets.token_urlsafe(32), challenge_id=challenge.id,
+    # not added to the session: no read of the page flushes it before its time
+    return PairShown(token=secrets.token_urlsafe(32), challenge_id=challenge.id,
                      user_id=user.id, left_id=left, right_id=right)
+
+
+def record_shown(pair: PairShown) -> None:
+    """Record a pair drawn by ``draw_pair`` as shown (its token now answerable) and
+    count its ideas' appearances; nothing for the pair already waiting."""
+    if pair.id is not None:
+        return
     db.session.add(pair)
-    for idea_id in (left, right):
-        insert_ignore(PairwiseScore.__table__, idea_id=idea_id, challenge_id=challenge.id,
-                      appearances=0, wins=0, losses=0)
-    db.session.execute(update(PairwiseScore).where(PairwiseScore.idea_id.in_((left, right)))
-                       .values(appearances=PairwiseScore.appearances + 1))
+    for idea_id in (pair.left_id, pair.right_id):
+        insert_ignore(PairwiseScore.__table__, idea_id=idea_id,
+                      challenge_id=pair.challenge_id, appearances=0, wins=0, losses=0)
+    db.session.execute(update(PairwiseScore).where(
+        PairwiseScore.idea_id.in_((pair.left_id, pair.right_id)))
+        .values(appearances=PairwiseScore.appearances + 1))
     db.session.flush()
-    return pair
 
 
 def open_pair(user: User, token: str) -> PairShown | None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from consult.accounts.sessions import person
 from consult.challenges.eligibility import offers_franceconnect
@@ -48,13 +49,20 @@ def compare(slug: str):
                                pair=None, offer_franceconnect=offers_franceconnect(
                                    current_user, challenge, Action.COMPARE),
                                ), 403 if current_user.is_authenticated else 200
-    return _page(challenge, ops.next_pair(person(), challenge))
+    pair = ops.draw_pair(person(), challenge)
+    page = _page(challenge, pair)  # read and rendered first: on SQLite the writes
+    if pair is not None:           # below hold the single writer's turn until the commit
+        ops.record_shown(pair)
+    return page
 
 
 def _page(challenge, pair, status: int = 200, refused: str | None = None,
           field: str | None = None, answer: ops.Answer | None = None):
+    # their challenge is this one, already loaded: taken from the session rather than
+    # joined again (a joined challenge would run its three selectin loads once more)
     ideas = {} if pair is None else {i.id: i for i in db.session.scalars(
-        select(Idea).where(Idea.id.in_((pair.left_id, pair.right_id))))}
+        select(Idea).where(Idea.id.in_((pair.left_id, pair.right_id)))
+        .options(lazyload(Idea.challenge)))}
     answered = db.session.scalar(select(func.count()).select_from(PairwiseVote).where(
         PairwiseVote.challenge_id == challenge.id, PairwiseVote.user_id == current_user.id))
     return render_template("pairwise/compare.html", challenge=challenge, pair=pair,

@@ -74,6 +74,45 @@ def test_a_citizen_compares_one_pair_at_a_time_and_each_vote_counts_once(client)
     assert (ranking_of(challenge.id).votes, ranking_of(challenge.id).undecided) == (1, 1)
 
 
+def test_the_comparison_page_is_read_and_rendered_before_its_first_write(client):
+    """On SQLite a request's first write takes the single writer's turn of the whole
+    site, held until its commit: the page's reads and its rendering come first, and the
+    pair drawn is recorded last — then it holds for a reload and its token counts."""
+    from sqlalchemy import event
+
+    from consult.pairwise import views
+
+    challenge, _ideas = pairwise_challenge()
+    person = UserFactory()
+    db.session.commit()
+    login(client, person)
+    seen: list[str] = []
+    rendered = views.render_template
+
+    def remember(_conn, _cursor, statement, *_args):
+        seen.append(statement.lstrip()[:6].upper())
+
+    def render(*args, **kwargs):
+        seen.append("RENDER")
+        return rendered(*args, **kwargs)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(views, "render_template", render)
+            page = client.get(f"/defis/{challenge.slug}/comparer").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    first_write = next(i for i, s in enumerate(seen) if s in {"INSERT", "UPDATE"})
+    assert "RENDER" in seen[:first_write] and "SELECT" not in seen[first_write:], seen
+    assert client.get(f"/defis/{challenge.slug}/comparer").text.count(token_on(page)) == 1
+    pair = db.session.scalar(select(PairShown).where(PairShown.token == token_on(page)))
+    assert pair.user_id == person.id and pair.answered_at is None
+    assert sorted(db.session.scalars(select(PairwiseScore.appearances))) == [1, 1]
+    assert post_form(client, f"/defis/{challenge.slug}/comparer",
+                     {"token": pair.token, "choice": "right"}).status_code == 303
+
+
 def test_a_pair_of_one_challenge_sent_to_another_is_refused_and_counts_nowhere(client):
     """The token is checked against the challenge of the address before anything is
     written: a pair drawn in one challenge, answered on another's page, counts in
