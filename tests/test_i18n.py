@@ -154,3 +154,25 @@ def test_french_content_carries_its_language_in_an_english_interface(client):
     assert '<div lang="fr"><p>Un seul <strong>guichet</strong>' in english
     french = client.get(f"/idees/{idea.id}", headers={"Accept-Language": "fr"}).text
     assert 'lang="fr">Un guichet' not in french  # the page itself is French already
+
+
+def test_templates_translate_in_the_request_s_language_and_a_forced_one(app):
+    """The templates' gettext keeps the request's translations (core.i18n): a
+    ``force_locale`` block (a mail in its recipient's language) still speaks its own
+    language, and the page speaks its own again after it; ``%%`` writes ``%``, a
+    variable is escaped, a text's escaping is kept per language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = ("{{ _('Accueil') }}|{{ _('Accueil') }}|{{ gettext('Accueil') }}|"
+            "{{ _('à 95 %%') }}|{{ _('Bonjour %(name)s', name=who) }}")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        first = render_template_string(page, who="<b>")
+        with force_locale("fr"):
+            forced = render_template_string(page, who="<b>")
+            with force_locale("en"):
+                assert render_template_string("{{ _('Accueil') }}") == "Home"
+            assert render_template_string("{{ _('Accueil') }}") == "Accueil"
+        after = render_template_string(page, who="<b>")
+    assert first == after == "Home|Home|Home|à 95 %|Bonjour &lt;b&gt;"
+    assert forced == "Accueil|Accueil|Accueil|à 95 %|Bonjour &lt;b&gt;"
