@@ -194,6 +194,24 @@ def login(client, user) -> None:
         session.permanent = True
 
 
+def count_queries(client, url):
+    """The statements one GET of ``url`` runs (it must answer 200)."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
 def mails_to(address: str, kind: str | None = None):
     from sqlalchemy import select
 

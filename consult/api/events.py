@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
 from consult.api import event_schemas as s
 from consult.api.blueprint import bp
@@ -19,7 +19,7 @@ from consult.api.views import ID, _next_link
 from consult.core.urls import external_url
 from consult.db import db
 from consult.events import queries
-from consult.events.models import Event, EventFormat, EventKind, EventStatus, Programme, Review
+from consult.events.models import Event, EventKind, EventStatus, Programme
 from consult.organisations.models import Organisation
 from consult.territories.models import Territory
 from consult.territories.reference import territory_id_by_key
@@ -99,13 +99,6 @@ def event(event_id: int):
     return _events_out([found])[0]
 
 
-def _counts(column, programme_id: int) -> dict[str, int]:
-    base = and_(Event.programme_id == programme_id, Event.review == Review.ACCEPTED,
-                Event.status != EventStatus.CANCELLED)
-    return {str(getattr(key, "value", key)): count for key, count in db.session.execute(
-        select(column, func.count()).where(base).group_by(column))}
-
-
 def programme_out(programme: Programme) -> s.ProgrammeOut:
     figures = queries.programme_figures(programme)
     return s.ProgrammeOut(
@@ -115,9 +108,8 @@ def programme_out(programme: Programme) -> s.ProgrammeOut:
         organisation=organisation_ref(programme.organisation),
         figures=s.ProgrammeFiguresOut(
             events=figures.total, registrations=figures.registrations,
-            attendance=figures.attendance, by_kind=_counts(Event.kind, programme.id),
-            by_format={EventFormat(k).value: v for k, v in
-                       _counts(Event.format, programme.id).items()}),
+            attendance=figures.attendance, by_kind=figures.kinds,
+            by_format=figures.formats),
         url=external_url("events.programme", slug=programme.slug),
         calendar=external_url("events.programme_calendar", slug=programme.slug))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from consult.core.timezones import local_to_utc
 from consult.db import db, utcnow
@@ -52,9 +52,12 @@ class AgendaFilters:
 
 
 def listed() -> Select:
-    """Events everyone may see: on their own, or accepted by their programme."""
+    """Events everyone may see: on their own, or accepted by their programme. Each
+    commune comes with its département, whose code its label shows (« Saint-Denis
+    (93) »): joined here, since a joined commune does not join its parent again."""
     return select(Event).where(or_(Event.programme_id.is_(None),
-                                   Event.review == Review.ACCEPTED))
+                                   Event.review == Review.ACCEPTED)).options(
+        joinedload(Event.commune).joinedload(Territory.parent))
 
 
 def in_territory(territory: Territory):
@@ -179,6 +182,8 @@ class Figures:
     by_format: list[tuple[str, int]]
     registrations: int
     attendance: int
+    kinds: dict[str, int] = field(default_factory=dict)  # by value, for the API
+    formats: dict[str, int] = field(default_factory=dict)
 
 
 def programme_figures(programme: Programme, top: int = 12) -> Figures:
@@ -186,9 +191,10 @@ def programme_figures(programme: Programme, top: int = 12) -> Figures:
     a handful of indexed queries whatever the number of events)."""
     base = and_(Event.programme_id == programme.id, Event.review == Review.ACCEPTED,
                 Event.status != EventStatus.CANCELLED)
-    by_kind = sorted(((EventKind(kind).label, count) for kind, count in db.session.execute(
-        select(Event.kind, func.count()).where(base).group_by(Event.kind))),
-        key=lambda row: (-row[1], row[0]))
+    kinds = {EventKind(kind): count for kind, count in db.session.execute(
+        select(Event.kind, func.count()).where(base).group_by(Event.kind))}
+    by_kind = sorted(((kind.label, count) for kind, count in kinds.items()),
+                     key=lambda row: (-row[1], row[0]))
     commune, departement = aliased(Territory), aliased(Territory)
     rows = db.session.execute(
         select(departement.name, departement.code, func.count()).select_from(Event)
@@ -199,16 +205,18 @@ def programme_figures(programme: Programme, top: int = 12) -> Figures:
     by_departement = [(f"{name} ({code})", count) for name, code, count in rows[:top]]
     if len(rows) > top:
         by_departement.append((_others(len(rows) - top), sum(c for *_r, c in rows[top:])))
-    by_format = [(EventFormat(fmt).label, count) for fmt, count in db.session.execute(
+    formats = [(EventFormat(fmt), count) for fmt, count in db.session.execute(
         select(Event.format, func.count()).where(base).group_by(Event.format)
         .order_by(func.count().desc()))]
+    by_format = [(fmt.label, count) for fmt, count in formats]
     registrations = db.session.scalar(select(func.coalesce(func.sum(Event.confirmed_count), 0))
                                       .where(base)) or 0
     attendance = db.session.scalar(select(func.coalesce(func.sum(Event.attendance), 0))
                                    .where(base)) or 0
     total = sum(count for _label, count in by_kind)
     return Figures(total, by_kind, by_departement, by_format, int(registrations),
-                   int(attendance))
+                   int(attendance), kinds={kind.value: n for kind, n in kinds.items()},
+                   formats={fmt.value: n for fmt, n in formats})
 
 
 def _others(count: int) -> str:

@@ -29,7 +29,7 @@ def my_space():
     return render_template(
         "notifications/my_space.html", ideas=ideas_by_author(me), supports=supports_of(me),
         participations=participations, notifications=queries.recent(me, 20),
-        unread=queries.unread_count(me), message=message, form=FlaskForm())
+        unread=unread_notifications(), message=message, form=FlaskForm())
 
 
 @bp.route("/notifications")

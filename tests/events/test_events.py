@@ -267,3 +267,28 @@ def test_deleting_an_account_frees_the_seat_and_erases_needs():
         Registration.user_id == leaving.id)) is None
     assert db.session.scalar(select(Registration.status).where(
         Registration.user_id == waiting.id)) == "confirmed"
+
+
+def test_the_agenda_s_statements_do_not_grow_with_its_events(client):
+    """Each commune is written with its département (« Lyon (69) »): read with the
+    events, not once for each of them."""
+    from tests.conftest import count_queries
+    from tests.events.helpers import commune
+
+    organisation = OrganisationFactory()
+    agent = agent_of(organisation)
+    soon = utcnow() + timedelta(days=5)
+
+    def held_in(*places: str) -> None:
+        for n, place in enumerate(places):
+            schedule_event(agent, organisation, draft(
+                title=f"Atelier à {place}", commune=commune(place),
+                starts_at=soon + timedelta(hours=n), ends_at=soon + timedelta(hours=n + 1)))
+        db.session.commit()
+
+    held_in("Cergy", "Bordeaux")
+    few = count_queries(client, "/evenements")
+    held_in("Lyon", "Lille", "Rennes", "Nantes", "Strasbourg")
+    assert count_queries(client, "/evenements") == few
+    page = client.get("/evenements").text
+    assert all(label in page for label in ("Cergy (95)", "Lyon (69)", "Strasbourg (67)"))

@@ -206,7 +206,7 @@ def test_followers_of_an_organisation_and_a_territory_hear_of_a_new_event(client
 
 def test_an_innovation_month_with_350_events_stays_a_handful_of_queries(client):
     """The agenda and its figures do not grow in queries with the number of events."""
-    from tests.ideas.test_browse import count_queries
+    from tests.conftest import count_queries
 
     programme, _team = _month()
     lab = OrganisationFactory()

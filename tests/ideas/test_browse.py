@@ -1,8 +1,7 @@
-from sqlalchemy import event
 
 from consult.db import db
 from consult.ideas.queries import IdeaFilters, IdeaSort, ideas_query
-from tests.conftest import login, post_form
+from tests.conftest import count_queries, login, post_form
 from tests.factories import ChallengeFactory, IdeaFactory, ThemeFactory, UserFactory
 
 
@@ -73,21 +72,6 @@ def test_sorts_filters_and_pagination(client):
                         query_string={"tri": "recentes", "page": 2}).text
     assert "Page 2 sur 2" in second
     assert client.get(f"/defis/{challenge.slug}", query_string={"page": "abc"}).status_code == 200
-
-
-def count_queries(client, url):
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = db.session.get_bind().engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_query_count_does_not_grow_with_the_number_of_ideas(client):
