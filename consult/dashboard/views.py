@@ -31,8 +31,8 @@ def show(slug: str):
         [(_("Idées"), [w.ideas for w in weeks]), (_("Soutiens"), [w.supports for w in weeks]),
          (_("Commentaires"), [w.comments for w in weeks])])
     challenges = queries.per_challenge(organisation.id)
-    reports = [representativeness(c) for c, _comments in challenges
-               if c.published_at is not None][:10]  # the ten most recent
+    published = [c for c, _comments in challenges if c.published_at is not None]
+    reports = [representativeness(c) for c in published[:10]]  # the ten most recent only
     today = utcnow().date()
     asked = opinions.of_organisation(organisation.id)
     opinion_delays = {key: opinions.delays(rows, today) for key, rows in asked.items()}

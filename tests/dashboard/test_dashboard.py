@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from consult.db import db, utcnow
 from consult.ideas.models import AnswerStatus
-from tests.conftest import login, post_form
+from tests.conftest import count_queries, login, post_form
 from tests.factories import (
     ChallengeFactory,
     IdeaFactory,
@@ -38,6 +38,25 @@ def test_dashboard_shows_participation_answers_and_delays(client, app):
     rows = page.split("données du graphique)</caption>")[1].split("</table>")[0]
     assert rows.count("<tr>") == 13  # header + 12 weeks
     assert "<td>4</td><td>1</td><td>0</td>" in rows  # this week: 4 ideas, 1 support
+
+
+def test_the_dashboard_reports_on_ten_challenges_whatever_their_number(client):
+    """The representativeness of the ten most recent challenges is shown: only theirs
+    is computed (it was computed for every challenge, then all but ten dropped)."""
+    organisation = OrganisationFactory()
+    agent = agent_of(organisation)
+
+    def published(count: int) -> None:
+        for _ in range(count):
+            ChallengeFactory(phase="supports", organisations=[organisation])
+        db.session.commit()
+
+    published(10)
+    login(client, agent)
+    url = f"/espace/{organisation.slug}/tableau-de-bord"
+    ten = count_queries(client, url)
+    published(6)
+    assert count_queries(client, url) == ten
 
 
 def test_chart_escapes_labels():
