@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 PACKAGED_GRID = Path(__file__).with_name("rgaa-4.1.toml")
@@ -71,13 +71,13 @@ class Assessment:
     def count(self, status: str) -> int:
         return sum(1 for c in self.criteria if c.status == status)
 
-    @property
+    @cached_property  # (the grid is loaded once and never changes: every footer asks)
     def rate(self) -> float:
         """RGAA's global rate: conforming criteria over applicable ones (0.0 to 1.0)."""
         applicable = self.count("C") + self.count("NC")
         return self.count("C") / applicable if applicable else 1.0
 
-    @property
+    @cached_property
     def level(self) -> str:
         """« total », « partial » or « none », as the RGAA's statement model words it."""
         if self.rate >= 1.0:
