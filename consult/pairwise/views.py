@@ -49,9 +49,11 @@ def compare(slug: str):
                                pair=None, offer_franceconnect=offers_franceconnect(
                                    current_user, challenge, Action.COMPARE),
                                ), 403 if current_user.is_authenticated else 200
+    # the page is read and rendered first, the pair drawn recorded last: on SQLite a
+    # request's first write takes the single writer's turn, held until its commit
     pair = ops.draw_pair(person(), challenge)
-    page = _page(challenge, pair)  # read and rendered first: on SQLite the writes
-    if pair is not None:           # below hold the single writer's turn until the commit
+    page = _page(challenge, pair)
+    if pair is not None:
         ops.record_shown(pair)
     return page
 

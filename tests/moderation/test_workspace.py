@@ -328,6 +328,21 @@ def test_repeated_links_name_what_they_act_on(client):
     assert len(names) == 2 and len(set(names)) == 2, names
 
 
+def test_an_agent_of_many_challenges_finds_their_settings_folded_away(client):
+    """A few challenges' settings and logs are linked above the queue; past three they
+    fold into one disclosure that says how many (the queue stays at the top)."""
+    organisation, first, agent = setup()
+    login(client, agent)
+    page = client.get("/moderation").text
+    assert f"Réglages et journal : {first.title}" in page and "<details" not in page
+    for _ in range(11):
+        ChallengeFactory(phase="supports", organisations=[organisation])
+    db.session.commit()
+    page = client.get("/moderation").text
+    assert "<summary>Réglages et journaux de modération de vos 12 défis</summary>" in page
+    assert page.count("Réglages et journal : ") == 12
+
+
 def test_a_long_queue_is_paged_in_order_and_every_item_is_reached(client, app):
     """60 pending ideas and a reported comment: the total is the whole queue, each page
     is 25 items in the order asked, the last item is reachable, the filters are kept."""
