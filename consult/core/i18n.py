@@ -67,12 +67,7 @@ def init_i18n(app: Flask) -> None:
     # of Flask-Babel's: set once, for every application)
     if not isinstance(babel.__dict__.get("domain_instance"), KeptDomain):
         babel.domain_instance = KeptDomain(domain=app.extensions["babel"].default_domain)
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True)
+    # (Flask-Babel's own pgettext and npgettext reach it through its get_translations)
     install_direct_gettext(app)
     install_counting_ngettext(app)
     app.jinja_env.filters.update(
