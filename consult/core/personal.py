@@ -72,7 +72,10 @@ def memoised(name: str, state: State) -> None:
     _STATES[name] = state
 
 
-def render_slot(name: str, args: tuple) -> Markup:
+def render_slot(name: str, args: tuple, token: str | None = None,
+                locale: str | None = None) -> Markup:
+    """A slot's output for the current person (``token`` and ``locale``: their CSRF
+    token and language, when the caller has them already)."""
     state = _STATES.get(name)
     if state is None:
         # a macro of an autoescaping template: its output is Markup, escaped where it must be
@@ -80,8 +83,8 @@ def render_slot(name: str, args: tuple) -> Markup:
     values = state(tuple(args))
     if values is FRESH:
         return get_template_attribute(TEMPLATE, name)(*args)
-    key = (name, tuple(args), values, str(get_locale()))
-    token = generate_csrf()
+    key = (name, tuple(args), values, locale or str(get_locale()))
+    token = token or generate_csrf()
     with _rendered_lock:
         kept = _rendered.get(key)
     if kept is None:
@@ -112,7 +115,10 @@ def split(body: str) -> tuple[str, str]:
 
 def fill(body: str, slots: Slots) -> str:
     """The kept page with every hole filled for the current person."""
-    rendered = [render_slot(name, args) for name, args in slots]
+    # the token and the language asked once for the page, not for each of its slots
+    # (Flask-WTF's generate_csrf reads its configuration at each call: 10 µs a slot)
+    token, locale = generate_csrf(), str(get_locale())
+    rendered = [render_slot(name, args, token, locale) for name, args in slots]
     return _HOLE.sub(lambda m: rendered[int(m.group(1))], body)
 
 
