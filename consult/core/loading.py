@@ -1,18 +1,23 @@
-"""Persistent ORM objects built from the rows of a prebuilt Core statement, for the two
-loads every signed-in request makes (the person, the idea a button acts on).
+"""Persistent ORM objects built from the rows of a prebuilt Core statement, for the loads
+signed-in requests make most: the person (accounts.operations.session_user), a
+challenge with its phases (challenges.queries.challenge_for_rules).
 
-Loading through the ORM builds its row processors at every execution: for the person
-with their memberships, 135 µs of the 220 a signed-in request spent on them, against
-50 µs for the same columns read by a prebuilt Core statement and the objects built
-here (bench/README.md, sixth pass). What is built is what the ORM would have given:
+Loading through the ORM builds its row processors at every execution: the person with
+their memberships cost 135 µs beyond the request's first statement, against 50 µs for
+the same columns read by a prebuilt Core statement and the objects built here; a
+challenge and its phases 265 µs (two statements) against 120 (bench/README.md, sixth
+pass). Where the ORM's load is already one statement over few columns (an idea with its
+challenge) the gain is small (165 → 140 µs): not worth a second way to load it.
+
+What is built is what the ORM would have given:
 
 - the mapped columns that are not deferred, under their attribute names (a column
   property is its SQL expression, read by the statement like any column);
 - an object already in the session is returned as it is, as the ORM does without
   ``populate_existing``;
 - the object is persistent in the session (``make_transient_to_detached`` then what
-  ``Session.add`` does for it, without its cascade): what it does not hold is expired and loads on access, its changes
-  are flushed, the identity map knows it;
+  ``Session.add`` does for it, without its cascade): what it does not hold is expired
+  and loads on access, its changes are flushed, the identity map knows it;
 - a relationship is set only when the caller read all of it (``loaded``), with the
   order the relationship declares; any other loads on access as usual.
 
@@ -47,7 +52,8 @@ class Loader:
     def __len__(self) -> int:
         return len(self.props)
 
-    def instance(self, session: Session | scoped_session, values: Sequence[Any]) -> tuple[Any, bool]:
+    def instance(self, session: Session | scoped_session,
+                 values: Sequence[Any]) -> tuple[Any, bool]:
         """(the object of these values, whether it was built now); (None, False) for the
         empty side of an outer join."""
         if isinstance(session, scoped_session):

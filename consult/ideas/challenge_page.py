@@ -5,22 +5,19 @@
 from __future__ import annotations
 
 import secrets
-from functools import cache
 
 from flask import render_template, request, session
 from flask_login import current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import lazyload
 
 from consult.challenges import bp
-from consult.challenges.models import Challenge
+from consult.challenges.queries import challenge_for_rules
 from consult.challenges.views import challenge_or_404
 from consult.core.pagecache import anonymous_cache
 from consult.core.pagination import page_number
 from consult.core.params import enum_arg, int_arg, text_arg
 from consult.core.personal import memoised, personal_context, set_personal_context
 from consult.core.sql import read
-from consult.db import db
 from consult.ideas.ballot import ballot_for
 from consult.ideas.models import AnswerStatus, Idea, IdeaStatus
 from consult.ideas.queries import (
@@ -87,21 +84,13 @@ _COUNTS = select(_ideas.c.id, _ideas.c.supports_count).where(
     _ideas.c.id.in_(bindparam("ideas", expanding=True)))
 
 
-@cache  # built once, at first use (the mappers are complete by then)
-def _challenge_for_ballot():
-    # the ballot's rules read the phases, not the organisations (their ids only, for an
-    # agent: citizens share kept pages) nor the themes
-    return select(Challenge).where(Challenge.id == bindparam("challenge")).options(
-        lazyload(Challenge.organisations), lazyload(Challenge.themes),
-        lazyload(Challenge.territory))
-
-
 def _personal_on_hit(slots: list) -> bool:
     """A kept page, for another citizen: their context from the slots' arguments
     (False: the challenge is gone, render the page again)."""
     challenge_id = next((args[0] for name, args in slots if name == "ballot"), None)
-    challenge = db.session.scalars(_challenge_for_ballot(), {"challenge": challenge_id}
-                                   ).first() if challenge_id else None
+    # the ballot's rules read the phases, not the organisations (their ids only, for an
+    # agent: citizens share kept pages) nor the themes
+    challenge = challenge_for_rules(challenge_id) if challenge_id else None
     if challenge is None:
         return False
     _personal(challenge, [args[0] for name, args in slots if name == "idea_footer"])

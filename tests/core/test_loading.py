@@ -1,7 +1,8 @@
 """Objects built from a prebuilt Core statement (core.loading) are what the ORM would
 have loaded: every column, persistent in the session, their changes flushed, what they
 do not hold loaded on access — checked here on the person of every signed-in request
-(accounts.operations.session_user)."""
+(accounts.operations.session_user) and on a challenge with its phases
+(challenges.queries.challenge_for_rules)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,19 @@ from sqlalchemy import event, inspect, select
 
 from consult.accounts.models import AuthSession, User
 from consult.accounts.operations import session_user, start_session
+from consult.challenges.models import Challenge
+from consult.challenges.queries import challenge_for_rules
 from consult.core.loading import Loader, loaded
 from consult.db import db, utcnow
 from consult.organisations.models import Membership, MembershipRole
 from consult.territories.models import Territory
-from tests.factories import OrganisationFactory, UserFactory, agent_of
+from tests.factories import (
+    ChallengeFactory,
+    IdeaFactory,
+    OrganisationFactory,
+    UserFactory,
+    agent_of,
+)
 
 
 @contextmanager
@@ -151,3 +160,33 @@ def test_a_relationship_set_as_loaded_runs_no_query(app):
     with _statements() as run:
         assert person.memberships == []
     assert run == []
+
+
+def test_a_challenge_for_its_rules_is_the_one_the_orm_loads(app):
+    """challenges.queries.challenge_for_rules: the challenge (its counts included, a
+    column property each) and its phases in their order, in one statement."""
+    challenge = ChallengeFactory(phase="supports")
+    IdeaFactory(challenge=challenge)
+    db.session.flush()
+    db.session.expunge_all()
+    orm = db.session.get(Challenge, challenge.id)
+    expected = {prop.key: getattr(orm, prop.key) for prop in inspect(Challenge).column_attrs}
+    expected_phases = [(p.id, p.kind, p.starts_at) for p in orm.phases]
+    db.session.expunge_all()
+
+    with _statements() as run:
+        loaded_challenge = challenge_for_rules(challenge.id)
+        phases = [(p.id, p.kind, p.starts_at) for p in loaded_challenge.phases]
+        values = {prop.key: getattr(loaded_challenge, prop.key)
+                  for prop in inspect(Challenge).column_attrs}
+    assert len(run) == 1
+    assert values == expected and phases == expected_phases and len(phases) == 4
+    assert loaded_challenge.phase == orm.phase
+    assert challenge_for_rules(challenge.id + 1000) is None
+
+
+def test_a_challenge_without_phases_has_none(app):
+    challenge = ChallengeFactory(phases=[])
+    db.session.flush()
+    db.session.expunge_all()
+    assert challenge_for_rules(challenge.id).phases == []
