@@ -114,6 +114,31 @@ def test_dates_people_read_have_no_seconds_nor_offsets(app):
             assert when(datetime(2027, 3, 12, 13, 5, 42), "long") == "12 mars 2027, 14:05"
 
 
+def test_a_kept_date_and_time_is_the_one_babel_writes(app):
+    """``when`` formats once per minute and language: the same text as Babel's date and
+    time in Paris time, across both changes of hour, in both languages."""
+    from datetime import datetime, timedelta
+
+    from babel import Locale
+    from flask_babel import force_locale, format_date, format_time
+
+    from consult.core.i18n import when
+
+    moments = [datetime(2027, 3, 28, 0, 0) + timedelta(minutes=17 * n) for n in range(20)]
+    moments += [datetime(2027, 10, 30, 23, 30) + timedelta(minutes=13 * n) for n in range(20)]
+    moments += [datetime(2026, 12, 31, 23, 59, 59), datetime(2027, 7, 14, 9, 3, 1)]
+    with app.test_request_context("/"):
+        for locale in ("fr", "en"):
+            with force_locale(locale):
+                for fmt in ("short", "medium", "long"):
+                    pattern = str(Locale.parse(locale).datetime_formats[fmt])
+                    for moment in moments:
+                        expected = (pattern.replace("'", "")
+                                    .replace("{1}", format_date(moment, fmt))
+                                    .replace("{0}", format_time(moment, "short")))
+                        assert when(moment, fmt) == expected, (locale, fmt, moment)
+
+
 @pytest.mark.dbless
 def test_no_text_hedges_its_plural():
     """« soutien(s) » is not French typography: real plurals everywhere (issue 14)."""
