@@ -9,6 +9,7 @@ from datetime import datetime
 from math import ceil
 
 from sqlalchemy import Select, String, and_, func, literal, or_, select, union_all
+from sqlalchemy.orm import joinedload, lazyload
 
 from consult.audit.labels import action_label
 from consult.audit.models import ActionLog
@@ -79,6 +80,15 @@ def _queue_keys(user, challenge_id: int | None, kind: str) -> Select:
                   ).group_by(both.c.kind, both.c.target_id)
 
 
+# what the queue shows of an idea: its author, its challenge's title; not its theme, its
+# territory, nor its challenge's territory, organisations, themes and phases (each joined
+# path costs the ORM a row processor to build at every execution: 0.9 ms of the page)
+_QUEUE_IDEA_LOADING = (
+    lazyload(Idea.theme), lazyload(Idea.territory),
+    joinedload(Idea.challenge).load_only(Challenge.id, Challenge.title, Challenge.slug)
+    .lazyload("*"))
+
+
 def queue(user, *, challenge_id: int | None = None, kind: str = "", oldest_first=False,
           page: int = 1, size: int = QUEUE_PAGE_SIZE) -> Page[QueueItem]:
     """One page of the pending ideas and the reported ideas and comments (their reports
@@ -93,7 +103,7 @@ def queue(user, *, challenge_id: int | None = None, kind: str = "", oldest_first
     comments = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(
         {row.target_id for row in rows if row.kind == "comment"})))}
     ideas = {i.id: i for i in db.session.scalars(select(Idea).where(Idea.id.in_(
-        idea_ids | {c.idea_id for c in comments.values()})))}
+        idea_ids | {c.idea_id for c in comments.values()})).options(*_QUEUE_IDEA_LOADING))}
     reports: dict[tuple[str, int], list[Report]] = {}
     if kind in ("", "reported") and rows:
         for report in db.session.scalars(select(Report).where(

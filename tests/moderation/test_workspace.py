@@ -380,3 +380,27 @@ def test_a_long_queue_is_paged_in_order_and_every_item_is_reached(client, app):
     beyond = client.get("/moderation?page=99").text  # beyond the last: the last
     assert "Page 3 sur 3" in beyond and "Proposition n° 00" in beyond
     assert pending  # (every one of them was created)
+
+
+def test_the_queue_reads_its_items_in_statements_that_do_not_grow_with_them(client):
+    """The queue reads what it shows of each item's idea (its author, its challenge's
+    title) with the ideas: not each challenge's phases, organisations and themes, nor
+    the ideas' themes and territories."""
+    from tests.conftest import count_queries
+
+    organisation, challenge, agent = setup()
+    others = [ChallengeFactory(phase="supports", organisations=[organisation])
+              for _ in range(3)]
+    for target in (challenge, *others):
+        for n in range(3):
+            IdeaFactory(challenge=target, status=IdeaStatus.PENDING, published_at=None,
+                        title=f"Proposition à trier {target.id}-{n}")
+    db.session.commit()
+    login(client, agent)
+    statements = count_queries(client, "/moderation")
+    page = client.get("/moderation").text
+    assert page.count("Proposition à trier ") == 2 * 12 and others[0].title in page
+    for target in (challenge, *others):
+        IdeaFactory(challenge=target, status=IdeaStatus.PENDING, published_at=None)
+    db.session.commit()
+    assert count_queries(client, "/moderation") == statements <= 11  # 14 before
