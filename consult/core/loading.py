@@ -1,13 +1,14 @@
 """Persistent ORM objects built from the rows of a prebuilt Core statement, for the loads
-signed-in requests make most: the person (accounts.operations.session_user), a
-challenge with its phases (challenges.queries.challenge_for_rules).
+signed-in requests make most: the person with their memberships
+(accounts.operations.session_user), an idea with its challenge and phases
+(ideas.views.idea_for_rules), a challenge with its phases
+(challenges.queries.challenge_for_rules).
 
-Loading through the ORM builds its row processors at every execution: the person with
-their memberships cost 135 µs beyond the request's first statement, against 50 µs for
-the same columns read by a prebuilt Core statement and the objects built here; a
-challenge and its phases 265 µs (two statements) against 120 (bench/README.md, sixth
-pass). Where the ORM's load is already one statement over few columns (an idea with its
-challenge) the gain is small (165 → 140 µs): not worth a second way to load it.
+Loading through the ORM builds its row processors at every execution: the person cost
+135 µs beyond the request's first statement against 50 µs for the same columns read by
+a prebuilt Core statement and the objects built here; a challenge and its phases 265 µs
+(two statements) against 120; an idea with its challenge and phases, already one
+statement, 250 against 210 in a request (bench/README.md, sixth pass).
 
 What is built is what the ORM would have given:
 

@@ -198,3 +198,29 @@ def test_a_challenge_without_phases_has_none(app):
     db.session.flush()
     db.session.expunge_all()
     assert challenge_for_rules(challenge.id).phases == []
+
+
+def test_an_idea_for_its_rules_comes_with_its_challenge_and_phases_in_one_statement(app):
+    """ideas.views.idea_for_rules: what an idea button and a signed-in idea page read."""
+    from consult.ideas.models import Idea
+    from consult.ideas.views import idea_for_rules
+
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports"))
+    db.session.flush()
+    db.session.expunge_all()
+    orm = db.session.get(Idea, idea.id)
+    expected = ({prop.key: getattr(orm, prop.key) for prop in inspect(Idea).column_attrs},
+                {prop.key: getattr(orm.challenge, prop.key)
+                 for prop in inspect(Challenge).column_attrs},
+                [(p.id, p.kind, p.starts_at, p.ends_at) for p in orm.challenge.phases])
+    db.session.expunge_all()
+
+    with _statements() as run:
+        loaded_idea = idea_for_rules(idea.id)
+        values = ({prop.key: getattr(loaded_idea, prop.key) for prop in inspect(Idea).column_attrs},
+                  {prop.key: getattr(loaded_idea.challenge, prop.key)
+                   for prop in inspect(Challenge).column_attrs},
+                  [(p.id, p.kind, p.starts_at, p.ends_at) for p in loaded_idea.challenge.phases])
+    assert len(run) == 1 and values == expected and len(values[2]) == 4
+    assert loaded_idea.author.id == orm.author_id  # what it does not hold loads on access
+    assert idea_for_rules(idea.id + 1000) is None
