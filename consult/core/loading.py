@@ -70,7 +70,9 @@ class Loader:
         instance.__dict__.update(zip(self.keys, values, strict=True))
         make_transient_to_detached(instance)  # what is missing is expired
         # Session.add, without walking every relationship of the class for a cascade:
-        # nothing is attached to a new object yet (a third of the time otherwise)
+        # nothing is attached to a new object yet (a third of the time otherwise). A
+        # private method of SQLAlchemy's Session (2.0 and 2.1): tests/core/test_loading.py
+        # fails if it changes (the object would not be persistent, its changes lost)
         session._update_impl(inspect(instance))
         return instance, True
 
