@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, bindparam, case, func, literal_column, select, text
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from consult.challenges.models import Challenge
 from consult.core.pagination import Page, count_rows, paginate
@@ -186,15 +186,25 @@ _SUPPORTED_ONE = select(_supports.c.idea_id).where(
     _supports.c.user_id == bindparam("person"), _supports.c.idea_id == bindparam("idea"))
 
 
+# What « Mon espace » shows of a person's ideas and supports: the idea and its
+# challenge's title; not the author, theme and territory joined to each idea, nor each
+# challenge's phases, organisations and themes — loaded again for every list that
+# joins the challenge (SQLAlchemy 2.1 reruns a joined object's selectin loads): 16 → 8
+# statements for the page.
+_LISTED = (lazyload(Idea.author), lazyload(Idea.theme), lazyload(Idea.territory),
+           joinedload(Idea.challenge).lazyload("*"))
+
+
 def ideas_by_author(user) -> list[Idea]:
     return list(db.session.scalars(select(Idea).where(Idea.author_id == user.id)
-                                   .order_by(Idea.created_at.desc())))
+                                   .order_by(Idea.created_at.desc()).options(*_LISTED)))
 
 
 def supports_of(user) -> list[Idea]:
     return list(db.session.scalars(
         select(Idea).join(Support, Support.idea_id == Idea.id)
-        .where(Support.user_id == user.id).order_by(Support.created_at.desc())))
+        .where(Support.user_id == user.id).order_by(Support.created_at.desc())
+        .options(*_LISTED)))
 
 
 def idea_territories(challenge: Challenge) -> list:

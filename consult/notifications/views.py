@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from consult.accounts.sessions import person
 from consult.challenges.models import Challenge, Participation
@@ -25,7 +26,10 @@ def my_space():
     participations = db.session.execute(
         select(Challenge, Participation.supports_used).join(
             Participation, Participation.challenge_id == Challenge.id)
-        .where(Participation.user_id == me.id).order_by(last_start().desc())).all()
+        .where(Participation.user_id == me.id).order_by(last_start().desc())
+        # their title, slug and limit of supports (their phases say it)
+        .options(lazyload(Challenge.themes), lazyload(Challenge.organisations),
+                 lazyload(Challenge.territory))).all()
     return render_template(
         "notifications/my_space.html", ideas=ideas_by_author(me), supports=supports_of(me),
         participations=participations, notifications=queries.recent(me, 20),

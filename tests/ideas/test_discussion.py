@@ -132,6 +132,32 @@ def test_my_space_lists_my_ideas_supports_and_what_remains(client):
     assert "1 soutien utilisé sur 3" in page
 
 
+def test_my_space_reads_in_statements_that_do_not_grow_with_what_it_lists(client):
+    """« Mon espace » joins each idea's challenge for its title: not the challenge's
+    phases, organisations and themes again for every list (16 statements for three of
+    each before), nor a challenge's phases one by one for its limit of supports."""
+    from tests.conftest import count_queries
+
+    me = UserFactory()
+    challenges = [ChallengeFactory(phase="supports", supports_per_person=3) for _ in range(2)]
+    login(client, me)
+
+    def take_part(challenge, n):
+        IdeaFactory(challenge=challenge, author=me, title=f"Mon idée {n}")
+        other = IdeaFactory(challenge=challenge, title=f"Idée soutenue {n}")
+        db.session.commit()
+        post_form(client, f"/idees/{other.id}/soutenir")
+
+    take_part(challenges[0], 1)
+    statements = count_queries(client, "/mon-espace")
+    take_part(challenges[1], 2)
+    take_part(ChallengeFactory(phase="supports", supports_per_person=None), 3)
+    page = client.get("/mon-espace").text
+    assert all(f"Mon idée {n}" in page and f"Idée soutenue {n}" in page for n in (1, 2, 3))
+    assert page.count("1 soutien utilisé sur 3") == 2
+    assert count_queries(client, "/mon-espace") == statements <= 9
+
+
 def test_a_hidden_comment_leaves_a_placeholder_and_every_count_agrees(client, app):
     """Hiding a comment keeps its thread: the replies stay visible under a placeholder,
     and the page, the API, the open data and the idea's counter all count the same
