@@ -81,8 +81,8 @@ def _queue_keys(user, challenge_id: int | None, kind: str) -> Select:
 
 
 # what the queue shows of an idea: its author, its challenge's title; not its theme, its
-# territory, nor its challenge's territory, organisations, themes and phases (each joined
-# path costs the ORM a row processor to build at every execution: 0.9 ms of the page)
+# territory, nor its challenge's territory, organisations, themes and phases (loaded for
+# each page: 14 → 11 statements with pending ideas in three challenges)
 _QUEUE_IDEA_LOADING = (
     lazyload(Idea.theme), lazyload(Idea.territory),
     joinedload(Idea.challenge).load_only(Challenge.id, Challenge.title, Challenge.slug)
