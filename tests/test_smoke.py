@@ -28,6 +28,21 @@ def test_security_headers_on_every_response(client):
     assert client.get("/nexiste-pas").headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_view_s_own_security_header_is_kept_and_none_is_doubled(app):
+    from flask import Response
+
+    hook = next(f for f in app.after_request_funcs[None]
+                if getattr(f, "__name__", "") == "_security_headers")
+    with app.test_request_context("/"):
+        response = hook(Response("x", headers={"X-Frame-Options": "SAMEORIGIN",
+                                               "content-security-policy": "default-src 'none'"}))
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    for name in ("X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy",
+                 "Cross-Origin-Opener-Policy"):
+        assert len(response.headers.getlist(name)) == 1, name
+
+
 def test_session_cookie_is_httponly_and_lax(client):
     from tests.conftest import post_form
 
