@@ -15,6 +15,7 @@ from consult.accounts.personal_data import ERASERS, SECTIONS, iso, section
 from consult.core.loading import Loader, loaded
 from consult.core.outbox import OutboxMessage, queue_mail, render_mail
 from consult.core.passwords import hash_password, needs_rehash, verify_password
+from consult.core.personal import kept_for_request
 from consult.core.sql import read
 from consult.core.text import normalise_email
 from consult.core.tokens import (
@@ -105,17 +106,29 @@ def start_session(user: User, user_agent: str | None = None) -> str:
     return token
 
 
-@cache  # built once, at first use (the mappers are complete by then)
-def _session_reads():
-    """The session's statement (its expiry, the person's columns, then each of their
-    memberships with its organisation: a row per membership, one for a citizen) and the
-    loaders of the three (core.loading)."""
+# What every page's header shows of the signed-in person, read with the session's
+# statement when a page is asked (a GET): ``name → subquery(users.id)``, registered by
+# the domain that counts it (notifications: the unread count), kept for the request
+# under ``name`` (core.personal.once_per_request): one statement fewer for every page.
+HEADER_READS: dict[str, Any] = {}
+
+
+def header_read(name: str, subquery_of_person) -> None:
+    HEADER_READS[name] = subquery_of_person
+
+
+@cache  # built once per set of header reads, at first use (the mappers are complete)
+def _session_reads(header: tuple[str, ...]):
+    """The session's statement (its expiry, the header's reads, the person's columns,
+    then each of their memberships with its organisation: a row per membership, one for
+    a citizen) and the loaders of the three (core.loading)."""
     relationship = inspect(User).relationships["memberships"]  # declared by organisations
     membership = relationship.mapper.class_
     organisation = inspect(membership).relationships["organisation"].mapper.class_
     people, memberships, organisations = Loader(User), Loader(membership), Loader(organisation)
-    return (select(AuthSession.expires_at, *people.columns, *memberships.columns,
-                   *organisations.columns)
+    return (select(AuthSession.expires_at,
+                   *[HEADER_READS[name](User.id).label(name) for name in header],
+                   *people.columns, *memberships.columns, *organisations.columns)
             .join_from(AuthSession, User, AuthSession.user_id == User.id)
             .outerjoin(membership, membership.user_id == User.id)
             .outerjoin(organisation, organisation.id == membership.organisation_id)
@@ -123,21 +136,27 @@ def _session_reads():
             .order_by(membership.id)), people, memberships, organisations
 
 
-def session_user(token: str | None) -> User | None:
+def session_user(token: str | None, header: bool = False) -> User | None:
+    """The person of this server-side session; ``header``: read the header's counts
+    too (a page is asked) and keep them for the request."""
     if not token:
         return None
     # every signed-in request runs this: one prebuilt statement, the person and their
     # memberships (roles, and the rules of every action, ask them) built from its rows
     # without the ORM's row processing (core.loading: 135 → 50 µs for a citizen)
-    statement, people, memberships, organisations = _session_reads()
+    names = tuple(HEADER_READS) if header else ()
+    statement, people, memberships, organisations = _session_reads(names)
     rows = read(statement, token=hash_secret(token)).all()
     if not rows or rows[0][0] <= utcnow():
         return None
-    person_end = 1 + len(people)
+    person_start = 1 + len(names)
+    person_end = person_start + len(people)
     membership_end = person_end + len(memberships)
-    user, built = people.instance(db.session, rows[0][1:person_end])
+    user, built = people.instance(db.session, rows[0][person_start:person_end])
     if user.is_deleted:
         return None
+    for name, value in zip(names, rows[0][1:person_start], strict=True):
+        kept_for_request(name, value)
     if built:
         held = []
         for row in rows:

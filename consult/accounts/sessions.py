@@ -18,7 +18,7 @@ login_manager.session_protection = None  # the server-side session is the protec
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = session_user(session.get("sid"))
+    user = session_user(session.get("sid"), header=request.method == "GET")
     if user is None or str(user.id) != user_id:
         return None
     return user

@@ -132,6 +132,12 @@ def once_per_request(key: Hashable, compute: Callable[[], Any]) -> Any:
     return kept[key]
 
 
+def kept_for_request(key: Hashable, value: Any) -> None:
+    """What ``once_per_request(key, …)`` will answer in this request, read already (the
+    session's statement reads the header's counts with the person)."""
+    request.environ.setdefault("consult.once", {})[key] = value
+
+
 def init_personal(app: Flask) -> None:
     from flask_login import current_user
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select
 
+from consult.accounts.operations import header_read
 from consult.core.sql import read
 from consult.db import db
 from consult.notifications.models import Notification
@@ -9,6 +10,12 @@ from consult.notifications.models import Notification
 _notifications = Notification.__table__
 _UNREAD = select(func.count()).select_from(_notifications).where(
     _notifications.c.user_id == bindparam("person"), _notifications.c.read_at.is_(None))
+
+
+# the header's count, read with the session's statement on a page (asked through
+# ``once_per_request("unread")``, notifications.views.unread_notifications)
+header_read("unread", lambda person: select(func.count()).select_from(_notifications).where(
+    _notifications.c.user_id == person, _notifications.c.read_at.is_(None)).scalar_subquery())
 
 
 def unread_count(user) -> int:
