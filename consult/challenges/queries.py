@@ -38,9 +38,7 @@ def challenge_for_rules(challenge_id: int) -> Challenge | None:
     size = len(challenges)
     challenge, built = challenges.instance(db.session, rows[0][:size])
     if built:
-        loaded(challenge, "phases", [phase for phase, _built in
-                                     (phases.instance(db.session, row[size:]) for row in rows)
-                                     if phase is not None])
+        loaded(challenge, "phases", phases.each(db.session, rows, size))
     return challenge
 
 

@@ -77,6 +77,15 @@ class Loader:
         return instance, True
 
 
+    def each(self, session: Session | scoped_session, rows: Iterable[Sequence[Any]],
+             start: int, end: int | None = None) -> list:
+        """The object of ``row[start:end]`` of each row, in their order, the empty side
+        of an outer join left out (a challenge's phases, a row each)."""
+        return [instance for instance, _built in
+                (self.instance(session, row[start:end]) for row in rows)
+                if instance is not None]
+
+
 def loaded(instance: Any, relationship: str, values: Iterable[Any]) -> None:
     """Set ``instance.relationship`` to ``values`` as loaded from the database (a
     collection in the relationship's declared order; the caller read all of it)."""

@@ -71,9 +71,7 @@ def idea_for_rules(idea_id: int) -> Idea | None:
     challenge, challenge_built = challenges.instance(db.session,
                                                      rows[0][idea_end:challenge_end])
     if challenge_built:
-        loaded(challenge, "phases", [phase for phase, _built in
-                                     (phases.instance(db.session, row[challenge_end:])
-                                      for row in rows) if phase is not None])
+        loaded(challenge, "phases", phases.each(db.session, rows, challenge_end))
     if idea_built:
         loaded(idea, "challenge", [challenge])
     return idea
