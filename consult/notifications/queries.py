@@ -8,14 +8,17 @@ from consult.db import db
 from consult.notifications.models import Notification
 
 _notifications = Notification.__table__
-_UNREAD = select(func.count()).select_from(_notifications).where(
-    _notifications.c.user_id == bindparam("person"), _notifications.c.read_at.is_(None))
 
 
+def _unread_of(person):
+    return select(func.count()).select_from(_notifications).where(
+        _notifications.c.user_id == person, _notifications.c.read_at.is_(None))
+
+
+_UNREAD = _unread_of(bindparam("person"))
 # the header's count, read with the session's statement on a page (asked through
 # ``once_per_request("unread")``, notifications.views.unread_notifications)
-header_read("unread", lambda person: select(func.count()).select_from(_notifications).where(
-    _notifications.c.user_id == person, _notifications.c.read_at.is_(None)).scalar_subquery())
+header_read("unread", lambda person: _unread_of(person).scalar_subquery())
 
 
 def unread_count(user) -> int:
