@@ -136,6 +136,52 @@ class MemoryWatch(threading.Thread):
             time.sleep(0.2)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (their threads included)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (after pid and comm)
+    return total / ticks
+
+
+def machine_busy() -> tuple[float, float]:
+    """The machine's busy and total CPU seconds so far, all cores (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / ticks, sum(values) / ticks
+
+
+class CpuWatch:
+    """Around one measurement: the servers' CPU per request and how busy the machine
+    was — a row at 100 % is limited by the CPU, a row well under it waits (a lock, a
+    disk, the GIL handed between threads)."""
+
+    def __init__(self, master: int | None) -> None:
+        self.master = master
+
+    def __enter__(self):
+        self.pids = worker_pids(self.master) if self.master else []
+        self.cpu = cpu_seconds(self.pids)
+        self.busy, self.total = machine_busy()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        busy, total = machine_busy()
+        self.worker_seconds = cpu_seconds(self.pids) - self.cpu
+        self.busy_share = (busy - self.busy) / max(total - self.total, 1e-9)
+
+    def figures(self, measured: dict) -> dict:
+        requests = max(measured.get("requests", 0), 1)
+        return {**measured, "cpu_ms": 1000 * self.worker_seconds / requests,
+                "busy": self.busy_share}
+
+
 def wrk(url: str, connections: int, duration: int, cookie: str | None = None,
         sessions: Path | None = None, answers: Path | None = None,
         reading: bool = False, registering: bool = False, posts: Path | None = None) -> dict:
@@ -409,7 +455,9 @@ def main(argv=None) -> Path:
         watch = MemoryWatch(consult.pid)
         watch.start()
         for c in connections:
-            ceiling = wrk("http://127.0.0.1:5602/", c, args.duration)
+            with CpuWatch(hello.pid) as cpu:
+                ceiling = wrk("http://127.0.0.1:5602/", c, args.duration)
+            ceiling = cpu.figures(ceiling)
             rows.append(("Flask nu (« hello »)", c, ceiling, 1.0))
             for label, path in (p for p in PAGES if chosen(args, p[0])):
                 # a peak is a steady state: each worker's page cache (and, for the random
@@ -417,10 +465,13 @@ def main(argv=None) -> Path:
                 url = "http://127.0.0.1:5601" + path.format(idea_id=idea_id,
                                                             topic_id=summary.get("topic", 0))
                 wrk(url, c, 1)
-                measured = wrk(url, c, args.duration)
+                with CpuWatch(consult.pid) as cpu:
+                    measured = wrk(url, c, args.duration)
+                measured = cpu.figures(measured)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
-                      f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs",
+                      f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs  "
+                      f"CPU {measured['cpu_ms']:.2f} ms/req, machine {measured['busy']:.0%}",
                       flush=True)
             survey = f"/defis/grand-questionnaire/questionnaires/{summary['survey_phase']}"
             for label, path, kwargs in (
@@ -442,10 +493,13 @@ def main(argv=None) -> Path:
                     (STATEMENT_VOTE, "/", {"posts": statements})):
                 if not chosen(args, label):
                     continue
-                measured = wrk(base + path, c, args.duration, **kwargs)
+                with CpuWatch(consult.pid) as cpu:
+                    measured = wrk(base + path, c, args.duration, **kwargs)
+                measured = cpu.figures(measured)
                 rows.append((label, c, measured, measured["rps"] / ceiling["rps"]))
                 print(f"  c={c:>3} {label:<45} {measured['rps']:8.1f} req/s "
-                      f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs",
+                      f"p99 {measured['p99_ms']:7.1f} ms  {measured['errors']} erreurs  "
+                      f"CPU {measured['cpu_ms']:.2f} ms/req, machine {measured['busy']:.0%}",
                       flush=True)
         watch.running = False
         peak = watch.peak
@@ -556,15 +610,16 @@ def report(args, summary, rows, peak) -> str:
         "sans cookie (chacun est un nouveau visiteur : nouvelle session, nouveau jeton)",
         f"- Mémoire résidente maximale d'un worker Consult : {peak:.0f} Mio",
         "",
-        "| page | connexions | req/s | % du Flask nu | p50 ms | p95 ms | p99 ms | erreurs |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | connexions | req/s | % du Flask nu | p50 ms | p95 ms | p99 ms | erreurs "
+        "| CPU des workers, ms/req | machine occupée |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, c, m, ratio in rows:
         if m.get("refused"):
             label = f"{label} ({m['refused']} refus 409)"
         lines.append(f"| {label} | {c} | {m['rps']:.0f} | {ratio * 100:.0f} % | "
                      f"{m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | "
-                     f"{m['errors']} |")
+                     f"{m['errors']} | {m['cpu_ms']:.2f} | {m['busy'] * 100:.0f} % |")
     jobs = summary.get("jobs") or {}
     if jobs:
         lines += ["", "Tâches de fond (chacune dans son processus, file Huey) :", "",
@@ -591,6 +646,11 @@ def report(args, summary, rows, peak) -> str:
         lines += ["", "Requêtes SQL par page (citoyen connecté, mesurées dans le processus) :",
                   "", "| page | requêtes |", "|---|---:|"]
         lines += [f"| {label} | {count} |" for label, count in queries.items()]
+    lines += ["", "CPU des workers : le temps de processeur des workers de gunicorn pendant la "
+              "ligne (/proc), divisé par les requêtes servies. Machine occupée : la part des "
+              "cœurs occupés pendant la ligne, par tous les processus (wrk compris). Une ligne "
+              "près de 100 % est limitée par le processeur ; une ligne bien en dessous attend "
+              "autre chose (le tour de l'écrivain unique de SQLite, un disque, un verrou)."]
     lines += ["", "Refus 409 : quand gunicorn ferme une connexion (fin du keepalive), wrk, en "
               "se reconnectant, abandonne parfois une requête déjà préparée, ce qui décale "
               "d'un cran l'alternance soutenir/retirer d'une personne : l'application refuse "
