@@ -274,6 +274,17 @@ class Database:
             if replica_connection is not None:
                 replica_connection.close()
 
+    def writes_done(self) -> None:
+        """The request's writes are done and stand: its operation returned without a
+        refusal, and what remains only builds the answer. Commit them now — on SQLite
+        the site's single writer's turn (held from the first write to the commit) then
+        ends here, not after the answer is built and the after-request steps have run:
+        every other writer of every process waits for that turn. The request's end
+        commits again (nothing left) and keeps its other duties (the replica's
+        reminder). Not after a refusal that escaped: the request's end rolls it back."""
+        if self.session.registry.has() and not _refusal_escaped():
+            self.session.commit()
+
     def replica_failed(self, error: BaseException) -> bool:
         """Whether ``error`` came from the replica this request was reading: then the
         replica is set aside and the request is run again on the primary

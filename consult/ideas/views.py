@@ -168,6 +168,7 @@ def _post_action(idea: Idea, operation, success: str):
                             **_ballot_json(idea)}), 409
         flash(refused.message, "error")
         return redirect(url_for("ideas.show", idea_id=idea.id)), 303
+    db.writes_done()  # the ballot below is read and written out after the writer's turn
     if wants_json:  # other buttons than the support's: the counts are read back
         return jsonify({"message": success, **_ballot_json(
             idea, tally if isinstance(tally, SupportTally) else None)})

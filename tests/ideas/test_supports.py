@@ -233,3 +233,44 @@ def test_a_support_moves_its_persons_counter_row_not_the_challenges(app):
     db.session.expire_all()
     assert db.session.get(Challenge, challenge.id).supports_count == 5
     assert run_checks() == []
+
+
+def test_a_support_is_committed_before_its_answer_is_built(client, monkeypatch):
+    """SQLite's single writer's turn runs from a request's first write to its commit,
+    and every writer of the site waits for it: the support's writes are committed as
+    soon as they stand, then the ballot is read and written out (on PostgreSQL too:
+    its row locks are released as early)."""
+    from flask import request
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from consult.ideas import views
+
+    idea = IdeaFactory(challenge=ChallengeFactory(phase="supports", supports_per_person=2))
+    person = UserFactory()
+    login(client, person)
+    seen: list[str] = []
+    ballot = views._ballot_json
+
+    def remember_ballot(*args, **kwargs):
+        seen.append("BALLOT")
+        return ballot(*args, **kwargs)
+
+    def remember_commit(session):
+        if request.method == "POST":  # (post_form asks a page for the token first)
+            seen.append("COMMIT")
+
+    monkeypatch.setattr(views, "_ballot_json", remember_ballot)
+    event.listen(Session, "after_commit", remember_commit)
+    try:
+        answer = support(client, idea, headers={"Accept": "application/json"})
+    finally:
+        event.remove(Session, "after_commit", remember_commit)
+    assert answer.status_code == 200 and answer.get_json()["supports_left"] == 1
+    assert seen[:2] == ["COMMIT", "BALLOT"], seen  # (the request's end commits nothing)
+    assert db.session.scalar(select(func.count()).select_from(Support)) == 1
+    refused = support(client, idea, headers={"Accept": "application/json"})  # again
+    assert refused.status_code == 409 and refused.get_json()["supports_left"] == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(Participation.supports_used).where(
+        Participation.user_id == person.id)) == 1  # spent by the first, given back
