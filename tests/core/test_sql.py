@@ -1,0 +1,84 @@
+"""``core.sql.read`` runs a prebuilt SELECT on the driver's cursor: its rows must be what
+SQLAlchemy's own execution gives (every conversion of parameters and columns), the
+statement seen by the engine's listeners, and a driver's error raised as SQLAlchemy's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import bindparam, column, event, exc, select, table
+
+from consult.accounts.models import AgeBand, User
+from consult.core import sql
+from consult.core.sql import read
+from consult.db import db
+from tests.factories import UserFactory
+
+_users = User.__table__
+# an enum, a date and time, booleans, a NULL; a date and time as a parameter; a LIMIT
+_PEOPLE = (select(_users.c.id, _users.c.age_band, _users.c.created_at,
+                  _users.c.is_platform_admin, _users.c.important_mail, _users.c.deleted_at)
+           .where(_users.c.created_at >= bindparam("since"),
+                  _users.c.id.in_(select(_users.c.id).where(_users.c.id >= bindparam("low"))))
+           .order_by(_users.c.id).limit(2))
+_EXPANDING = select(_users.c.id).where(_users.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def test_a_read_gives_the_rows_sqlalchemy_gives(app):
+    UserFactory(age_band=AgeBand.FROM_20, is_platform_admin=True)
+    UserFactory()
+    UserFactory()
+    db.session.flush()
+    params = {"since": datetime(2000, 1, 1), "low": 0}
+    expected = [tuple(row) for row in db.session.connection().execute(_PEOPLE, params)]
+    rows = read(_PEOPLE, **params)
+    assert rows.all() == expected and len(rows) == 2  # the LIMIT's own parameter
+    first = rows.first()
+    assert first[1] is AgeBand.FROM_20 and isinstance(first[2], datetime)
+    assert first[3] is True and first[5] is None
+    assert rows.scalars() == [row[0] for row in expected] and rows.scalar() == expected[0][0]
+    assert read(_PEOPLE, since=datetime(2100, 1, 1), low=0).first() is None
+    assert sql._compiled(_PEOPLE, db.session.connection().dialect) is not None  # kept
+
+
+def test_pending_changes_are_flushed_and_an_in_list_goes_through_sqlalchemy(app):
+    person = UserFactory()
+    db.session.flush()
+    person.age_band = AgeBand.FROM_60  # not flushed yet
+    rows = read(_PEOPLE, since=datetime(2000, 1, 1), low=person.id)
+    assert rows.first()[1] is AgeBand.FROM_60
+    assert sql._compiled(_EXPANDING, db.session.connection().dialect) is None
+    assert list(read(_EXPANDING, ids=[person.id, -1]).scalars()) == [person.id]
+
+
+def test_the_engines_listeners_see_each_read(app):
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        read(_PEOPLE, since=datetime(2000, 1, 1), low=0)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert len([s for s in seen if "FROM users" in s]) == 1
+
+
+def test_a_drivers_error_is_sqlalchemys(app):
+    """The replica's fallback and the pool's invalidation read SQLAlchemy's errors."""
+    missing = select(column("x")).select_from(table("no_such_table")).where(
+        column("x") == bindparam("x"))
+    with pytest.raises(exc.DBAPIError):
+        read(missing, x=1)
+    db.session.rollback()
+
+
+def test_statements_built_at_each_call_are_not_kept(app, monkeypatch):
+    monkeypatch.setattr(sql, "_COMPILED", {})
+    monkeypatch.setattr(sql, "_MOST", 2)
+    for low in range(4):  # a new statement object each time
+        statement = select(_users.c.id).where(_users.c.id >= bindparam("low")).limit(1)
+        read(statement, low=low)
+    assert len(sql._COMPILED) == 2
