@@ -136,17 +136,17 @@ class MemoryWatch(threading.Thread):
             time.sleep(0.2)
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time of these processes so far (their threads included)."""
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time of each of these processes so far (threads included)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (after pid and comm)
-    return total / ticks
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return seconds
 
 
 def machine_busy() -> tuple[float, float]:
@@ -166,14 +166,17 @@ class CpuWatch:
         self.master = master
 
     def __enter__(self):
-        self.pids = worker_pids(self.master) if self.master else []
-        self.cpu = cpu_seconds(self.pids)
+        self.cpu = cpu_seconds(worker_pids(self.master)) if self.master else {}
         self.busy, self.total = machine_busy()
         return self
 
     def __exit__(self, *_exc) -> None:
         busy, total = machine_busy()
-        self.worker_seconds = cpu_seconds(self.pids) - self.cpu
+        now = cpu_seconds(worker_pids(self.master)) if self.master else {}
+        # a worker replaced meanwhile (one that crashed) counts from its start; the CPU
+        # of the one it replaced since the row began is lost (the row says its errors)
+        self.worker_seconds = sum(seconds - self.cpu.get(pid, 0.0)
+                                  for pid, seconds in now.items())
         self.busy_share = (busy - self.busy) / max(total - self.total, 1e-9)
 
     def figures(self, measured: dict) -> dict:

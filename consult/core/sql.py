@@ -24,26 +24,37 @@ def read(statement, **params):
     signed-in idea page runs five reads (1.33–1.43 → 1.12–1.18 ms in process). Listeners
     of ``before_cursor_execute`` still see every statement (the tests count them). A
     statement whose SQL depends on its values (an IN list to expand) goes through
-    SQLAlchemy, and so does any error of the driver (it is raised again as SQLAlchemy's:
-    the replica's fallback and the pool's invalidation read those)."""
+    SQLAlchemy; a driver's error is raised as SQLAlchemy's own."""
     if db.session.autoflush:
         db.session.flush()
+    return execute(statement, params)
+
+
+def execute(statement, params: dict):
+    """Run a prebuilt statement (a read, or a write of the hottest paths: a support) on
+    the session's connection, on the driver's cursor when its SQL does not depend on
+    its values (see ``read``). The engine's listeners see it before it runs — on SQLite
+    the first write of a request takes the writer's turn there (``consult.db``)."""
     connection = db.session.connection()
     compiled = _compiled(statement, connection.dialect)
     if compiled is None:
         return connection.execute(statement, params)
     sql, parameters = compiled.sql, compiled.parameters(params)
+    cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor = connection.connection.dbapi_connection.cursor()
         if connection._has_events or connection.engine._has_events:
             connection.dispatch.before_cursor_execute(connection, cursor, sql, parameters,
                                                       None, False)
         cursor.execute(sql, parameters)
-        rows = cursor.fetchall()
-        description = cursor.description
+        description = cursor.description  # None: a write without RETURNING
+        rows = cursor.fetchall() if description is not None else []
+    except connection.dialect.loaded_dbapi.Error as error:
+        # raised as SQLAlchemy's own (an IntegrityError stays one), the connection
+        # invalidated if it was lost: the replica's fallback and the pool read those
+        connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
+        raise  # (the line above always raises)
+    finally:
         cursor.close()
-    except connection.dialect.loaded_dbapi.Error:
-        return connection.execute(statement, params)
     return Rows(compiled.convert(rows, description))
 
 
@@ -74,6 +85,8 @@ class _Compiled:
         self.positions = compiled.positiontup  # None: named parameters (psycopg)
         self.defaults = {name: bind.effective_value for bind, name in compiled.bind_names.items()
                          if not bind.required}
+        for column in [*compiled.insert_prefetch, *compiled.update_prefetch]:
+            self.defaults[column.key] = column.default.arg  # a constant (see _compiled)
         self.binds = dict(compiled._bind_processors)
         self.types = [column.type for column in compiled._result_columns]
         self.dialect = compiled.dialect
@@ -119,8 +132,11 @@ def _compiled(statement, dialect) -> _Compiled | None:
     if len(_COMPILED) >= _MOST:  # one built at each call: SQLAlchemy's own cache
         return None
     compiled = statement.compile(dialect=dialect)
-    plain = (len(compiled._result_columns) > 0 and not compiled.post_compile_params
-             and not compiled.literal_execute_params and not compiled.has_out_parameters)
+    defaults = [*compiled.insert_prefetch, *compiled.update_prefetch]  # set in Python
+    plain = (not compiled.post_compile_params and not compiled.literal_execute_params
+             and not compiled.has_out_parameters
+             and all(column.default is not None and column.default.is_scalar
+                     for column in defaults))
     _COMPILED[key] = prepared = _Compiled(compiled) if plain else None
     return prepared
 
@@ -131,7 +147,7 @@ def insert_ignore(table, **values) -> bool:
     Uses RETURNING rather than rowcount, which some drivers report as -1 here."""
     statement = _insert_ignore(db.dialect, table, tuple(values))
     # on the session's connection: a Core statement needs none of the ORM's bookkeeping
-    return db.session.connection().execute(statement, values).first() is not None
+    return execute(statement, values).first() is not None
 
 
 # The two upserts are built once per table and columns (the support path runs both):
@@ -160,7 +176,7 @@ def add_to_counter(table, column: str, step: int, **key) -> None:
     (INSERT … ON CONFLICT DO UPDATE): one statement, the row locked for the rest of the
     transaction only."""
     statement = _add_to_counter(db.dialect, table, column, tuple(key))
-    db.session.connection().execute(statement, {**key, "step_": step})
+    execute(statement, {**key, "step_": step})
 
 
 @cache

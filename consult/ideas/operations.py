@@ -25,7 +25,7 @@ from consult.core import events
 from consult.core.errors_domain import Refused
 from consult.core.events import emit
 from consult.core.search import search_text
-from consult.core.sql import add_to_counter, insert_ignore
+from consult.core.sql import add_to_counter, execute, insert_ignore
 from consult.db import db, utcnow
 from consult.ideas import permissions as rules
 from consult.ideas.models import Idea, IdeaStatus, Support
@@ -150,8 +150,7 @@ _UNSUPPORT = (delete(_supports).where(_supports.c.idea_id == bindparam("idea"),
 def _count_supports(idea: Idea, person_id: int, step: int) -> int:
     """Move the idea's counter and the person's slot of its challenge's counters by
     ``step``; the idea's new count."""
-    connection = db.session.connection()
-    supports = connection.execute(_IDEA_SUPPORTS, {"idea": idea.id, "step": step}).scalar()
+    supports = execute(_IDEA_SUPPORTS, {"idea": idea.id, "step": step}).scalar()
     add_to_counter(challenge_counters, "supports", step,
                    challenge_id=idea.challenge_id, slot=counter_slot(person_id))
     set_committed_value(idea, "supports_count", supports)
@@ -172,16 +171,15 @@ def cast_support(user: User, idea: Idea) -> SupportTally:
     spend = _SPEND if limit is None else _SPEND_WITHIN
     person = {"person": user.id, "challenge": challenge.id, "step": 1,
               "limit": None if limit is None else limit - spent_elsewhere}
-    connection = db.session.connection()
-    used = connection.execute(spend, person).scalar()
+    used = execute(spend, person).scalar()
     if used is None:  # the person's first act in the challenge, or the limit reached
         ensure_participation(user, challenge)
-        used = connection.execute(spend, person).scalar()
+        used = execute(spend, person).scalar()
     if used is None:
         raise Refused(rules.limit_reached_message(limit))
     if not insert_ignore(_supports, idea_id=idea.id, user_id=user.id,
                          challenge_id=challenge.id, created_at=utcnow(), voter_key=voter):
-        connection.execute(_SPEND, {**person, "step": -1})
+        execute(_SPEND, {**person, "step": -1})
         raise Refused(_("Vous soutenez déjà cette idée."))
     return _tally(challenge, _count_supports(idea, user.id, 1), True, used)
 
@@ -217,12 +215,11 @@ def _remove_support(user: User, idea: Idea) -> SupportTally | None:
     support and a withdrawal of the same person crossing each other on PostgreSQL
     deadlock (one holds the participation and waits for the support row the other
     deleted, the other waits for the participation)."""
-    connection = db.session.connection()
-    connection.execute(_LOCK_PARTICIPATION, {"person": user.id,
+    execute(_LOCK_PARTICIPATION, {"person": user.id,
                                              "challenge": idea.challenge_id})
-    if connection.execute(_UNSUPPORT, {"idea": idea.id, "person": user.id}).first() is None:
+    if execute(_UNSUPPORT, {"idea": idea.id, "person": user.id}).first() is None:
         return None
-    used = connection.execute(_SPEND, {"person": user.id, "challenge": idea.challenge_id,
+    used = execute(_SPEND, {"person": user.id, "challenge": idea.challenge_id,
                                        "step": -1}).scalar()
     return _tally(idea.challenge, _count_supports(idea, user.id, -1), False, used)
 

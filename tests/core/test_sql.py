@@ -82,3 +82,45 @@ def test_statements_built_at_each_call_are_not_kept(app, monkeypatch):
         statement = select(_users.c.id).where(_users.c.id >= bindparam("low")).limit(1)
         read(statement, low=low)
     assert len(sql._COMPILED) == 2
+
+
+def test_a_prebuilt_write_sets_the_columns_defaults_or_goes_through_sqlalchemy(app):
+    """An INSERT's constant defaults are given as SQLAlchemy gives them (a counter's row
+    starts at 0); a default computed in Python (a date) sends it through SQLAlchemy."""
+    from sqlalchemy import insert
+
+    from consult.challenges.models import challenge_counters
+    from consult.core.sql import add_to_counter, execute, insert_ignore
+    from consult.notifications.models import Follow
+    from tests.factories import ChallengeFactory
+
+    challenge = ChallengeFactory()
+    person = UserFactory()
+    db.session.flush()
+    add_to_counter(challenge_counters, "participants", 1, challenge_id=challenge.id, slot=3)
+    add_to_counter(challenge_counters, "participants", 1, challenge_id=challenge.id, slot=3)
+    counters = challenge_counters.c
+    assert read(select(counters.supports, counters.participants).where(
+        counters.challenge_id == bindparam("c")), c=challenge.id).all() == [(0, 2)]
+    follows = Follow.__table__
+    dated = insert(follows).values(user_id=bindparam("u"), challenge_id=bindparam("c"))
+    assert sql._compiled(dated, db.session.connection().dialect) is None  # utcnow()
+    execute(dated, {"u": person.id, "c": challenge.id})
+    assert db.session.scalar(select(Follow.created_at)) is not None
+    assert insert_ignore(challenge_counters, challenge_id=challenge.id, slot=3) is False
+
+
+def test_a_refused_write_raises_sqlalchemys_integrity_error(app):
+    from sqlalchemy import insert
+
+    from consult.challenges.models import challenge_counters
+    from consult.core.sql import execute
+    from tests.factories import ChallengeFactory
+
+    challenge = ChallengeFactory()
+    db.session.flush()
+    row = insert(challenge_counters).values(challenge_id=bindparam("c"), slot=bindparam("s"))
+    execute(row, {"c": challenge.id, "s": 1})
+    with pytest.raises(exc.IntegrityError):  # the same slot again
+        execute(row, {"c": challenge.id, "s": 1})
+    db.session.rollback()

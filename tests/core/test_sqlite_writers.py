@@ -55,3 +55,36 @@ def test_commits_are_durable_unless_a_loss_window_is_chosen(tmp_path):
         engine.dispose()
     with pytest.raises(ValueError):
         make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}", synchronous="off")
+
+
+def test_a_prebuilt_write_on_the_drivers_cursor_takes_the_turn_at_its_first_write(
+        app, tmp_path, monkeypatch):
+    """``core.sql.execute`` runs a support's statements on the driver's cursor: the
+    engine's listener still sees the first write and takes the writer's turn there."""
+    from sqlalchemy import bindparam, column, func, insert, select, table
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    from consult.core import sql
+    from consult.db import db
+
+    database = tmp_path / "writers.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    lock = str(database) + "-writers.lock"
+    with engine.begin() as setup:
+        setup.execute(text("CREATE TABLE t (n INTEGER)"))
+    rows = table("t", column("n"))
+    count = select(func.count()).select_from(rows)
+    add = insert(rows).values(n=bindparam("n"))
+    monkeypatch.setattr(db, "session", scoped_session(sessionmaker(bind=engine)))
+    with app.test_request_context("/idees/1/soutenir", method="POST"):
+        assert sql.read(count).scalar() == 0
+        assert lock_is_free(lock)
+        sql.execute(add, {"n": 1})
+        assert not lock_is_free(lock)
+        assert sql.read(count).scalar() == 1
+        db.session.commit()
+        db.session.remove()
+        assert lock_is_free(lock)
+    with engine.connect() as connection:
+        assert connection.execute(count).scalar() == 1
+    engine.dispose()
