@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, exc, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from consult.db import db
@@ -30,14 +30,15 @@ def read(statement, **params):
     return execute(statement, params)
 
 
-def execute(statement, params: dict):
+def execute(statement, params: dict | list[dict]):
     """Run a prebuilt statement (a read, or a write of the hottest paths: a support) on
     the session's connection, on the driver's cursor when its SQL does not depend on
     its values (see ``read``). The engine's listeners see it before it runs — on SQLite
     the first write of a request takes the writer's turn there (``consult.db``)."""
     connection = db.session.connection()
-    compiled = _compiled(statement, connection.dialect)
-    if compiled is None:
+    compiled = (_compiled(statement, connection.dialect, tuple(sorted(params)))
+                if isinstance(params, dict) else None)
+    if compiled is None:  # (a list of parameters: executemany, SQLAlchemy's)
         return connection.execute(statement, params)
     sql, parameters = compiled.sql, compiled.parameters(params)
     cursor = connection.connection.dbapi_connection.cursor()
@@ -48,6 +49,7 @@ def execute(statement, params: dict):
         cursor.execute(sql, parameters)
         description = cursor.description  # None: a write without RETURNING
         rows = cursor.fetchall() if description is not None else []
+        rowcount = cursor.rowcount
     except connection.dialect.loaded_dbapi.Error as error:
         # raised as SQLAlchemy's own (an IntegrityError stays one), the connection
         # invalidated if it was lost: the replica's fallback and the pool read those
@@ -55,12 +57,16 @@ def execute(statement, params: dict):
         raise  # (the line above always raises)
     finally:
         cursor.close()
-    return Rows(compiled.convert(rows, description))
+    result = Rows(compiled.convert(rows, description))
+    result.rowcount = rowcount
+    return result
 
 
 class Rows(list):
-    """The rows of a ``read`` (tuples), with the few ways of SQLAlchemy's results the
-    callers use."""
+    """The rows of a ``read`` or ``execute`` (tuples), with the few ways of SQLAlchemy's
+    results the callers use; ``rowcount``: the rows a write changed."""
+
+    rowcount = -1
 
     def all(self) -> list:
         return self
@@ -73,6 +79,15 @@ class Rows(list):
 
     def scalars(self) -> list:
         return [row[0] for row in self]
+
+    def one(self):
+        if len(self) != 1:
+            raise exc.NoResultFound("no row") if not self else exc.MultipleResultsFound(
+                "more than one row")
+        return self[0]
+
+    def scalar_one(self):
+        return self.one()[0]
 
 
 class _Compiled:
@@ -119,19 +134,21 @@ class _Compiled:
         return converted
 
 
-_COMPILED: dict[tuple[Any, str], _Compiled | None] = {}
+_COMPILED: dict[tuple[Any, str, tuple[str, ...]], _Compiled | None] = {}
 _MOST = 256  # prebuilt statements are module constants: a few dozen
 
 
-def _compiled(statement, dialect) -> _Compiled | None:
-    key = (statement, dialect.name)  # a statement hashes by identity
+def _compiled(statement, dialect, names: tuple[str, ...]) -> _Compiled | None:
+    # as SQLAlchemy compiles it: an INSERT without values() sets the columns named by
+    # its parameters
+    key = (statement, dialect.name, names)  # a statement hashes by identity
     try:
         return _COMPILED[key]
     except KeyError:
         pass
     if len(_COMPILED) >= _MOST:  # one built at each call: SQLAlchemy's own cache
         return None
-    compiled = statement.compile(dialect=dialect)
+    compiled = statement.compile(dialect=dialect, column_keys=list(names))
     defaults = [*compiled.insert_prefetch, *compiled.update_prefetch]  # set in Python
     plain = (not compiled.post_compile_params and not compiled.literal_execute_params
              and not compiled.has_out_parameters

@@ -17,7 +17,7 @@ from consult.challenges.models import Challenge
 from consult.challenges.permissions import participation_problem
 from consult.challenges.phases import Action
 from consult.core.errors_domain import Refused
-from consult.core.sql import insert_ignore, stream_rows
+from consult.core.sql import execute, insert_ignore, stream_rows
 from consult.core.tasks import enqueue, job
 from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.db import db, utcnow
@@ -175,20 +175,19 @@ def vote(user: User, token: str, answer: Answer, challenge_id: int | None = None
         raise Refused(message, field)
     if not _still_shown(pair):
         raise Refused(_("Une de ces idées n’est plus proposée : voici une autre paire."))
-    connection = db.session.connection()
-    if connection.execute(_CLAIM, {"pair_": pair.id, "now": utcnow()}).rowcount != 1:
+    if execute(_CLAIM, {"pair_": pair.id, "now": utcnow()}).rowcount != 1:
         raise Refused(_("Vous avez déjà répondu à cette paire."))  # another press was first
     winner = loser = None
     if answer.choice != "none":
         winner, loser = ((pair.left_id, pair.right_id) if answer.choice == "left"
                          else (pair.right_id, pair.left_id))
-        connection.execute(_ADD["wins"], {"idea_": winner})
-        connection.execute(_ADD["losses"], {"idea_": loser})
+        execute(_ADD["wins"], {"idea_": winner})
+        execute(_ADD["losses"], {"idea_": loser})
     else:
-        connection.execute(_ADD["undecided"], [{"idea_": pair.left_id},
+        execute(_ADD["undecided"], [{"idea_": pair.left_id},
                                                {"idea_": pair.right_id}])
     undecided = answer.choice == "none"
-    vote_id = connection.execute(_COUNT, {
+    vote_id = execute(_COUNT, {
         "pair_id": pair.id, "challenge_id": pair.challenge_id, "user_id": user.id,
         "winner_id": winner, "loser_id": loser,
         "reason": answer.reason if undecided else None,

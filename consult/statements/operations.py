@@ -14,7 +14,7 @@ from consult.challenges.permissions import is_agent_for, participation_problem
 from consult.challenges.phases import Action
 from consult.core.errors_domain import Refused
 from consult.core.events import record
-from consult.core.sql import insert_ignore, stream_rows
+from consult.core.sql import execute, insert_ignore, stream_rows
 from consult.core.tasks import enqueue, job
 from consult.core.text import forbidden_characters_message, has_forbidden_characters
 from consult.db import db, utcnow
@@ -114,18 +114,17 @@ def vote(user: User, statement_id: int, choice: str) -> int:
     if problem:
         raise Refused(problem)
     value, now = VALUES[choice], utcnow()
-    connection = db.session.connection()
     mine = {"statement": statement.id, "person": user.id}
     if insert_ignore(_votes, statement_id=statement.id, challenge_id=challenge.id,
                      user_id=user.id, value=value, created_at=now, updated_at=now):
-        connection.execute(_COUNT[value], {"statement": statement.id, "step": 1})
-        vote_id, _value = connection.execute(_PREVIOUS, mine).one()
+        execute(_COUNT[value], {"statement": statement.id, "step": 1})
+        vote_id, _value = execute(_PREVIOUS, mine).one()
     else:  # a second answer: the old one is taken back, atomically
-        vote_id, previous = connection.execute(_PREVIOUS, mine).one()
+        vote_id, previous = execute(_PREVIOUS, mine).one()
         if previous != value:
-            connection.execute(_CHANGE, {"vote_": vote_id, "value_": value, "now": now})
-            connection.execute(_COUNT[previous], {"statement": statement.id, "step": -1})
-            connection.execute(_COUNT[value], {"statement": statement.id, "step": 1})
+            execute(_CHANGE, {"vote_": vote_id, "value_": value, "now": now})
+            execute(_COUNT[previous], {"statement": statement.id, "step": -1})
+            execute(_COUNT[value], {"statement": statement.id, "step": 1})
     db.session.expire(statement)
     if vote_id % RECOMPUTE_EVERY == 0:
         enqueue("statements.groups", challenge.id)

@@ -39,7 +39,8 @@ def test_a_read_gives_the_rows_sqlalchemy_gives(app):
     assert first[3] is True and first[5] is None
     assert rows.scalars() == [row[0] for row in expected] and rows.scalar() == expected[0][0]
     assert read(_PEOPLE, since=datetime(2100, 1, 1), low=0).first() is None
-    assert sql._compiled(_PEOPLE, db.session.connection().dialect) is not None  # kept
+    assert sql._compiled(_PEOPLE, db.session.connection().dialect,
+                         ("low", "since")) is not None  # kept
 
 
 def test_pending_changes_are_flushed_and_an_in_list_goes_through_sqlalchemy(app):
@@ -48,7 +49,7 @@ def test_pending_changes_are_flushed_and_an_in_list_goes_through_sqlalchemy(app)
     person.age_band = AgeBand.FROM_60  # not flushed yet
     rows = read(_PEOPLE, since=datetime(2000, 1, 1), low=person.id)
     assert rows.first()[1] is AgeBand.FROM_60
-    assert sql._compiled(_EXPANDING, db.session.connection().dialect) is None
+    assert sql._compiled(_EXPANDING, db.session.connection().dialect, ("ids",)) is None
     assert list(read(_EXPANDING, ids=[person.id, -1]).scalars()) == [person.id]
 
 
@@ -104,7 +105,7 @@ def test_a_prebuilt_write_sets_the_columns_defaults_or_goes_through_sqlalchemy(a
         counters.challenge_id == bindparam("c")), c=challenge.id).all() == [(0, 2)]
     follows = Follow.__table__
     dated = insert(follows).values(user_id=bindparam("u"), challenge_id=bindparam("c"))
-    assert sql._compiled(dated, db.session.connection().dialect) is None  # utcnow()
+    assert sql._compiled(dated, db.session.connection().dialect, ("c", "u")) is None  # utcnow()
     execute(dated, {"u": person.id, "c": challenge.id})
     assert db.session.scalar(select(Follow.created_at)) is not None
     assert insert_ignore(challenge_counters, challenge_id=challenge.id, slot=3) is False
@@ -124,3 +125,33 @@ def test_a_refused_write_raises_sqlalchemys_integrity_error(app):
     with pytest.raises(exc.IntegrityError):  # the same slot again
         execute(row, {"c": challenge.id, "s": 1})
     db.session.rollback()
+
+
+def test_an_insert_without_values_sets_the_columns_its_parameters_name(app):
+    """As SQLAlchemy compiles it: the columns come from the parameters' names (a
+    pairwise choice), so each set of names is its own statement; an UPDATE's rowcount
+    says whether it changed a row (a pair claimed once)."""
+    from sqlalchemy import insert, update
+
+    from consult.challenges.models import challenge_counters
+    from consult.core.sql import execute
+    from tests.factories import ChallengeFactory
+
+    challenge = ChallengeFactory()
+    db.session.flush()
+    counters = challenge_counters.c
+    row = insert(challenge_counters).returning(counters.slot)
+    assert execute(row, {"challenge_id": challenge.id, "slot": 1, "supports": 5}
+                   ).scalar_one() == 1
+    assert execute(row, {"challenge_id": challenge.id, "slot": 2, "participants": 7}
+                   ).one() == (2,)
+    both = select(counters.slot, counters.supports, counters.participants).where(
+        counters.challenge_id == bindparam("c")).order_by(counters.slot)
+    assert read(both, c=challenge.id).all() == [(1, 5, 0), (2, 0, 7)]
+    claim = (update(challenge_counters).where(counters.challenge_id == bindparam("c"),
+                                              counters.supports == 5)
+             .values(supports=counters.supports + 1))
+    assert execute(claim, {"c": challenge.id}).rowcount == 1
+    assert execute(claim, {"c": challenge.id}).rowcount == 0  # already claimed
+    with pytest.raises(exc.NoResultFound):
+        read(both, c=-1).one()
