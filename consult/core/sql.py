@@ -91,9 +91,10 @@ class Rows(list):
 
 
 class _Compiled:
-    """A prebuilt SELECT compiled for one dialect: its SQL, the order of its parameters
-    (positional drivers), their defaults (a LIMIT's), the conversions of its binds and,
-    from its first execution's description, of its columns."""
+    """A prebuilt statement compiled for one dialect and set of parameter names: its
+    SQL, the order of its parameters (positional drivers), their defaults (a LIMIT's, a
+    column's constant default), the conversions of its binds and, from its first
+    execution's description, of its columns."""
 
     def __init__(self, compiled) -> None:
         self.sql = compiled.string
