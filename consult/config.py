@@ -64,6 +64,7 @@ class Config:
         # full: every acknowledged write is on disk; normal: faster, a power cut (not a
         # crash of Consult) may lose the last commits — off unless chosen
         self.SQLITE_SYNCHRONOUS = env("SQLITE_SYNCHRONOUS", "full").lower()
+        self.SQLITE_CACHE_KIB = env_int("SQLITE_CACHE_KIB", 512)
 
         self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
         self.PLATFORM_NAME = env("PLATFORM_NAME", "Consult")

@@ -57,6 +57,16 @@ def test_commits_are_durable_unless_a_loss_window_is_chosen(tmp_path):
         make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}", synchronous="off")
 
 
+def test_each_connection_keeps_a_small_page_cache(tmp_path):
+    """A worker holds a connection per busy thread, each with its own cache of pages."""
+    for chosen, pages in ((None, -512), (2048, -2048)):
+        options = {"cache_kib": chosen} if chosen else {}
+        engine = make_engine(f"sqlite:///{tmp_path / f'{chosen}.sqlite3'}", **options)
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA cache_size")).scalar() == pages
+        engine.dispose()
+
+
 def test_a_prebuilt_write_on_the_drivers_cursor_takes_the_turn_at_its_first_write(
         app, tmp_path, monkeypatch):
     """``core.sql.execute`` runs a support's statements on the driver's cursor: the
