@@ -215,12 +215,11 @@ def _remove_support(user: User, idea: Idea) -> SupportTally | None:
     support and a withdrawal of the same person crossing each other on PostgreSQL
     deadlock (one holds the participation and waits for the support row the other
     deleted, the other waits for the participation)."""
-    execute(_LOCK_PARTICIPATION, {"person": user.id,
-                                             "challenge": idea.challenge_id})
+    execute(_LOCK_PARTICIPATION, {"person": user.id, "challenge": idea.challenge_id})
     if execute(_UNSUPPORT, {"idea": idea.id, "person": user.id}).first() is None:
         return None
     used = execute(_SPEND, {"person": user.id, "challenge": idea.challenge_id,
-                                       "step": -1}).scalar()
+                            "step": -1}).scalar()
     return _tally(idea.challenge, _count_supports(idea, user.id, -1), False, used)
 
 

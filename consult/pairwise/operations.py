@@ -185,7 +185,7 @@ def vote(user: User, token: str, answer: Answer, challenge_id: int | None = None
         execute(_ADD["losses"], {"idea_": loser})
     else:
         execute(_ADD["undecided"], [{"idea_": pair.left_id},
-                                               {"idea_": pair.right_id}])
+                                    {"idea_": pair.right_id}])
     undecided = answer.choice == "none"
     vote_id = execute(_COUNT, {
         "pair_id": pair.id, "challenge_id": pair.challenge_id, "user_id": user.id,
