@@ -30,7 +30,11 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     assert "citoyen connecté (ses soutiens" in text and "Page d'une idée, citoyen connecté" in text
     assert "synchronous=FULL" in text or "synchronous_commit" in text
     assert "Répondre au questionnaire" in text and "Résultats du questionnaire" in text
-    assert all(line.rstrip(" |").endswith("| 0") for line in rows[1:]), "no errors"
+    cells = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in rows]
+    assert cells[0][7:] == ["erreurs", "CPU des workers, ms/req", "machine occupée"]
+    assert all(row[7] == "0" for row in cells[1:]), "no errors"
+    # each row's CPU per request and the machine's share, measured
+    assert all(float(row[8]) > 0 and row[9].endswith(" %") for row in cells[1:])
     assert "Agenda d'un programme de 5 000 événements" in text
     assert "S'inscrire puis se désinscrire" in text
     assert "Comparer deux idées : choisir (POST" in text and "répondre à une proposition" in text
