@@ -10,8 +10,12 @@ from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from consult import sqlalchemy_python
 from consult.config import Config, env_int
 
+# before anything imports SQLAlchemy: its compiled result and row modules crash a
+# threaded worker under load (consult/sqlalchemy_python.py)
+sqlalchemy_python.install()
 csrf = CSRFProtect()
 
 

@@ -65,6 +65,8 @@ class Config:
         # crash of Consult) may lose the last commits — off unless chosen
         self.SQLITE_SYNCHRONOUS = env("SQLITE_SYNCHRONOUS", "full").lower()
         self.SQLITE_CACHE_KIB = env_int("SQLITE_CACHE_KIB", 512)
+        # a diagnostic: report a connection used by a thread that did not check it out
+        self.SQLITE_THREAD_CHECK = env_bool("SQLITE_THREAD_CHECK", False)
 
         self.BASE_URL = (env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
         self.PLATFORM_NAME = env("PLATFORM_NAME", "Consult")
@@ -165,6 +167,7 @@ class TestConfig(Config):
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
         self.TASKS_IMMEDIATE = True  # jobs run at once, in the test's transaction
+        self.SQLITE_THREAD_CHECK = True  # a connection crossing threads fails the test
         self.ARGON2_PARALLELISM = 1
         self.PAGE_CACHE_SECONDS = 0  # on in tests/core/test_pagecache.py only
         # Initialised (so tests can switch it on) but off: tests/conftest.py disables it.

@@ -85,15 +85,20 @@ SYNCHRONOUS = frozenset({"full", "normal"})
 
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 5,
                 max_overflow: int = 5, synchronous: str = "full",
-                cache_kib: int = 512) -> Engine:
+                cache_kib: int = 512, thread_check: bool = False) -> Engine:
     if is_sqlite(url):
         # A pool of connections per worker: opening SQLite and running its PRAGMAs on
         # every request cost more than the queries of a page.
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
-            pool_size=pool_size, max_overflow=max_overflow * 4, pool_pre_ping=False,
-        )
+        connect_args: dict[str, Any] = {"check_same_thread": False,
+                                        "timeout": busy_timeout_ms / 1000}
+        if thread_check:
+            from consult import sqlite_threads
+
+            connect_args["factory"] = sqlite_threads.CheckedConnection
+        engine = create_engine(url, connect_args=connect_args, pool_size=pool_size,
+                               max_overflow=max_overflow * 4, pool_pre_ping=False)
+        if thread_check:
+            sqlite_threads.watch(engine)
         if synchronous not in SYNCHRONOUS:
             raise ValueError(f"CONSULT_SQLITE_SYNCHRONOUS: {synchronous!r} (full or normal)")
         _configure_sqlite(engine, busy_timeout_ms, synchronous, cache_kib)
@@ -239,6 +244,7 @@ class Database:
             max_overflow=app.config.get("DATABASE_MAX_OVERFLOW", 5),
             synchronous=app.config.get("SQLITE_SYNCHRONOUS", "full"),
             cache_kib=app.config.get("SQLITE_CACHE_KIB", 512),
+            thread_check=app.config.get("SQLITE_THREAD_CHECK", False),
         )
         self.session.configure(bind=self.engine)
         self.replica = None

@@ -25,6 +25,12 @@ TESTS = Path(__file__).resolve().parent
 LIVE_FIXTURES = frozenset({"demo_server", "api_server", "live_server", "live_servers"})
 
 
+def pytest_configure(config):
+    # a warning of SQLAlchemy's is a failure (here, not in pyproject.toml, whose filters
+    # pytest resolves before consult is imported: see consult/sqlalchemy_python.py)
+    config.addinivalue_line("filterwarnings", "error::sqlalchemy.exc.SAWarning")
+
+
 def pytest_collection_modifyitems(config, items):
     """Markers from where a test lives and what it starts (a ``pytestmark`` in a
     conftest applies to nothing): every test under tests/browser is ``browser``; a
@@ -96,6 +102,9 @@ def app(database_url, tmp_path_factory):
     from consult.core.ratelimit import limiter
 
     limiter.enabled = False  # switched on by the tests of the limits themselves
+    from consult import sqlite_threads
+
+    sqlite_threads._Watch.raise_errors = True  # a connection crossing threads: a failure
     upgrade(db.engine)
     yield application
     db.session.remove()

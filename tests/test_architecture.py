@@ -23,7 +23,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "consult"
 
 # Lowest first. Foundations import no domain; the application layer composes them all.
 LAYERS = [
-    {"config", "db", "replica", "core", "territories", "accessibility", "migrate"},
+    {"config", "db", "replica", "core", "territories", "accessibility", "migrate",
+     "sqlite_threads", "sqlalchemy_python"},
     {"accounts"},
     {"audit", "integrity"},
     {"organisations"},

@@ -306,9 +306,9 @@ def _store_duplicates(run: TopicRun, pairs: list[tuple[int, int, float]]) -> Non
     db.session.execute(delete(DuplicateCandidate).where(
         DuplicateCandidate.challenge_id == run.challenge_id,
         DuplicateCandidate.status == DuplicateStatus.OPEN))
-    resolved = set(db.session.execute(select(DuplicateCandidate.idea_a_id,
-                                             DuplicateCandidate.idea_b_id).where(
-        DuplicateCandidate.challenge_id == run.challenge_id)).tuples())
+    resolved = set(map(tuple, db.session.execute(select(
+        DuplicateCandidate.idea_a_id, DuplicateCandidate.idea_b_id).where(
+        DuplicateCandidate.challenge_id == run.challenge_id))))
     rows = [{"challenge_id": run.challenge_id, "run_id": run.id, "idea_a_id": a,
              "idea_b_id": b, "similarity": similarity, "status": DuplicateStatus.OPEN}
             for a, b, similarity in pairs if (a, b) not in resolved]

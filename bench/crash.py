@@ -1,0 +1,101 @@
+"""The worker crash of SQLAlchemy's compiled modules, side by side with its Python ones.
+
+Seeds one SQLite database, serves it with two gunicorns (four workers of eight threads
+each, as ``make bench`` does) — one with SQLAlchemy's compiled result and row modules
+(``CONSULT_SQLALCHEMY_COMPILED=1``), one with their Python form, Consult's default
+(consult/sqlalchemy_python.py) — loads both at once with the survey's results page, 32
+connections each, and counts the workers that died of SIGSEGV in each. Run it again when
+SQLAlchemy or Python is upgraded: if the compiled side stops crashing, the default can
+go back.
+
+    python -m bench.crash --minutes 15            # seeds scale 1 (5 min) first
+    python -m bench.crash --minutes 15 --reuse /tmp/crash   # a database seeded before
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from bench import run as bench
+
+SIDES = (("compilés", {"CONSULT_SQLALCHEMY_COMPILED": "1"}, 5701),
+         ("Python", {}, 5702))
+
+
+def serve(env: dict, port: int, log: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind",
+               f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=bench.ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    bench.stop(process)
+    raise RuntimeError(f"gunicorn did not start on port {port}: see {log}")
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, default=15)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--reuse", type=Path, help="a folder seeded by an earlier run")
+    args = parser.parse_args(argv)
+    workdir = args.reuse or Path(tempfile.mkdtemp(prefix="consult-crash-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env = dict(os.environ, CONSULT_DATABASE_URL=url, CONSULT_RATELIMIT_ENABLED="0",
+               CONSULT_SECRET_KEY="crash-" + uuid.uuid4().hex, PYTHONPATH=str(bench.ROOT))
+    summary_file = workdir / "seed.json"
+    if not summary_file.exists():
+        summary_file.write_text(json.dumps(bench.seed_database(env, args.scale)))
+    summary = json.loads(summary_file.read_text())
+    path = f"/defis/grand-questionnaire/questionnaires/{summary['survey_phase']}/resultats"
+    servers, counts = [], {}
+    try:
+        for label, extra, port in SIDES:
+            log = workdir / f"gunicorn-{port}.log"
+            servers.append((label, port, log, serve({**env, **extra}, port, log)))
+        agents = {port: bench.sign_in(f"http://127.0.0.1:{port}",
+                                      "citoyen0@bench.consult.example")[0]
+                  for _, port, _, _ in servers}
+        deadline = time.monotonic() + args.minutes * 60
+        served = {port: 0 for _, port, _, _ in servers}
+
+        def load(port: int) -> None:
+            while time.monotonic() < deadline:
+                measured = bench.wrk(f"http://127.0.0.1:{port}{path}", 32, 10,
+                                     cookie=agents[port])
+                served[port] += measured["requests"]
+
+        threads = [threading.Thread(target=load, args=(port,)) for _, port, _, _ in servers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for _, _, _, process in servers:
+            bench.stop(process)
+    for label, port, log, _ in servers:
+        counts[label] = {"crashes": log.read_text().count("was sent SIGSEGV"),
+                         "requests": served.get(port, 0), "log": str(log)}
+        print(f"{label:>9} : {counts[label]['crashes']} worker(s) tué(s) par SIGSEGV "
+              f"en {args.minutes:g} min, {counts[label]['requests']} requêtes ({log})")
+    return counts
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""SQLAlchemy's Python implementation of its result and row modules, not their compiled
+(Cython) form: under a gunicorn worker's threads the compiled ones crash the worker.
+
+Under the benchmark's load (the survey's results, 32 connections, four workers of eight
+threads), a worker died of SIGSEGV about once every six minutes with SQLAlchemy 2.1.9's
+compiled modules, in ORM loading each time (objects freed while still referenced:
+memory corrupted earlier). With the Python implementation of the same modules, run side
+by side on the same database for the same time, none did, at the same throughput
+(bench/README.md, « eighth pass »: 8 crashes in 45 minutes against none in 28, and which
+modules). No SQLite connection crosses threads (consult.sqlite_threads watched every call).
+
+SQLAlchemy ships each compiled module beside its Python source and works with either.
+``install()`` — run when the ``consult`` package is imported, before SQLAlchemy — puts a
+finder first on the import path that gives the Python source of the modules below.
+``CONSULT_SQLALCHEMY_COMPILED=1`` keeps the compiled modules (to check whether a later
+release of SQLAlchemy or Python no longer crashes: ``bench/crash.py``)."""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import logging
+import os
+import sys
+
+PYTHON_ONLY = frozenset({
+    "sqlalchemy.engine._processors_cy",
+    "sqlalchemy.engine._result_cy",
+    "sqlalchemy.engine._row_cy",
+    "sqlalchemy.engine._util_cy",
+    "sqlalchemy.sql._cache_key_cy",
+    "sqlalchemy.sql._util_cy",
+    "sqlalchemy.util._collections_cy",
+    "sqlalchemy.util._immutabledict_cy",
+})
+
+
+class PythonSource(importlib.abc.MetaPathFinder):
+    """Finds the ``.py`` source of the modules of ``PYTHON_ONLY`` where the import system
+    would take the compiled module beside it."""
+
+    def find_spec(self, name, path, target=None):
+        if name not in PYTHON_ONLY or not path:
+            return None
+        for folder in path:
+            source = os.path.join(folder, name.rpartition(".")[2] + ".py")
+            if os.path.isfile(source):
+                loader = importlib.machinery.SourceFileLoader(name, source)
+                return importlib.util.spec_from_file_location(name, source, loader=loader)
+        return None
+
+
+def install() -> bool:
+    """Put the finder in place (once); False when the compiled modules are asked for, or
+    were imported already (then they stay: a module cannot be swapped once in use)."""
+    if os.environ.get("CONSULT_SQLALCHEMY_COMPILED") == "1":
+        return False
+    if any(isinstance(finder, PythonSource) for finder in sys.meta_path):
+        return True
+    early = sorted(PYTHON_ONLY & sys.modules.keys())
+    if early:
+        logging.getLogger(__name__).warning(
+            "SQLAlchemy was imported before consult: its compiled %s stay", ", ".join(early))
+        return False
+    sys.meta_path.insert(0, PythonSource())
+    return True
+
+
+def compiled_in_use() -> list[str]:
+    """The modules of ``PYTHON_ONLY`` loaded in their compiled form in this process."""
+    return sorted(name for name in PYTHON_ONLY
+                  if not getattr(sys.modules.get(name), "__file__", ".py").endswith(".py"))

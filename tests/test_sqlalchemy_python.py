@@ -1,0 +1,52 @@
+"""Consult runs SQLAlchemy's Python result and row modules, not their compiled form
+(consult/sqlalchemy_python.py: the compiled ones crashed threaded workers under load)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from consult import sqlalchemy_python
+
+pytestmark = pytest.mark.dbless
+
+PROBE = ("import consult, sqlalchemy.orm; from consult.sqlalchemy_python import "
+         "compiled_in_use; print(compiled_in_use())")
+
+
+def run(probe: str, **settings: str) -> subprocess.CompletedProcess:
+    """``probe`` in a new Python process, without this one's choice unless given."""
+    env = {k: v for k, v in os.environ.items() if k != "CONSULT_SQLALCHEMY_COMPILED"}
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env={**env, **settings}, check=True)
+
+
+def test_this_test_process_runs_the_python_modules():
+    assert sqlalchemy_python.compiled_in_use() == []
+    import sqlalchemy.engine._result_cy as result
+
+    assert result.__file__.endswith("_result_cy.py")
+
+
+def test_a_process_that_imports_consult_runs_the_python_modules():
+    assert run(PROBE).stdout.strip() == "[]"
+
+
+def test_the_compiled_modules_on_request():
+    import sqlalchemy.engine
+
+    folder = os.path.dirname(sqlalchemy.engine.__file__)
+    if not any(name.startswith("_result_cy.") and name.endswith(".so")
+               for name in os.listdir(folder)):
+        pytest.skip("this installation of SQLAlchemy has no compiled modules")
+    compiled = run(PROBE, CONSULT_SQLALCHEMY_COMPILED="1").stdout
+    assert "sqlalchemy.engine._result_cy" in compiled
+
+
+def test_sqlalchemy_imported_first_keeps_its_modules_and_says_so():
+    probe = ("import logging, sys; logging.basicConfig(); import sqlalchemy.orm; "
+             "from consult import sqlalchemy_python as p; print(p.install())")
+    done = run(probe)
+    assert done.stdout.strip() == "False"
+    assert "imported before consult" in done.stderr
