@@ -1,13 +1,15 @@
-"""SQLAlchemy's Python implementation of its result and row modules, not their compiled
-(Cython) form: under a gunicorn worker's threads the compiled ones crash the worker.
+"""SQLAlchemy's Python implementation of its eight accelerated modules (results, rows,
+collections, cache keys), not their compiled (Cython) form: under a gunicorn worker's
+threads the compiled ones crash the worker.
 
 Under the benchmark's load (the survey's results, 32 connections, four workers of eight
-threads), a worker died of SIGSEGV about once every six minutes with SQLAlchemy 2.1.9's
-compiled modules, in ORM loading each time (objects freed while still referenced:
-memory corrupted earlier). With the Python implementation of the same modules, run side
-by side on the same database for the same time, none did, at the same throughput
-(bench/README.md, « eighth pass »: 8 crashes in 45 minutes against none in 28, and which
-modules). No SQLite connection crosses threads (consult.sqlite_threads watched every call).
+threads), a worker died of SIGSEGV about once every five minutes with SQLAlchemy 2.1.9's
+compiled modules, in ORM loading or rendering (objects freed while still referenced:
+memory corrupted earlier). With the Python implementation of the same modules none did,
+also when both ran side by side on the same database for the same time (bench/README.md,
+« eighth pass »: 8 crashes in 39 minutes against none in 26). No SQLite connection
+crosses threads (consult.sqlite_threads watched every call). The cost: 6 to 9 % of the
+signed-in rows' throughput.
 
 SQLAlchemy ships each compiled module beside its Python source and works with either.
 ``install()`` — run when the ``consult`` package is imported, before SQLAlchemy — puts a
