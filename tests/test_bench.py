@@ -49,3 +49,16 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     # the pages that show topics stay within the idea list's budget (issue 22)
     for page in ("Sujets émergents", "Idées filtrées par sujet émergent"):
         assert counts[page] <= counts["Idées du grand défi, par soutiens"] + 3, counts
+
+
+@pytest.mark.slow
+@pytest.mark.dbless  # the crash's reproducer serves its own SQLite seed
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is installed by `make test`")
+def test_the_crash_reproducer_loads_both_sides_and_counts(tmp_path):
+    from bench import crash
+
+    counts = crash.main(["--minutes", "0.05", "--scale", "0.0005", "--reuse", str(tmp_path)])
+    assert set(counts) == {"compilés", "Python"}
+    assert all(side["requests"] > 0 for side in counts.values())
+    assert counts["Python"]["crashes"] == 0
+    assert isinstance(counts["compilés"]["crashes"], int)  # a count read from its log
