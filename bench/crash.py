@@ -17,12 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -30,22 +27,6 @@ from bench import run as bench
 
 SIDES = (("compilés", {"CONSULT_SQLALCHEMY_COMPILED": "1"}, 5701),
          ("Python", {}, 5702))
-
-
-def serve(env: dict, port: int, log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind",
-               f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=bench.ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    bench.stop(process)
-    raise RuntimeError(f"gunicorn did not start on port {port}: see {log}")
 
 
 def main(argv=None) -> dict:
@@ -68,7 +49,8 @@ def main(argv=None) -> dict:
     try:
         for label, extra, port in SIDES:
             log = workdir / f"gunicorn-{port}.log"
-            servers.append((label, port, log, serve({**env, **extra}, port, log)))
+            servers.append((label, port, log,
+                            bench.start_gunicorn("wsgi:app", port, 4, {**env, **extra}, log)))
         agents = {port: bench.sign_in(f"http://127.0.0.1:{port}",
                                       "citoyen0@bench.consult.example")[0]
                   for _, port, _, _ in servers}

@@ -88,10 +88,17 @@ def job_figures(env: dict, summary: dict) -> dict:
     return figures
 
 
-def start_gunicorn(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+def start_gunicorn(target: str, port: int, workers: int, env: dict,
+                   log: Path | None = None) -> subprocess.Popen:
+    """gunicorn serving ``target``, once it answers; its output to ``log`` if given."""
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
                f"127.0.0.1:{port}", "--log-level", "warning", target]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    if log is None:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    else:
+        with log.open("w") as out:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)

@@ -45,6 +45,7 @@ def _crossed(connection: CheckedConnection, what: str) -> None:
                f"thread {owner} holds it\n--- this thread\n"
                f"{''.join(traceback.format_stack()[:-2])}--- the holder\n{owner_stack}")
     _Watch.seen.append(message)
+    del _Watch.seen[:-100]  # the latest hundred: a diagnostic left on must not grow
     log.error(message)
     if _Watch.raise_errors:
         raise CrossedThreads(message)
