@@ -13,8 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from consult import sqlalchemy_python
 from consult.config import Config, env_int
 
-# before anything imports SQLAlchemy: its compiled result and row modules crash a
-# threaded worker under load (consult/sqlalchemy_python.py)
+# before anything imports SQLAlchemy: its compiled (Cython) modules crash a threaded
+# worker under load; their Python form runs instead (consult/sqlalchemy_python.py)
 sqlalchemy_python.install()
 csrf = CSRFProtect()
 
