@@ -10,6 +10,10 @@ go back.
 
     python -m bench.crash --minutes 15            # seeds scale 1 (5 min) first
     python -m bench.crash --minutes 15 --reuse /tmp/crash   # a database seeded before
+    python -m bench.crash --side moteur=engine._result_cy,engine._row_cy \
+        --side reste=util._immutabledict_cy                  # other sides: the modules kept
+                                                             # compiled on each (the rest
+                                                             # in Python)
 """
 
 from __future__ import annotations
@@ -24,9 +28,22 @@ import uuid
 from pathlib import Path
 
 from bench import run as bench
+from consult.sqlalchemy_python import compiled_asked
 
-SIDES = (("compilés", {"CONSULT_SQLALCHEMY_COMPILED": "1"}, 5701),
-         ("Python", {}, 5702))
+SIDES = (("compilés", "1"), ("Python", "0"))
+FIRST_PORT = 5701
+
+
+def side(text: str) -> tuple[str, str]:
+    """``LABEL=MODULES``: a side's name and its ``CONSULT_SQLALCHEMY_COMPILED``."""
+    label, _, setting = text.partition("=")
+    if not label or not setting:
+        raise argparse.ArgumentTypeError("LABEL=MODULES, e.g. moteur=engine._row_cy")
+    try:
+        compiled_asked(setting)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return label, setting
 
 
 def main(argv=None) -> dict:
@@ -34,7 +51,12 @@ def main(argv=None) -> dict:
     parser.add_argument("--minutes", type=float, default=15)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--reuse", type=Path, help="a folder seeded by an earlier run")
+    parser.add_argument("--side", type=side, action="append", metavar="LABEL=MODULES",
+                        help="a side and the modules it keeps compiled (1: all, 0: none);"
+                             " default: all against none")
     args = parser.parse_args(argv)
+    sides = [(label, {"CONSULT_SQLALCHEMY_COMPILED": setting}, FIRST_PORT + number)
+             for number, (label, setting) in enumerate(args.side or SIDES)]
     workdir = args.reuse or Path(tempfile.mkdtemp(prefix="consult-crash-"))
     workdir.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -47,7 +69,7 @@ def main(argv=None) -> dict:
     path = f"/defis/grand-questionnaire/questionnaires/{summary['survey_phase']}/resultats"
     servers, counts = [], {}
     try:
-        for label, extra, port in SIDES:
+        for label, extra, port in sides:
             log = workdir / f"gunicorn-{port}.log"
             servers.append((label, port, log,
                             bench.start_gunicorn("wsgi:app", port, 4, {**env, **extra}, log)))

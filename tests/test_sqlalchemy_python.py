@@ -1,6 +1,7 @@
 """Consult runs SQLAlchemy's Python result and row modules, not their compiled form
 (consult/sqlalchemy_python.py: the compiled ones crashed threaded workers under load)."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -50,3 +51,29 @@ def test_sqlalchemy_imported_first_keeps_its_modules_and_says_so():
     done = run(probe)
     assert done.stdout.strip() == "False"
     assert "imported before consult" in done.stderr
+
+
+def test_a_list_keeps_those_compiled_with_the_modules_they_import():
+    asked = sqlalchemy_python.compiled_asked
+    assert asked(None) is None and asked("0") is None
+    assert asked("1") == sqlalchemy_python.PYTHON_ONLY
+    assert asked("engine._row_cy, util._immutabledict_cy") == {
+        "sqlalchemy.engine._row_cy", "sqlalchemy.util._immutabledict_cy"}
+    # Cython's cimports: the cache keys need the SQL utilities, which need the collections
+    assert asked("sql._cache_key_cy") == {"sqlalchemy.sql._cache_key_cy",
+                                          "sqlalchemy.sql._util_cy",
+                                          "sqlalchemy.util._collections_cy"}
+    with pytest.raises(ValueError, match=r"unknown sqlalchemy\.engine\._rows_cy"):
+        asked("engine._rows_cy")
+
+
+def test_a_process_keeps_the_listed_modules_compiled_and_no_other():
+    import sqlalchemy.engine
+
+    folder = os.path.dirname(sqlalchemy.engine.__file__)
+    if not any(name.startswith("_row_cy.") and name.endswith(".so")
+               for name in os.listdir(folder)):
+        pytest.skip("this installation of SQLAlchemy has no compiled modules")
+    compiled = run(PROBE, CONSULT_SQLALCHEMY_COMPILED="engine._row_cy,sql._util_cy").stdout
+    assert ast.literal_eval(compiled) == ["sqlalchemy.engine._row_cy", "sqlalchemy.sql._util_cy",
+                              "sqlalchemy.util._collections_cy"]
