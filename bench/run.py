@@ -608,6 +608,9 @@ def report(args, summary, rows, peak) -> str:
         f"- Durabilité : {durability(args)}",
         f"- Données : {summary['citizens']} citoyens, {summary['ideas']} idées dans le grand "
         f"défi, {summary['supports']} soutiens, {summary['comments']} commentaires ; "
+        f"à modérer, {summary['pending_ideas']} idées en attente et des signalements "
+        f"ouverts sur {summary['reported_ideas']} idées et {summary['reported_comments']} "
+        "commentaires ; "
         f"chargées en {summary['seconds']:.1f} s (insertions groupées) ; un questionnaire "
         f"ouvert de {summary['questions']} questions et {summary['respondents']} répondants ; "
         f"un programme de {summary['events']} événements et {summary['registrations']} "

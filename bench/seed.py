@@ -192,8 +192,10 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
     topic_ids = _published_topics(large, idea_ids, supports_per_idea, rng, now)
 
     comments = 0
+    ordinary = []
     for n in tqdm(range(50), desc="défis ordinaires", mininterval=1.0):
         other = challenge(f"Défi ordinaire {n}", f"defi-ordinaire-{n}", (-10, 10, 20, 30))
+        ordinary.append(other)
         db.session.execute(insert(challenge_organisations).values(
             challenge_id=other, organisation_id=organisation_id))
         count = max(5, int(400 * scale))
@@ -209,6 +211,11 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
         db.session.execute(update(Challenge).where(Challenge.id == other).values(
             ideas_count=count))
         comments += count
+    from bench.moderation_seed import seed_moderation
+
+    # its own draws: the seeds after it get the same data as before it was added
+    queue = seed_moderation(_bulk, random.Random(seed_value + 1), large, ordinary, user_ids,
+                            now, _sentence, scale)
     from bench.survey_seed import seed_survey
 
     survey = seed_survey(_bulk, rng, organisation_id, user_ids, now, _sentence)
@@ -232,7 +239,7 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
     return {"seconds": time.perf_counter() - started, "citizens": len(user_ids),
             "ideas": len(idea_ids), "large_challenge": large, "supports": total_supports,
             "topic": topic_ids[0],
-            "comments": comments,
+            "comments": comments, **queue,
             **survey, **events, **methods}
 
 

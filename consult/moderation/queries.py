@@ -94,11 +94,20 @@ def queue(user, *, challenge_id: int | None = None, kind: str = "", oldest_first
     """One page of the pending ideas and the reported ideas and comments (their reports
     grouped), in the order asked: every item is reached, however long the queue."""
     keys = _queue_keys(user, challenge_id, kind).subquery()
-    total = count_rows(select(keys))
-    number = min(page, max(1, ceil(total / size)))
     order = keys.c.since.asc() if oldest_first else keys.c.since.desc()
-    rows = db.session.execute(select(keys).order_by(order, keys.c.kind, keys.c.target_id)
-                              .limit(size).offset((number - 1) * size)).all()
+    # the page and the queue's length in one pass over it (a window count): the queue is
+    # a union grouped by item, as long to count as to sort (5 ms each at 2,800 items)
+    ranked = select(keys, func.count().over().label("total")).order_by(
+        order, keys.c.kind, keys.c.target_id).limit(size)
+    number = page
+    rows = db.session.execute(ranked.offset((number - 1) * size)).all()
+    if rows:
+        total = rows[0].total
+    else:  # an empty queue, or a page past its end (a link kept while others decided)
+        total = count_rows(select(keys))
+        number = min(page, max(1, ceil(total / size)))
+        if total and number != page:
+            rows = db.session.execute(ranked.offset((number - 1) * size)).all()
     idea_ids = {row.target_id for row in rows if row.kind == "idea"}
     comments = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(
         {row.target_id for row in rows if row.kind == "comment"})))}
