@@ -34,13 +34,17 @@ def test_a_process_that_imports_consult_runs_the_python_modules():
     assert run(PROBE).stdout.strip() == "[]"
 
 
-def test_the_compiled_modules_on_request():
+def skip_without_compiled_modules() -> None:
     import sqlalchemy.engine
 
     folder = os.path.dirname(sqlalchemy.engine.__file__)
-    if not any(name.startswith("_result_cy.") and name.endswith(".so")
+    if not any(name.startswith("_row_cy.") and name.endswith(".so")
                for name in os.listdir(folder)):
         pytest.skip("this installation of SQLAlchemy has no compiled modules")
+
+
+def test_the_compiled_modules_on_request():
+    skip_without_compiled_modules()
     compiled = run(PROBE, CONSULT_SQLALCHEMY_COMPILED="1").stdout
     assert "sqlalchemy.engine._result_cy" in compiled
 
@@ -68,12 +72,7 @@ def test_a_list_keeps_those_compiled_with_the_modules_they_import():
 
 
 def test_a_process_keeps_the_listed_modules_compiled_and_no_other():
-    import sqlalchemy.engine
-
-    folder = os.path.dirname(sqlalchemy.engine.__file__)
-    if not any(name.startswith("_row_cy.") and name.endswith(".so")
-               for name in os.listdir(folder)):
-        pytest.skip("this installation of SQLAlchemy has no compiled modules")
+    skip_without_compiled_modules()
     compiled = run(PROBE, CONSULT_SQLALCHEMY_COMPILED="engine._row_cy,sql._util_cy").stdout
-    assert ast.literal_eval(compiled) == ["sqlalchemy.engine._row_cy", "sqlalchemy.sql._util_cy",
-                              "sqlalchemy.util._collections_cy"]
+    assert ast.literal_eval(compiled) == [
+        "sqlalchemy.engine._row_cy", "sqlalchemy.sql._util_cy", "sqlalchemy.util._collections_cy"]
