@@ -404,3 +404,34 @@ def test_the_queue_reads_its_items_in_statements_that_do_not_grow_with_them(clie
         IdeaFactory(challenge=target, status=IdeaStatus.PENDING, published_at=None)
     db.session.commit()
     assert count_queries(client, "/moderation") == statements <= 11  # 14 before
+
+
+def test_a_pending_idea_also_reported_is_one_item_since_it_was_proposed(client):
+    """Reported while waiting (its author's page can be reported by an agent of another
+    organisation, or it went back to pending): one item in the whole queue, at the time
+    it was proposed, with its reports; and it stays among the reported items."""
+    from datetime import timedelta
+
+    from consult.comments.models import ReportReason
+    from consult.db import utcnow
+
+    _, challenge, agent = setup(auto_hide_threshold=10)
+    start = utcnow() - timedelta(days=3)
+    waiting = IdeaFactory(challenge=challenge, status=IdeaStatus.PENDING, published_at=None,
+                          title="En attente et signalée", created_at=start)
+    later = IdeaFactory(challenge=challenge, status=IdeaStatus.PENDING, published_at=None,
+                        title="Proposée ensuite", created_at=start + timedelta(days=1))
+    for days, reason in ((2, ReportReason.SPAM), (2.5, ReportReason.ABUSE)):
+        db.session.add(Report(target_type="idea", target_id=waiting.id,
+                              challenge_id=challenge.id, reporter_id=UserFactory().id,
+                              reason=reason, created_at=start + timedelta(days=days)))
+    db.session.flush()
+    login(client, agent)
+
+    page = client.get("/moderation?ordre=anciens").text
+    assert "2 éléments à traiter" in page and page.count(f'value="idea:{waiting.id}"') == 1
+    assert page.index("En attente et signalée") < page.index("Proposée ensuite")  # proposed first
+    assert "2 signalements" in page
+    reported = client.get("/moderation?type=reported").text
+    assert "1 élément à traiter" in reported and "En attente et signalée" in reported
+    assert later.id != waiting.id
