@@ -27,6 +27,7 @@ def test_benchmark_runs_and_writes_a_report(tmp_path, database_url):
     # + the registration POST + the pair's page and its vote + the next statement and
     # its answer
     assert "Soutenir puis retirer" in text and "File de modération" in text
+    assert "à modérer, 50 idées en attente et des signalements ouverts sur 5 idées" in text
     assert "citoyen connecté (ses soutiens" in text and "Page d'une idée, citoyen connecté" in text
     assert "synchronous=FULL" in text or "synchronous_commit" in text
     assert "Répondre au questionnaire" in text and "Résultats du questionnaire" in text
