@@ -4,10 +4,9 @@ Seeds one SQLite database, serves it with two gunicorns (four workers of eight t
 each, as ``make bench`` does) — by default one with SQLAlchemy's eight compiled modules
 (``CONSULT_SQLALCHEMY_COMPILED=1``), one with their Python form, Consult's default
 (consult/sqlalchemy_python.py); ``--side`` gives other sides, each the modules it keeps
-compiled — loads both at once with the survey's results page, 32
-connections each, and counts the workers that died of SIGSEGV in each. Run it again when
-SQLAlchemy or Python is upgraded: if the compiled side stops crashing, the default can
-go back.
+compiled — loads both at once with the survey's results page, 32 connections each, and
+counts the workers that died of SIGSEGV in each. Run it again when SQLAlchemy or Python
+is upgraded: if the compiled side stops crashing, the default can go back.
 
     python -m bench.crash --minutes 15            # seeds scale 1 (5 min) first
     python -m bench.crash --minutes 15 --reuse /tmp/crash   # a database seeded before

@@ -57,6 +57,7 @@ def seed_moderation(bulk, rng: random.Random, large: int, ordinary: list[int],
                        "details": sentence(rng, 12) if rng.random() < 0.3 else "",
                        "created_at": now - timedelta(minutes=rng.randint(0, 20_000))}
 
+    # (the progress bar's total: two reports a target on average)
     bulk(Report.__table__, reports(), len(targets) * 2, "signalements ouverts")
     return {"pending_ideas": n_pending, "reported_ideas": len(ideas),
             "reported_comments": len(comments)}
