@@ -229,6 +229,10 @@ def seed(scale: float = 1.0, seed_value: int = 2026, people: int = 128,
                                rng, scale, bench_people, bench_pairs),
                **seed_statements(_bulk, seed_value, organisation_id, user_ids, now,
                                  _sentence, rng, scale)}
+    from consult.moderation import backlog
+
+    # the rows were written in bulk, around the operations that keep the queue
+    queue["moderation_queue_rows"] = backlog.rebuild()
     db.session.commit()
     # statistics, as autovacuum (PostgreSQL) or a deployment's ANALYZE would have them:
     # without them a planner facing 200,000 freshly loaded ideas picks sequential scans

@@ -103,6 +103,7 @@ def _subscribe() -> None:
     from consult.audit import subscribers as _journal  # noqa: F401
     from consult.comments import integrity as _comment_checks  # noqa: F401  (flask check)
     from consult.ideas import integrity as _checks  # noqa: F401  (flask check)
+    from consult.moderation import backlog as _queue  # noqa: F401  (its rows, flask check)
     from consult.notifications import subscribers as _notifications  # noqa: F401
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from consult.accounts.models import User
 from consult.core.passwords import hash_password
 from consult.db import db, utcnow
+from consult.moderation import backlog
 from consult.organisations.models import MembershipRole, OrganisationKind
 from consult.organisations.operations import add_member, create_organisation
 from consult.territories.models import Territory, TerritoryKind
@@ -100,6 +101,9 @@ def load_demo() -> dict[str, int]:
         for what, count in extend(admin=admin, citizens=citizens,
                                   organisations=organisations).items():
             summary[what] = summary.get(what, 0) + count
+    # the demonstration back-dates its ideas and comments (its story spans weeks): the
+    # moderation queue is written again from them
+    backlog.rebuild()
     return summary
 
 

@@ -39,6 +39,7 @@ from consult.labs.models import (  # noqa: F401
     Score,
     Solution,
 )
+from consult.moderation.backlog import QueueEntry  # noqa: F401
 from consult.notifications.models import Follow, Notification  # noqa: F401
 from consult.opinions.models import OpinionRequest  # noqa: F401
 from consult.organisations.models import Invitation, Membership, Organisation  # noqa: F401

@@ -148,6 +148,10 @@ class IdeaFactory(Base):
 
             ensure_participation(obj.author, obj.challenge)
             db.session.refresh(obj.challenge)
+        if create and obj.status == IdeaStatus.PENDING:  # it waits in the moderation queue
+            from consult.moderation import backlog
+
+            backlog.refresh("idea", obj.id)
 
 
 def brief_from(ideas, organisation=None, actor=None, **fields):

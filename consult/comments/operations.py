@@ -77,6 +77,7 @@ def report(user: User, target: Idea | Comment, reason: ReportReason, details: st
             Report.resolved_at.is_(None)))
         if count >= threshold:
             _auto_hide(target, idea)
+    emit(events.moderation_item_changed, target_type, target_id=target.id)
     return True
 
 

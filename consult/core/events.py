@@ -32,6 +32,10 @@ idea_merged = _events.signal("idea-merged")  # sender: duplicate; kept
 idea_answered = _events.signal("idea-answered")  # sender: idea; status
 comment_posted = _events.signal("comment-posted")  # sender: comment; idea, author, parent
 comment_hidden = _events.signal("comment-hidden")  # sender: comment; idea, reason
+# An item the moderation queue may hold changed: an idea's status, an idea's or a
+# comment's reports; sender: "idea" or "comment", target_id (moderation.backlog
+# recomputes the item's row of the queue).
+moderation_item_changed = _events.signal("moderation-item-changed")
 co_ownership_proposed = _events.signal("co-ownership-proposed")  # sender: challenge; org
 results_published = _events.signal("results-published")  # sender: challenge
 brief_changed = _events.signal("brief-changed")  # sender: brief; kind, params
@@ -50,8 +54,8 @@ answer_form_asked = _events.signal("answer-form-asked")  # sender: idea; templat
 
 EVENTS: tuple[Signal, ...] = (
     acted, idea_submitted, idea_withdrawn, idea_moderated, idea_merged, idea_answered,
-    comment_posted, comment_hidden, co_ownership_proposed, results_published,
-    brief_changed, session_scheduled, seat_freed, event_listed, event_changed,
+    comment_posted, comment_hidden, moderation_item_changed, co_ownership_proposed,
+    results_published, brief_changed, session_scheduled, seat_freed, event_listed, event_changed,
     event_written_up, answer_form_asked)
 
 

@@ -51,6 +51,8 @@ def submit_idea(user: User, challenge: Challenge, *, title: str, body: str,
     db.session.flush()
     if published:
         _count_published(challenge, +1)
+    else:
+        emit(events.moderation_item_changed, "idea", target_id=idea.id)
     ensure_participation(user, challenge)
     emit(events.idea_submitted, idea, author=user)  # the author follows it
     return idea
@@ -78,7 +80,8 @@ def withdraw_idea(user: User, idea: Idea) -> None:
     get their supports back and are told; once it is over, the supports stay what they
     were (the vote happened) and nobody is told they can use them again."""
     _require(rules.withdraw_problem(user, idea))
-    was_published = idea.status == IdeaStatus.PUBLISHED
+    was_published, was_pending = (idea.status == IdeaStatus.PUBLISHED,
+                                  idea.status == IdeaStatus.PENDING)
     vote_over = idea.challenge.vote_over()
     supporters = [] if vote_over else release_supports(idea)
     idea.status = IdeaStatus.WITHDRAWN
@@ -86,6 +89,8 @@ def withdraw_idea(user: User, idea: Idea) -> None:
     if was_published:
         _count_published(idea.challenge, -1)
     db.session.flush()
+    if was_pending:  # it leaves the moderation queue (its reports, if any, stay)
+        emit(events.moderation_item_changed, "idea", target_id=idea.id)
     emit(events.idea_withdrawn, idea, supporters=supporters)
 
 

@@ -27,6 +27,7 @@ from consult.core.sql import insert_ignore
 from consult.core.urls import external_url
 from consult.db import db, utcnow
 from consult.ideas.models import AnswerStatus, Idea, IdeaCredit, IdeaStatus
+from consult.moderation import backlog
 from consult.moderation.permissions import can_moderate
 
 
@@ -48,9 +49,12 @@ def _log(actor: User, action: str, target, challenge: Challenge, reason: str | N
 
 
 def _resolve_reports(target_type: str, target_id: int) -> None:
+    """Close the item's open reports: decided, it leaves the moderation queue (called
+    after the decision changed the item's status)."""
     db.session.execute(update(Report).where(
         Report.target_type == target_type, Report.target_id == target_id,
         Report.resolved_at.is_(None)).values(resolved_at=utcnow()))
+    backlog.refresh(target_type, target_id)
 
 
 def _count_published(challenge_id: int, delta: int) -> None:

@@ -13,6 +13,7 @@ from consult.accounts.personal_data import eraser, iso, section
 from consult.comments.models import Comment, Report
 from consult.db import db
 from consult.ideas.models import Idea, Support
+from consult.moderation import backlog
 from consult.notifications.models import Follow, Notification
 
 
@@ -76,4 +77,8 @@ def erase_name_from_others_notifications(user: User) -> None:
 def erase_follows_and_notifications(user: User) -> None:
     for model in (Follow, Notification):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    reported = db.session.execute(select(Report.target_type, Report.target_id).where(
+        Report.reporter_id == user.id, Report.resolved_at.is_(None))).all()
     db.session.execute(delete(Report).where(Report.reporter_id == user.id))
+    for kind, target_id in reported:  # an item only this person reported leaves the queue
+        backlog.refresh(kind, target_id)

@@ -8,6 +8,7 @@ from consult.challenges.models import CharterRule, ModerationMode
 from consult.comments.models import Comment, CommentStatus, Report
 from consult.db import db
 from consult.ideas.models import AnswerStatus, IdeaCredit, IdeaStatus, Support
+from consult.moderation import backlog
 from consult.moderation.operations import ensure_charter
 from consult.notifications.models import Notification
 from consult.organisations.models import MembershipRole
@@ -425,7 +426,7 @@ def test_a_pending_idea_also_reported_is_one_item_since_it_was_proposed(client):
         db.session.add(Report(target_type="idea", target_id=waiting.id,
                               challenge_id=challenge.id, reporter_id=UserFactory().id,
                               reason=reason, created_at=start + timedelta(days=days)))
-    db.session.flush()
+    backlog.refresh("idea", waiting.id)  # as the report operation does
     login(client, agent)
 
     page = client.get("/moderation?ordre=anciens").text
