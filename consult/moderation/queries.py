@@ -9,8 +9,9 @@ from datetime import datetime
 from math import ceil
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
+from consult.accounts.models import User
 from consult.audit.labels import action_label
 from consult.audit.models import ActionLog
 from consult.challenges.models import Challenge, CharterRule, challenge_organisations
@@ -55,7 +56,7 @@ class QueueItem:
 QUEUE_PAGE_SIZE = 25
 
 
-def _queue_keys(user, challenge_id: int | None, kind: str) -> Select:
+def _queue_keys(user, challenge_id: int | None, kind: str, *, counting=False) -> Select:
     """(kind, target id, since) of the items of the queue asked, from the queue's rows
     (``backlog``): pending ideas since they were proposed, reported ideas and comments
     since their first open report (an idea both pending and reported is one item,
@@ -67,17 +68,29 @@ def _queue_keys(user, challenge_id: int | None, kind: str) -> Select:
         keys = keys.where(since.is_not(None))
     if challenge_id:
         keys = keys.where(QueueEntry.challenge_id == challenge_id)
-    if not user.is_platform_admin:
-        keys = keys.where(QueueEntry.challenge_id.in_(moderated_challenge_ids(user)))
-    return keys
+    if user.is_platform_admin:
+        return keys
+    if counting:  # counted from the index on (challenge, since): 0.08 ms at 2,800 items
+        return keys.where(QueueEntry.challenge_id.in_(moderated_challenge_ids(user)))
+    # a page: EXISTS, so that the planner walks the queue by its index on ``since`` as
+    # far as the page asks (0.03 ms), instead of gathering every item of the agent's
+    # challenges to sort them (0.85 ms; SQLite)
+    organisation_ids = [m.organisation_id for m in user.memberships]
+    return keys.where(select(challenge_organisations.c.challenge_id).where(
+        challenge_organisations.c.challenge_id == QueueEntry.challenge_id,
+        challenge_organisations.c.organisation_id.in_(organisation_ids)).exists())
 
 
 # what the queue shows of an idea: its author, its challenge's title; not its theme, its
 # territory, nor its challenge's territory, organisations, themes and phases (loaded for
 # each page: 14 → 11 statements with pending ideas in three challenges)
 _QUEUE_IDEA_LOADING = (
+    load_only(Idea.id, Idea.challenge_id, Idea.author_id, Idea.title, Idea.status,
+              Idea.created_at),  # not its body, the longest column (read on its page)
     lazyload(Idea.theme), lazyload(Idea.territory),
     joinedload(Idea.challenge).load_only(Challenge.id, Challenge.title, Challenge.slug)
+    .lazyload("*"),
+    joinedload(Idea.author).load_only(User.id, User.display_name, User.deleted_at)
     .lazyload("*"))
 
 
@@ -87,19 +100,13 @@ def queue(user, *, challenge_id: int | None = None, kind: str = "", oldest_first
     grouped), in the order asked: every item is reached, however long the queue."""
     keys = _queue_keys(user, challenge_id, kind)
     since = keys.selected_columns.since
-    order = since.asc() if oldest_first else since.desc()
-    # the page and the queue's length in one statement (a window count)
-    ranked = keys.add_columns(func.count().over().label("total")).order_by(
-        order, QueueEntry.kind, QueueEntry.target_id).limit(size)
-    number = page
-    rows = db.session.execute(ranked.offset((number - 1) * size)).all()
-    if rows:
-        total = rows[0].total
-    else:  # an empty queue, or a page past its end (a link kept while others decided)
-        total = count_rows(keys)
-        number = min(page, max(1, ceil(total / size)))
-        if total and number != page:
-            rows = db.session.execute(ranked.offset((number - 1) * size)).all()
+    ordered = keys.order_by(since.asc() if oldest_first else since.desc(),
+                            QueueEntry.kind, QueueEntry.target_id).limit(size)
+    # the length apart from the page: from the queue's rows both are a walk of an index
+    # (0.1 ms at 2,800 items), where one statement with a window count must read them all
+    total = count_rows(_queue_keys(user, challenge_id, kind, counting=True))
+    number = min(page, max(1, ceil(total / size)))  # a link kept while others decided
+    rows = db.session.execute(ordered.offset((number - 1) * size)).all() if total else []
     idea_ids = {row.target_id for row in rows if row.kind == "idea"}
     comments = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(
         {row.target_id for row in rows if row.kind == "comment"})))}
