@@ -201,3 +201,17 @@ def test_templates_translate_in_the_request_s_language_and_a_forced_one(app):
         after = render_template_string(page, who="<b>")
     assert first == after == "Home|Home|Home|à 95 %|Bonjour &lt;b&gt;"
     assert forced == "Accueil|Accueil|Accueil|à 95 %|Bonjour &lt;b&gt;"
+
+
+def test_a_cut_text_ends_with_the_ellipsis_character(app):
+    """« Trop long… », never three full stops; a text short enough is left whole."""
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        cut = render_template_string("{{ text|truncate(40) }}", text="mot " * 30)
+        whole = render_template_string("{{ text|truncate(40) }}", text="Assez court.")
+        chosen = render_template_string("{{ text|truncate(40, end=' [suite]') }}",
+                                        text="mot " * 30)
+    assert cut.endswith("…") and "..." not in cut and len(cut) <= 40
+    assert whole == "Assez court."
+    assert chosen.endswith(" [suite]")

@@ -7,6 +7,7 @@ import secrets
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_environment
 from markupsafe import Markup, escape
 
 from consult.core.sanitize import render_markdown, render_markdown_inline
@@ -87,6 +88,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["user_text"] = user_text
     app.jinja_env.filters["markdown_inline"] = render_markdown_inline
     app.jinja_env.filters["zip"] = lambda first, second: list(zip(first, second, strict=True))
+    app.jinja_env.filters["truncate"] = _truncate
     # WTForms writes None attributes as the text "None": drop them before rendering.
     app.jinja_env.filters["attributes"] = lambda values: {
         k: v for k, v in values.items() if v is not None and v != ""}
@@ -124,3 +126,13 @@ def init_templating(app: Flask) -> None:
         if personal and "no-store" not in headers.get("Cache-Control", ""):
             headers["Cache-Control"] = "private, no-store"
         return response
+
+
+@pass_environment
+def _truncate(env, text: str, length: int = 255, killwords: bool = False, end: str = "…",
+              leeway: int | None = None) -> str:
+    """Jinja's ``truncate``, ending with the ellipsis character a French reader expects
+    (« … », not three full stops)."""
+    from jinja2.filters import do_truncate
+
+    return do_truncate(env, text, length, killwords, end, leeway)
