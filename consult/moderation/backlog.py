@@ -2,10 +2,10 @@
 
 One row per item an agent has to look at — an idea waiting for publication, an idea or
 a comment with open reports — with its challenge and the time since which it waits. The
-queue page reads a page of these rows by an index on (challenge, since): its cost no
-longer grows with the queue, where deriving the queue at each request (a union of the
-pending ideas and the open reports grouped per item) took 8.6 ms of a 16.8 ms page at
-2,800 items.
+queue page walks these rows by their index on ``since`` as far as its page, and counts
+them by the index on (challenge, since): 0.1 ms at 2,800 items, where deriving the
+queue at each request (a union of the pending ideas and the open reports grouped per
+item) took 8.6 ms of a 16.8 ms page.
 
 Nothing writes these rows but ``refresh``, which recomputes one item from what it is
 made of (the idea's status, the item's open reports) and is called after every
@@ -68,11 +68,6 @@ class QueueEntry(Base):
     since: Mapped[datetime]
 
 
-def _open_reports(kind: str, target_id: int):
-    return (Report.target_type == kind, Report.target_id == target_id,
-            Report.resolved_at.is_(None))
-
-
 def refresh(kind: str, target_id: int) -> None:
     """Recompute the queue's row of one idea or comment, after the operation's own
     writes, in its transaction. The item's own row is locked first (PostgreSQL; SQLite
@@ -93,7 +88,8 @@ def refresh(kind: str, target_id: int) -> None:
     else:
         raise ValueError(f"unknown kind of moderation item: {kind!r}")
     reported_since = db.session.scalar(select(func.min(Report.created_at)).where(
-        *_open_reports(kind, target_id)))
+        Report.target_type == kind, Report.target_id == target_id,
+        Report.resolved_at.is_(None)))
     db.session.execute(delete(QueueEntry).where(QueueEntry.kind == kind,
                                                 QueueEntry.target_id == target_id))
     if source is not None and (pending_since or reported_since):
