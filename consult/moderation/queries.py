@@ -72,13 +72,11 @@ def _queue_keys(user, challenge_id: int | None, kind: str, *, counting=False) ->
         return keys
     if counting:  # counted from the index on (challenge, since): 0.08 ms at 2,800 items
         return keys.where(QueueEntry.challenge_id.in_(moderated_challenge_ids(user)))
-    # a page: EXISTS, so that the planner walks the queue by its index on ``since`` as
-    # far as the page asks (0.03 ms), instead of gathering every item of the agent's
-    # challenges to sort them (0.85 ms; SQLite)
-    organisation_ids = [m.organisation_id for m in user.memberships]
-    return keys.where(select(challenge_organisations.c.challenge_id).where(
-        challenge_organisations.c.challenge_id == QueueEntry.challenge_id,
-        challenge_organisations.c.organisation_id.in_(organisation_ids)).exists())
+    # a page: the same challenges as an EXISTS, so that the planner walks the queue by
+    # its index on ``since`` as far as the page asks (0.03 ms), instead of gathering
+    # every item of the agent's challenges to sort them (0.85 ms; SQLite)
+    return keys.where(moderated_challenge_ids(user).where(
+        challenge_organisations.c.challenge_id == QueueEntry.challenge_id).exists())
 
 
 # what the queue shows of an idea: its author, its challenge's title; not its theme, its
